@@ -1,0 +1,66 @@
+# The two commands: `make run` (set up and serve with demo data) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PLAN_FILE := data/plans/bedford-borough-2020-2024.yaml
+
+.PHONY: setup run test lint format bench ci chromium clean
+
+setup: $(VENV)/.installed node_modules/.installed static/build/css/app.css .env
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check pip==24.3.1
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/css/app.css: node_modules/.installed scripts/build-assets.mjs $(wildcard assets/scss/*.scss)
+	node scripts/build-assets.mjs
+
+# A development .env: a fresh random secret key and DEBUG on. Production sets real
+# environment variables instead and never runs this.
+.env:
+	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (development settings)."
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_plan $(PLAN_FILE)
+	$(BIN)/python manage.py load_demo_users
+	@echo "Serving on http://127.0.0.1:8000 (web, worker and beat; Ctrl-C stops all three)."
+	PATH="$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+test: setup chromium
+	$(BIN)/python -m pytest
+
+# The browser tests need Debian's Chromium; install it when we can, else say what to install.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else \
+	    echo "The browser tests need Chromium: install Debian's 'chromium' package (apt-get install chromium chromium-driver)."; exit 1; \
+	  fi; }
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python -m bench
+
+ci: lint test
+
+clean:
+	rm -rf $(VENV) node_modules static/build static/govuk staticfiles var .env

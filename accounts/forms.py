@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class SignInForm(AuthenticationForm):
+    """Email and password, in GOV.UK style."""
+
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account is inactive",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("username", field_width=Fluid.TWO_THIRDS),
+            Field.text("password", field_width=Fluid.ONE_HALF),
+            Button("submit", "Sign in"),
+        )
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DemoRefused, demo_users_load
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (DEBUG only) and print them."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = settings.DEMO_PASSWORD
+        try:
+            users = demo_users_load(password=password)
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Demo accounts (password for each: {password}):")
+        for user in users:
+            self.stdout.write(f"  {user.email:<42} {', '.join(user.role_names()):<24} {user.agency}")

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """The four role groups; made by a data migration, assigned by admins."""
+
+    OFFICER = "Officer"
+    PRIORITY_LEAD = "Priority lead"
+    BOARD_MEMBER = "Board member"
+    CSP_ADMIN = "CSP admin"
+
+
+class Agency(models.Model):
+    """A partner agency: one of the responsible authorities, or another partner."""
+
+    class Kind(models.TextChoices):
+        RESPONSIBLE_AUTHORITY = "responsible_authority", "Responsible authority"
+        OTHER_PARTNER = "other_partner", "Other partner"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER_PARTNER)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_responsible_authority(self) -> bool:
+        return self.kind == self.Kind.RESPONSIBLE_AUTHORITY
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields["is_superuser"] = True
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address; belongs to one agency."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        permissions = [("use_admin", "Can use the admin site")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_staff(self) -> bool:
+        # Django's admin templates read is_staff; access itself is decided in rules.py.
+        return self.has_perm("accounts.use_admin")
+
+    def role_names(self) -> list[str]:
+        """The user's role group names, in the order of `Role`."""
+        names = {group.name for group in self.groups.all()}
+        return [role.value for role in Role if role.value in names]

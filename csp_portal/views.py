@@ -1,0 +1,47 @@
+"""Pages that belong to the portal as a whole rather than to one app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .celery import app as celery_app
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
+        return True
+    except Exception:
+        return False
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and operators: 200 when the database and broker answer, else 503."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    ok = all(checks.values())
+    body = {"status": "ok" if ok else "unavailable", **{k: "ok" if v else "unavailable" for k, v in checks.items()}}
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility.html")

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import ForeignKey
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    ExpectedOutcome,
+    GlossaryTerm,
+    KeyIssue,
+    Partnership,
+    PartnershipAim,
+    Priority,
+    StrategicAssessment,
+    StrategicPlan,
+    Theme,
+)
+
+
+class PlanItemInline(admin.TabularInline):  # type: ignore[type-arg]
+    fields = ["position", "text", "retired_at"]
+    extra = 0
+
+
+class ThemeInline(PlanItemInline):
+    model = Theme
+
+
+class KeyIssueInline(PlanItemInline):
+    model = KeyIssue
+    fields = ["position", "parent", "text", "retired_at"]
+    verbose_name = "key issue (a sub-point names its parent)"
+
+    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> ModelChoiceField:  # type: ignore[override]
+        # A sub-point's parent must be a key issue of the same priority.
+        if db_field.name == "parent":
+            priority_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = KeyIssue.objects.filter(priority_id=priority_id, parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[return-value]
+
+
+class AimInline(PlanItemInline):
+    model = PartnershipAim
+
+
+class OutcomeInline(PlanItemInline):
+    model = ExpectedOutcome
+
+
+@admin.register(Priority)
+class PriorityAdmin(SimpleHistoryAdmin):
+    """One priority with all its parts on one page."""
+
+    list_display = ["number", "title", "plan", "retired_at"]
+    list_filter = ["plan"]
+    list_select_related = ["plan"]
+    search_fields = ["title", "summary"]
+    inlines = [ThemeInline, KeyIssueInline, AimInline, OutcomeInline]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(StrategicAssessment)
+class StrategicAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "year", "partnership"]
+    list_filter = ["partnership"]
+
+
+@admin.register(StrategicPlan)
+class StrategicPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "partnership", "starts", "ends", "based_on", "supersedes"]
+    list_select_related = ["partnership", "based_on", "supersedes"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(SimpleHistoryAdmin):
+    list_display = ["term", "description", "partnership"]
+    list_select_related = ["partnership"]
+    search_fields = ["term", "description"]
+
+
+for model in (Theme, KeyIssue, PartnershipAim, ExpectedOutcome):
+    admin.site.register(
+        model,
+        type(
+            f"{model.__name__}Admin",
+            (SimpleHistoryAdmin,),
+            {"list_display": ["text", "priority", "position", "retired_at"], "list_select_related": ["priority"]},
+        ),
+    )

@@ -1,0 +1,42 @@
+"""Marking up the plan's acronyms with their glossary meaning."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import GlossaryTerm, StrategicPlan
+
+
+@dataclass(frozen=True)
+class Abbreviations:
+    """Acronyms of a glossary and a pattern that finds them as whole words."""
+
+    meanings: dict[str, str]
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        if not self.meanings:
+            return None
+        alternatives = "|".join(re.escape(term) for term in sorted(self.meanings, key=len, reverse=True))
+        return re.compile(rf"\b(?:{alternatives})\b")
+
+    def markup(self, text: str) -> SafeString:
+        """Escape the text and wrap each acronym in <abbr title="meaning">."""
+        escaped = str(conditional_escape(text))
+        pattern = self.pattern
+        if pattern is None:
+            return mark_safe(escaped)
+        return mark_safe(
+            pattern.sub(lambda m: f'<abbr title="{escape(self.meanings[m.group(0)])}">{m.group(0)}</abbr>', escaped)
+        )
+
+
+def abbreviations_for_current_plan() -> Abbreviations:
+    """The acronyms of the current plan's glossary, in one query."""
+    current = StrategicPlan.objects.filter(superseded_by__isnull=True).order_by("-starts", "-pk").values("partnership_id")[:1]
+    terms = GlossaryTerm.objects.filter(partnership_id__in=current).values_list("term", "description")
+    return Abbreviations({term: description for term, description in terms if term.isupper() and " " not in term})

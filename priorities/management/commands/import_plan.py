@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import User
+from priorities.plan_file import PlanFileError, parse_plan
+from priorities.services import plan_import
+
+
+class Command(BaseCommand):
+    help = "Import a strategic plan file (format csp-plan/1); checks the whole file before writing anything."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--user", help="Email of the person the change is recorded against in history.")
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and report, write nothing.")
+
+    def handle(self, *args: Any, path: Path, user: str | None, dry_run: bool, **options: Any) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{path}: cannot read the file ({exc})") from exc
+        history_user = None
+        if user:
+            history_user = User.objects.filter(email=user.lower()).first()
+            if history_user is None:
+                raise CommandError(f"--user: no user with the email {user}")
+        try:
+            plan_file = parse_plan(text)
+            if dry_run:
+                self.stdout.write(f"{path}: the file is valid ({len(plan_file.priorities)} priorities). Nothing written.")
+                return
+            result = plan_import(plan_file=plan_file, user=history_user, source=path.name)
+        except PlanFileError as exc:
+            for problem in exc.problems:
+                self.stderr.write(f"{path}: {problem}")
+            noun = "problem" if len(exc.problems) == 1 else "problems"
+            raise CommandError(f"{len(exc.problems)} {noun} found; nothing was imported.") from exc
+        self.stdout.write(result.summary())

@@ -1,0 +1,246 @@
+"""Reading and checking a plan file (format `csp-plan/1`, documented in docs/plan-format.md).
+
+Everything here is pure: it turns YAML text into a `PlanFile` or a list of problems, each
+naming where it is (`plan.priorities[2].aims[1]: text is empty`). Nothing touches the
+database until the whole file is known to be good.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+FORMAT = "csp-plan/1"
+
+
+@dataclass(frozen=True)
+class KeyIssueData:
+    text: str
+    sub_points: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PriorityData:
+    number: int
+    title: str
+    summary: str
+    themes: list[str]
+    key_issues: list[KeyIssueData]
+    aims: list[str]
+    outcomes: list[str]
+
+
+@dataclass(frozen=True)
+class AgencyData:
+    name: str
+    short_name: str
+
+
+@dataclass(frozen=True)
+class AssessmentData:
+    year: int
+    title: str
+    findings: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    partnership_name: str
+    partnership_short_name: str
+    strapline: str
+    vision: str
+    responsible_authorities: list[AgencyData]
+    assessments: list[AssessmentData]
+    plan_title: str
+    starts: dt.date
+    ends: dt.date
+    based_on: int | None
+    supersedes: str
+    priorities: list[PriorityData]
+    glossary: dict[str, str]
+
+
+class PlanFileError(Exception):
+    """The file cannot be imported; `problems` lists every reason, each with its place."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Reader:
+    """Walks the parsed YAML, collecting every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def mapping(self, value: Any, where: str, required: set[str], optional: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+        if not isinstance(value, dict):
+            self.problem(where, "must be a mapping of keys to values")
+            return {}
+        for key in sorted(required - value.keys()):
+            self.problem(where, f"{key} is missing")
+        for key in sorted(set(map(str, value.keys())) - required - optional):
+            self.problem(where, f"unknown key {key!r}")
+        return value
+
+    def text(self, value: Any, where: str, *, blank: bool = False) -> str:
+        if value is None and blank:
+            return ""
+        if not isinstance(value, str):
+            self.problem(where, "must be text")
+            return ""
+        cleaned = " ".join(value.split())
+        if not cleaned and not blank:
+            self.problem(where, "is empty")
+        return cleaned
+
+    def integer(self, value: Any, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(where, "must be a whole number")
+            return 0
+        return value
+
+    def date(self, value: Any, where: str) -> dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        self.problem(where, "must be a date written YYYY-MM-DD")
+        return dt.date.min
+
+    def items(self, value: Any, where: str, *, allow_empty: bool = False) -> list[Any]:
+        if not isinstance(value, list):
+            self.problem(where, "must be a list")
+            return []
+        if not value and not allow_empty:
+            self.problem(where, "is empty")
+        return value
+
+    def texts(self, value: Any, where: str) -> list[str]:
+        return [self.text(item, f"{where}[{i}]") for i, item in enumerate(self.items(value, where, allow_empty=True))]
+
+
+def _priority(reader: _Reader, raw: Any, where: str) -> PriorityData:
+    data = reader.mapping(
+        raw, where, {"number", "title", "themes", "key_issues", "aims", "outcomes"}, {"summary"}
+    )
+    key_issues = []
+    for i, item in enumerate(reader.items(data.get("key_issues"), f"{where}.key_issues", allow_empty=True)):
+        item_where = f"{where}.key_issues[{i}]"
+        if isinstance(item, dict):
+            parts = reader.mapping(item, item_where, {"text"}, {"sub_points"})
+            key_issues.append(
+                KeyIssueData(
+                    text=reader.text(parts.get("text"), f"{item_where}.text"),
+                    sub_points=reader.texts(parts.get("sub_points", []), f"{item_where}.sub_points"),
+                )
+            )
+        else:
+            key_issues.append(KeyIssueData(text=reader.text(item, item_where)))
+    return PriorityData(
+        number=reader.integer(data.get("number"), f"{where}.number"),
+        title=reader.text(data.get("title"), f"{where}.title"),
+        summary=reader.text(data.get("summary"), f"{where}.summary", blank=True),
+        themes=reader.texts(data.get("themes"), f"{where}.themes"),
+        key_issues=key_issues,
+        aims=reader.texts(data.get("aims"), f"{where}.aims"),
+        outcomes=reader.texts(data.get("outcomes"), f"{where}.outcomes"),
+    )
+
+
+def _duplicates(reader: _Reader, values: list[Any], where: str, what: str) -> None:
+    seen: set[Any] = set()
+    for value in values:
+        if value in seen:
+            reader.problem(where, f"{what} {value!r} appears more than once")
+        seen.add(value)
+
+
+def parse_plan(text: str) -> PlanFile:
+    """Parse and check a whole plan file; raise PlanFileError listing every problem."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "file"
+        raise PlanFileError([f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+
+    reader = _Reader()
+    top = reader.mapping(raw, "file", {"format", "partnership", "assessments", "plan", "glossary"})
+    if top and top.get("format") != FORMAT:
+        reader.problem("format", f"must be {FORMAT!r}")
+
+    partnership = reader.mapping(
+        top.get("partnership"), "partnership", {"name", "short_name", "vision", "responsible_authorities"}, {"strapline"}
+    )
+    authorities = []
+    for i, item in enumerate(reader.items(partnership.get("responsible_authorities"), "partnership.responsible_authorities")):
+        where = f"partnership.responsible_authorities[{i}]"
+        agency = reader.mapping(item, where, {"name", "short_name"})
+        authorities.append(
+            AgencyData(reader.text(agency.get("name"), f"{where}.name"), reader.text(agency.get("short_name"), f"{where}.short_name"))
+        )
+    _duplicates(reader, [a.name for a in authorities], "partnership.responsible_authorities", "agency")
+
+    assessments = []
+    for i, item in enumerate(reader.items(top.get("assessments"), "assessments", allow_empty=True)):
+        where = f"assessments[{i}]"
+        assessment = reader.mapping(item, where, {"year", "title"}, {"findings", "url"})
+        assessments.append(
+            AssessmentData(
+                year=reader.integer(assessment.get("year"), f"{where}.year"),
+                title=reader.text(assessment.get("title"), f"{where}.title"),
+                findings=reader.text(assessment.get("findings"), f"{where}.findings", blank=True),
+                url=reader.text(assessment.get("url"), f"{where}.url", blank=True),
+            )
+        )
+    _duplicates(reader, [a.year for a in assessments], "assessments", "year")
+
+    plan = reader.mapping(top.get("plan"), "plan", {"title", "starts", "ends", "priorities"}, {"based_on", "supersedes"})
+    starts = reader.date(plan.get("starts"), "plan.starts")
+    ends = reader.date(plan.get("ends"), "plan.ends")
+    if starts != dt.date.min and ends != dt.date.min and ends <= starts:
+        reader.problem("plan.ends", "must be after plan.starts")
+    based_on = None
+    if plan.get("based_on") is not None:
+        based_on = reader.integer(plan.get("based_on"), "plan.based_on")
+        if based_on and based_on not in {a.year for a in assessments}:
+            reader.problem("plan.based_on", f"no assessment for {based_on} in assessments")
+    priorities = [
+        _priority(reader, item, f"plan.priorities[{i}]")
+        for i, item in enumerate(reader.items(plan.get("priorities"), "plan.priorities"))
+    ]
+    _duplicates(reader, [p.number for p in priorities], "plan.priorities", "number")
+
+    glossary: dict[str, str] = {}
+    for i, item in enumerate(reader.items(top.get("glossary"), "glossary", allow_empty=True)):
+        where = f"glossary[{i}]"
+        entry = reader.mapping(item, where, {"term", "description"})
+        term = reader.text(entry.get("term"), f"{where}.term")
+        if term in glossary:
+            reader.problem(where, f"term {term!r} appears more than once")
+        glossary[term] = reader.text(entry.get("description"), f"{where}.description")
+
+    if reader.problems:
+        raise PlanFileError(reader.problems)
+    return PlanFile(
+        partnership_name=reader.text(partnership["name"], "partnership.name"),
+        partnership_short_name=reader.text(partnership["short_name"], "partnership.short_name"),
+        strapline=reader.text(partnership.get("strapline"), "partnership.strapline", blank=True),
+        vision=reader.text(partnership["vision"], "partnership.vision"),
+        responsible_authorities=authorities,
+        assessments=assessments,
+        plan_title=reader.text(plan["title"], "plan.title"),
+        starts=starts,
+        ends=ends,
+        based_on=based_on,
+        supersedes=reader.text(plan.get("supersedes"), "plan.supersedes", blank=True),
+        priorities=priorities,
+        glossary=glossary,
+    )

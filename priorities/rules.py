@@ -1,0 +1,24 @@
+"""Who may read and change the strategic plan."""
+
+from __future__ import annotations
+
+import rules
+
+from accounts.rules import add_admin_only_model_perms, is_signed_in
+
+# Every signed-in person reads the whole plan; its content is edited in the admin.
+rules.add_perm("priorities.view_plan", is_signed_in)
+add_admin_only_model_perms(
+    "priorities",
+    [
+        "partnership",
+        "strategicassessment",
+        "strategicplan",
+        "priority",
+        "theme",
+        "keyissue",
+        "partnershipaim",
+        "expectedoutcome",
+        "glossaryterm",
+    ],
+)

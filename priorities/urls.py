@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "priorities"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("priorities/<int:pk>/", views.priority_detail, name="priority"),
+    path("glossary/", views.glossary, name="glossary"),
+]
