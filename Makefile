@@ -7,7 +7,7 @@ PLAN_FILE := data/plans/bedford-borough-2020-2024.yaml
 
 .PHONY: setup run test lint format bench ci chromium clean
 
-setup: $(VENV)/.installed node_modules/.installed static/build/css/app.css .env
+setup: $(VENV)/.installed node_modules/.installed .env static/build/css/app.css
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/build/css/app.css: node_modules/.installed scripts/build-assets.mjs $(wildcard assets/scss/*.scss)
+static/build/css/app.css: node_modules/.installed scripts/build-assets.mjs $(wildcard assets/scss/*.scss) | .env
 	node scripts/build-assets.mjs
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 # A development .env: a fresh random secret key and DEBUG on. Production sets real
 # environment variables instead and never runs this.

@@ -94,7 +94,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
+    "accounts.backends.RulesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -227,3 +227,6 @@ LOGGING = {
 
 # Password of the demo accounts that `make run` creates; demo accounts exist only with DEBUG on.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="safer-together-demo")
+
+# Django 6.0's default, taken now (URL fields assume https when no scheme is typed).
+FORMS_URLFIELD_ASSUME_HTTPS = True

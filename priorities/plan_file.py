@@ -72,6 +72,13 @@ class PlanFileError(Exception):
         self.problems = problems
 
 
+class _Missing:
+    """A required key that is absent: reported once by `mapping`, then passed over quietly."""
+
+
+MISSING: Any = _Missing()
+
+
 class _Reader:
     """Walks the parsed YAML, collecting every problem instead of stopping at the first."""
 
@@ -89,10 +96,13 @@ class _Reader:
             self.problem(where, f"{key} is missing")
         for key in sorted(set(map(str, value.keys())) - required - optional):
             self.problem(where, f"unknown key {key!r}")
-        return value
+        return {key: MISSING for key in required} | value
 
     def text(self, value: Any, where: str, *, blank: bool = False) -> str:
-        if value is None and blank:
+        if value is MISSING or (value is None and blank):
+            return ""
+        if value is None:
+            self.problem(where, "is empty")
             return ""
         if not isinstance(value, str):
             self.problem(where, "must be text")
@@ -103,18 +113,24 @@ class _Reader:
         return cleaned
 
     def integer(self, value: Any, where: str) -> int:
+        if value is MISSING:
+            return 0
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(where, "must be a whole number")
             return 0
         return value
 
     def date(self, value: Any, where: str) -> dt.date:
+        if value is MISSING:
+            return dt.date.min
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         self.problem(where, "must be a date written YYYY-MM-DD")
         return dt.date.min
 
     def items(self, value: Any, where: str, *, allow_empty: bool = False) -> list[Any]:
+        if value is MISSING:
+            return []
         if not isinstance(value, list):
             self.problem(where, "must be a list")
             return []
@@ -171,6 +187,8 @@ def parse_plan(text: str) -> PlanFile:
         where = f"line {mark.line + 1}" if mark is not None else "file"
         raise PlanFileError([f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
 
+    if not isinstance(raw, dict):
+        raise PlanFileError(["file: must be a YAML mapping with format, partnership, assessments, plan and glossary"])
     reader = _Reader()
     top = reader.mapping(raw, "file", {"format", "partnership", "assessments", "plan", "glossary"})
     if top and top.get("format") != FORMAT:

@@ -1,0 +1,176 @@
+"""Every URL pattern, tried signed out, as an officer, as a board member and as an admin.
+
+A new pattern without an expectation here fails `test_every_url_pattern_has_an_expectation`,
+so no page can ship without someone deciding who may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from priorities.models import Priority
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("signed_out", "officer", "board_member", "admin")
+
+
+def _iter_patterns(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _iter_patterns(entry, inner)
+        elif entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def all_url_names() -> set[str]:
+    return {name for name, _ in _iter_patterns(get_resolver())}
+
+
+# What each viewer gets. "login" means a redirect to the sign-in page.
+SIGN_IN = "login"
+
+
+@dataclass(frozen=True)
+class Expect:
+    signed_out: int | str
+    officer: int | str
+    board_member: int | str
+    admin: int | str
+    kwargs: Callable[[], dict[str, Any]] | None = None
+    method: str = "get"
+
+
+READER = Expect(SIGN_IN, 200, 200, 200)
+PUBLIC = Expect(200, 200, 200, 200)
+
+
+def _priority() -> dict[str, Any]:
+    return {"pk": Priority.objects.get(number=1).pk}
+
+
+EXPECTATIONS: dict[str, Expect] = {
+    "priorities:home": READER,
+    "priorities:priority": Expect(SIGN_IN, 200, 200, 200, kwargs=_priority),
+    "priorities:glossary": READER,
+    "accounts:login": Expect(200, 302, 302, 302),
+    # Signing out is POST only: a GET is refused for anyone signed in.
+    "accounts:logout": Expect(SIGN_IN, 405, 405, 405),
+    "accessibility": PUBLIC,
+    "healthz": PUBLIC,
+}
+
+# The admin is for CSP admins alone: signed out, you are sent to sign in; signed in
+# without the role, you are refused, whatever the page.
+ADMIN_EXPECTATION = Expect(SIGN_IN, 403, 403, 200)
+ADMIN_OVERRIDES: dict[str, Expect] = {
+    # An admin who is already signed in is sent on to the admin index.
+    "admin:login": Expect(SIGN_IN, 403, 403, 302),
+    # Signing out is POST only.
+    "admin:logout": Expect(SIGN_IN, 403, 403, 405),
+    # Redirects to the object's page in the portal.
+    "admin:view_on_site": Expect(SIGN_IN, 403, 403, 302),
+    # Needs query parameters naming a field; without them it refuses.
+    "admin:autocomplete": Expect(SIGN_IN, 403, 403, 403),
+    # Lockout records are made by sign-in attempts, never by hand.
+    "admin:axes_accessattempt_add": Expect(SIGN_IN, 403, 403, 403),
+    "admin:axes_accesslog_add": Expect(SIGN_IN, 403, 403, 403),
+    "admin:axes_accessfailurelog_add": Expect(SIGN_IN, 403, 403, 403),
+}
+
+
+def expectation_for(name: str) -> Expect | None:
+    if name in EXPECTATIONS:
+        return EXPECTATIONS[name]
+    if name.startswith("admin:"):
+        return ADMIN_OVERRIDES.get(name, ADMIN_EXPECTATION)
+    return None
+
+
+def _admin_arguments(name: str, pattern: URLPattern) -> tuple[list[Any], dict[str, Any]]:
+    """Fill an admin URL's arguments with a real object of the model the URL is for."""
+    wanted = set(pattern.pattern.regex.groupindex)
+    kwargs: dict[str, Any] = {}
+    model = None
+    for candidate in apps.get_models():
+        prefix = f"admin:{candidate._meta.app_label}_{candidate._meta.model_name}_"
+        if name.startswith(prefix):
+            model = candidate
+    if name == "admin:auth_user_password_change":
+        # Django's UserAdmin names this URL after auth.User whatever the user model.
+        model = apps.get_model("accounts", "User")
+    if name.endswith("_simple_history"):
+        # django-simple-history's "see this version" page: positional object id and version.
+        assert model is not None
+        obj = model._default_manager.order_by("pk").first()
+        return [obj.pk, obj.history.latest().history_id], {}
+    if "content_type_id" in wanted:
+        priority = Priority.objects.first()
+        assert priority is not None
+        return [], {"content_type_id": ContentType.objects.get_for_model(Priority).pk, "object_id": priority.pk}
+    if "app_label" in wanted:
+        kwargs["app_label"] = "priorities"
+    if "object_id" in wanted or "id" in wanted:
+        assert model is not None, name
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"no {model.__name__} to try {name} with"
+        kwargs["object_id" if "object_id" in wanted else "id"] = str(obj.pk)
+    return [], kwargs
+
+
+def _check(response: HttpResponse, expected: int | str, url: str) -> None:
+    if expected == SIGN_IN:
+        # Admin pages go by the admin's sign-in URL, which forwards to the portal's.
+        assert response.status_code == 302, url
+        assert response["Location"].startswith((reverse("accounts:login"), reverse("admin:login"))), url
+    else:
+        assert response.status_code == expected, (url, response.status_code)
+
+
+def test_every_url_pattern_has_an_expectation() -> None:
+    assert sorted(name for name in all_url_names() if expectation_for(name) is None) == []
+
+
+@pytest.mark.parametrize("name", sorted(all_url_names()))
+def test_each_url_answers_each_viewer_as_expected(name: str, plan, people) -> None:  # type: ignore[no-untyped-def]
+    expect = expectation_for(name)
+    assert expect is not None
+    pattern = dict(_iter_patterns(get_resolver()))[name]
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    if expect.kwargs is not None:
+        kwargs = expect.kwargs()
+    elif name.startswith("admin:"):
+        args, kwargs = _admin_arguments(name, pattern)
+    url = reverse(name, args=args or None, kwargs=kwargs or None)
+    for role in ROLES:
+        response = getattr(client_for(people[role]), expect.method)(url)
+        _check(response, getattr(expect, role), f"{role} {url}")
+
+
+@pytest.fixture(autouse=True)
+def _lockout_records(db: None) -> None:
+    """One row of each django-axes model, so its admin pages have something to show."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    fields = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "someone@example.org", "http_accept": "*/*", "path_info": "/"}
+    AccessAttempt.objects.create(**fields, failures_since_start=1)
+    AccessLog.objects.create(**fields)
+    AccessFailureLog.objects.create(**fields)
+
+
+def test_the_admin_sign_in_page_sends_people_to_the_portal_sign_in(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("admin:login"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next=%2Fadmin%2F"

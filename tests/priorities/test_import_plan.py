@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from priorities.models import (
+    ExpectedOutcome,
+    GlossaryTerm,
+    KeyIssue,
+    Partnership,
+    PartnershipAim,
+    Priority,
+    StrategicPlan,
+    Theme,
+)
+from priorities.plan_file import PlanFileError, parse_plan
+from tests.conftest import SHIPPED_PLAN
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HISTORIES = [Partnership, StrategicPlan, Priority, Theme, KeyIssue, PartnershipAim, ExpectedOutcome, GlossaryTerm]
+
+
+def _raw() -> dict:
+    return yaml.safe_load(SHIPPED_PLAN.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, raw: dict, name: str = "plan.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _history_counts() -> dict[str, int]:
+    return {model.__name__: model.history.count() for model in HISTORIES}  # type: ignore[attr-defined]
+
+
+def test_it_imports_every_part_of_the_shipped_plan() -> None:
+    out = StringIO()
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=out)
+
+    plan = StrategicPlan.objects.current()
+    assert plan is not None
+    assert plan.title == "Community Safety Partnership Strategic Plan 2020 – 2024"
+    assert plan.based_on is not None and plan.based_on.year == 2022
+    assert [p.title for p in plan.priorities.all()] == [
+        "High Harm & Violence",
+        "Hidden Harms & Exploitation",
+        "Building Community Confidence",
+    ]
+    assert plan.partnership.responsible_authorities().count() == 5
+    assert Theme.objects.count() == 13
+    assert KeyIssue.objects.filter(parent__isnull=True).count() == 20
+    assert KeyIssue.objects.filter(parent__isnull=False).count() == 5
+    assert PartnershipAim.objects.count() == 13
+    assert ExpectedOutcome.objects.count() == 14
+    assert GlossaryTerm.objects.count() == 36
+    assert "created 3 priorities" in out.getvalue()
+
+
+def test_a_second_import_of_the_same_file_changes_nothing() -> None:
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=StringIO())
+    before = _history_counts()
+    out = StringIO()
+
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=out)
+
+    assert _history_counts() == before
+    assert "No changes" in out.getvalue()
+
+
+def test_an_edited_file_updates_what_changed_and_history_records_it(tmp_path: Path) -> None:
+    # The 2020 plan called priority three "Public Perceptions"; the 2022 refresh renamed it.
+    earlier = _raw()
+    earlier["plan"]["priorities"][2]["title"] = "Public Perceptions"
+    call_command("import_plan", str(_write(tmp_path, earlier)), stdout=StringIO())
+    priority = Priority.objects.get(number=3)
+    untouched = Priority.objects.get(number=1).history.count()
+
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=StringIO())
+
+    priority.refresh_from_db()
+    assert priority.title == "Building Community Confidence"
+    titles = [record.title for record in priority.history.order_by("history_date")]
+    assert titles == ["Public Perceptions", "Building Community Confidence"]
+    assert priority.history.latest().history_change_reason == f"Imported from {SHIPPED_PLAN.name}"
+    assert Priority.objects.get(number=1).history.count() == untouched
+
+
+def test_lines_the_file_drops_are_retired_not_deleted(tmp_path: Path) -> None:
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=StringIO())
+    shorter = _raw()
+    dropped = shorter["plan"]["priorities"][0]["aims"].pop()
+
+    call_command("import_plan", str(_write(tmp_path, shorter)), stdout=StringIO())
+
+    aim = PartnershipAim.objects.get(text=dropped)
+    assert aim.retired_at is not None
+    assert PartnershipAim.objects.current().filter(priority__number=1).count() == 4
+
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=StringIO())
+    aim.refresh_from_db()
+    assert aim.retired_at is None
+
+
+def test_the_import_records_the_person_named_with_user() -> None:
+    person = UserFactory(email="team@example.org")
+
+    call_command("import_plan", str(SHIPPED_PLAN), "--user", "Team@Example.org", stdout=StringIO())
+
+    assert Priority.history.filter(history_user=person).count() == 3
+
+
+def test_a_broken_file_names_every_problem_and_writes_nothing(tmp_path: Path) -> None:
+    broken = _raw()
+    broken["plan"]["priorities"][2]["aims"][1] = "  "
+    broken["plan"]["priorities"][0]["number"] = 2
+    del broken["plan"]["priorities"][1]["title"]
+    broken["glossary"][3]["description"] = ""
+    broken["plan"]["based_on"] = 2018
+    broken["plan"]["priorities"][0]["colour"] = "red"
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="6 problems found; nothing was imported"):
+        call_command("import_plan", str(_write(tmp_path, broken)), stdout=StringIO(), stderr=err)
+
+    reported = err.getvalue()
+    for expected in [
+        "plan.priorities[2].aims[1]: is empty",
+        "plan.priorities[1]: title is missing",
+        "plan.priorities: number 2 appears more than once",
+        "glossary[3].description: is empty",
+        "plan.based_on: no assessment for 2018 in assessments",
+        "plan.priorities[0]: unknown key 'colour'",
+    ]:
+        assert expected in reported
+    assert Partnership.objects.count() == 0
+    assert Priority.objects.count() == 0
+
+
+def test_a_broken_file_leaves_an_imported_plan_as_it_was(tmp_path: Path) -> None:
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=StringIO())
+    before = _history_counts()
+    broken = _raw()
+    broken["plan"]["priorities"][0]["title"] = "Renamed"
+    broken["plan"]["ends"] = "not a date"
+
+    with pytest.raises(CommandError):
+        call_command("import_plan", str(_write(tmp_path, broken)), stdout=StringIO(), stderr=StringIO())
+
+    assert Priority.objects.get(number=1).title == "High Harm & Violence"
+    assert _history_counts() == before
+
+
+def test_it_rejects_text_that_is_not_yaml_with_the_line() -> None:
+    with pytest.raises(PlanFileError) as caught:
+        parse_plan("format: csp-plan/1\npartnership: [unclosed\n")
+    assert caught.value.problems[0].startswith("line 3: not valid YAML")
+
+
+def test_it_rejects_another_format_version() -> None:
+    raw = _raw()
+    raw["format"] = "csp-plan/9"
+    with pytest.raises(PlanFileError) as caught:
+        parse_plan(yaml.safe_dump(raw))
+    assert caught.value.problems == ["format: must be 'csp-plan/1'"]
+
+
+def test_dry_run_checks_the_file_and_writes_nothing() -> None:
+    out = StringIO()
+    call_command("import_plan", str(SHIPPED_PLAN), "--dry-run", stdout=out)
+    assert "the file is valid (3 priorities)" in out.getvalue()
+    assert Partnership.objects.count() == 0
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="cannot read the file"):
+        call_command("import_plan", str(tmp_path / "nope.yaml"))
