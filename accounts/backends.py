@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.backends import ModelBackend
 from rules.permissions import ObjectPermissionBackend
 
 from .rules import is_csp_admin
@@ -16,3 +17,20 @@ class RulesBackend(ObjectPermissionBackend):  # type: ignore[misc]
 
     def has_module_perms(self, user: Any, app_label: str) -> bool:
         return bool(is_csp_admin(user))
+
+
+class PasswordBackend(ModelBackend):
+    """Checks email and password, and nothing else.
+
+    Every permission lives in a `rules.py`; Django's per-user permission table is not used,
+    so this backend answers no permission question (and costs no query on each page).
+    """
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        return False
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        return False

@@ -46,6 +46,10 @@ class Agency(models.Model):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def get_queryset(self) -> models.QuerySet[User]:
+        # Every page shows the signed-in person's agency; load it with the person.
+        return super().get_queryset().select_related("agency")
+
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         if not email:
             raise ValueError("A user needs an email address.")

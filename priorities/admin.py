@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import ForeignKey
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
@@ -71,6 +72,8 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 @admin.register(StrategicAssessment)
 class StrategicAssessmentAdmin(SimpleHistoryAdmin):
     list_display = ["title", "year", "partnership"]
+    # A link typed without a scheme is taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["partnership"]
 
 

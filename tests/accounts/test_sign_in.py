@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import Role, User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_four_role_groups_exist_from_the_migrations() -> None:
+    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
+
+
+def test_a_user_signs_in_with_their_email_in_any_case_and_lands_on_the_plan(plan, officer, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(reverse("accounts:login"), {"username": officer.email.upper(), "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("priorities:home")
+    assert client.session["_auth_user_id"] == str(officer.pk)
+
+
+def test_a_wrong_password_shows_the_error_summary(plan, officer, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(reverse("accounts:login"), {"username": officer.email, "password": "not it"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "Enter a correct email address and password" in html
+    assert "<title>Error: Sign in" in html
+
+
+def test_empty_fields_are_each_named_in_the_error_summary(client, db) -> None:  # type: ignore[no-untyped-def]
+    html = client.post(reverse("accounts:login"), {"username": "", "password": ""}).content.decode()
+
+    assert "Enter your email address" in html
+    assert "Enter your password" in html
+
+
+def test_signing_out_ends_the_session(plan, officer, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(officer)
+
+    response = client.post(reverse("accounts:logout"))
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("priorities:home")).status_code == 302
+
+
+def test_the_sign_in_page_returns_you_where_you_were_going(plan, officer, client) -> None:  # type: ignore[no-untyped-def]
+    glossary = reverse("priorities:glossary")
+    redirect = client.get(glossary)
+    assert redirect["Location"] == f"{reverse('accounts:login')}?next={glossary}"
+
+    response = client.post(redirect["Location"], {"username": officer.email, "password": PASSWORD, "next": glossary})
+
+    assert response["Location"] == glossary
+
+
+def test_demo_accounts_are_refused_when_debug_is_off(db, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only made when DEBUG is on"):
+        call_command("load_demo_users")
+    assert User.objects.count() == 0
+
+
+def test_demo_accounts_are_made_once_with_their_roles(plan, settings, capsys) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = True
+    call_command("load_demo_users")
+    call_command("load_demo_users")
+
+    assert User.objects.count() == 8
+    officers = User.objects.filter(groups__name=Role.OFFICER.value, agency__kind="responsible_authority").distinct()
+    assert officers.values("agency").distinct().count() == 5
+    admin = User.objects.get(email__startswith="admin@")
+    assert admin.has_perm("accounts.use_admin")
+    assert "board@" in capsys.readouterr().out
+
+
+def test_an_officer_cannot_open_the_admin_and_a_board_member_cannot_edit(plan, officer, board_member, client) -> None:  # type: ignore[no-untyped-def]
+    from priorities.models import Priority
+
+    priority = Priority.objects.get(number=1)
+    change_url = reverse("admin:priorities_priority_change", args=[priority.pk])
+    for person in (officer, board_member):
+        client.force_login(person)
+        assert client.get(reverse("admin:index")).status_code == 403
+        assert client.post(change_url, {"title": "Changed"}).status_code == 403
+    priority.refresh_from_db()
+    assert priority.title == "High Harm & Violence"

@@ -1,0 +1,48 @@
+"""A real task through a real worker: on Redis, and on the embedded filesystem transport."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.worker import client_app, redis_url, running_worker
+
+pytestmark = pytest.mark.worker
+
+
+def test_a_task_goes_through_a_real_worker_on_redis() -> None:
+    url = redis_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.ConnectionError as exc:  # pragma: no cover - a machine without Redis
+        pytest.fail(f"Redis is not answering at {url}: start it (see README, 'Services') — {exc}")
+    redis.Redis.from_url(url).flushdb()
+    app = client_app(url, url)
+
+    with running_worker({"CELERY_BROKER_URL": url}, name="redis-test"):
+        answer = app.send_task("csp_portal.ping").get(timeout=60)
+
+    assert answer.startswith("pong from ")
+
+
+def test_a_task_goes_through_a_real_worker_on_the_embedded_filesystem_transport(tmp_path: Path) -> None:
+    data = tmp_path / "celery"
+    folders = {name: data / name for name in ("queue", "processed", "results")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    app = client_app(
+        "filesystem://",
+        f"file://{folders['results']}",
+        broker_transport_options={
+            "data_folder_in": str(folders["queue"]),
+            "data_folder_out": str(folders["queue"]),
+            "processed_folder": str(folders["processed"]),
+        },
+    )
+
+    with running_worker({"CELERY_DATA_DIR": str(data)}, name="fs-test"):
+        answer = app.send_task("csp_portal.ping").get(timeout=60)
+
+    assert answer.startswith("pong from ")

@@ -1,0 +1,64 @@
+"""A real Celery worker in a child process, for tests that need one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from celery import Celery
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def redis_url() -> str:
+    """The Redis the tests use: CI's CELERY_BROKER_URL when it is Redis, else the local one."""
+    configured = os.environ.get("CELERY_BROKER_URL", "")
+    return configured if configured.startswith("redis://") else "redis://127.0.0.1:6379/15"
+
+
+def test_database_url() -> str:
+    """The database of the running test session, so a worker sees what the test wrote."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db.get('USER') or ''}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def running_worker(env_overrides: dict[str, str], *, name: str = "test") -> Iterator[subprocess.Popen[bytes]]:
+    env = {key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": "csp_portal.settings", "DATABASE_URL": test_database_url()})
+    env.update(env_overrides)
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "csp_portal", "worker",
+            "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--loglevel=WARNING", f"--hostname={name}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def client_app(broker_url: str, backend_url: str, **conf: object) -> Celery:
+    """A Celery app that only sends: the test's side of the queue."""
+    app = Celery("test-client", broker=broker_url, backend=backend_url, set_as_current=False)
+    app.conf.update(broker_connection_timeout=3, broker_connection_retry_on_startup=False, **conf)
+    return app
