@@ -31,4 +31,5 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
         if create and extracted:
-            self.groups.set(Group.objects.filter(name__in=[role.value for role in extracted]))
+            # get_or_create: transactional tests flush the groups the data migration made.
+            self.groups.set([Group.objects.get_or_create(name=role.value)[0] for role in extracted])

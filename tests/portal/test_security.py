@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _production_env(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
+    # A clean production environment: nothing the test session set for itself.
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),

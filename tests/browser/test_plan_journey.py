@@ -1,0 +1,107 @@
+"""Sign in, read the plan, sign out: with JavaScript and without, axe on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from priorities.plan_file import PlanFile
+from tests.browser.conftest import assert_accessible
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Page, base: str, user: User, *, check: bool = True) -> None:
+    page.goto(f"{base}/")
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
+    if check:
+        assert_accessible(page)
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Strategic Plan")
+
+
+def test_an_admin_signs_in_reads_the_whole_plan_and_signs_out(  # type: ignore[no-untyped-def]
+    live_server, page: Page, csp_admin: User, shipped_plan_file: PlanFile
+) -> None:
+    base = live_server.url
+    sign_in(page, base, csp_admin)
+    assert_accessible(page)
+    expect(page.locator("main")).to_contain_text(shipped_plan_file.vision)
+
+    for priority in shipped_plan_file.priorities:
+        page.get_by_role("link", name=f"Priority {priority.number}: {priority.title}").first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(priority.title)
+        expect(page.locator("main")).to_contain_text(priority.aims[0])
+        assert_accessible(page)
+        page.get_by_role("link", name="Strategic plan").first.click()
+
+    page.get_by_role("link", name="Glossary").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Glossary of terms")
+    expect(page.locator("[aria-current=page]")).to_have_text("Glossary")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Accessibility statement").click()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
+    page.goto(f"{base}/glossary/")
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/\?next=/glossary/"))
+
+
+def test_the_same_journey_works_without_javascript(  # type: ignore[no-untyped-def]
+    live_server, no_js_page: Page, officer: User, shipped_plan_file: PlanFile
+) -> None:
+    page = no_js_page
+    sign_in(page, live_server.url, officer, check=False)
+    third = shipped_plan_file.priorities[2]
+    page.get_by_role("link", name=f"Priority 3: {third.title}").first.click()
+    expect(page.locator("main")).to_contain_text(third.key_issues[0].sub_points[0])
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
+
+
+def test_error_and_refusal_pages_are_accessible(live_server, page: Page, officer: User) -> None:  # type: ignore[no-untyped-def]
+    base = live_server.url
+    page.goto(f"{base}/accounts/sign-in/")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    assert_accessible(page)
+
+    sign_in(page, base, officer, check=False)
+    page.goto(f"{base}/admin/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot do that")
+    assert_accessible(page)
+    page.goto(f"{base}/no-such-page/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert_accessible(page)
+
+
+def test_the_plan_can_be_read_by_keyboard_alone(live_server, page: Page, board_member: User) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, live_server.url, board_member, check=False)
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to main content")
+    page.keyboard.press("Enter")
+    # Tab on from the main content until the first priority link has focus, then follow it.
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if (page.evaluate("() => document.activeElement.textContent") or "").strip().startswith("Priority 1"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("High Harm & Violence")
+
+
+def test_the_admin_opens_for_a_csp_admin(live_server, page: Page, csp_admin: User) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, live_server.url, csp_admin, check=False)
+    page.get_by_role("link", name="Admin").click()
+    expect(page.get_by_role("link", name="Priorities")).to_be_visible()
+    page.get_by_role("link", name="Priorities").click()
+    page.get_by_role("link", name="3").first.click()
+    expect(page.locator("#id_title")).to_have_value("Building Community Confidence")
