@@ -37,6 +37,7 @@ run: setup
 	PATH="$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: setup chromium
+	bash scripts/services.sh
 	$(BIN)/python -m pytest
 
 # The browser tests need Debian's Chromium; install it when we can, else say what to install.

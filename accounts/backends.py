@@ -8,7 +8,7 @@ from rules.permissions import ObjectPermissionBackend
 from .rules import is_csp_admin
 
 
-class RulesBackend(ObjectPermissionBackend):  # type: ignore[misc]
+class RulesBackend(ObjectPermissionBackend):
     """The `rules` permission backend, plus the admin's per-app check.
 
     Django's admin asks `has_module_perms(app_label)` before it lists an app; rules answers

@@ -48,7 +48,8 @@ def demo_users_load(*, password: str) -> list[User]:
             agency = Agency.objects.filter(name=demo.agency_name).first()
             if agency is None:
                 agency, _ = Agency.objects.get_or_create(
-                    name=demo.agency_name, defaults={"short_name": demo.agency_name, "kind": Agency.Kind.RESPONSIBLE_AUTHORITY}
+                    name=demo.agency_name,
+                    defaults={"short_name": demo.agency_name, "kind": Agency.Kind.RESPONSIBLE_AUTHORITY},
                 )
             user = User.objects.filter(email=demo.email).first() or User(email=demo.email)
             user.full_name = demo.full_name

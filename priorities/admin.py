@@ -22,7 +22,7 @@ from .models import (
 )
 
 
-class PlanItemInline(admin.TabularInline):  # type: ignore[type-arg]
+class PlanItemInline(admin.TabularInline):
     fields = ["position", "text", "retired_at"]
     extra = 0
 
@@ -36,11 +36,14 @@ class KeyIssueInline(PlanItemInline):
     fields = ["position", "parent", "text", "retired_at"]
     verbose_name = "key issue (a sub-point names its parent)"
 
-    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> ModelChoiceField:  # type: ignore[override]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField:
         # A sub-point's parent must be a key issue of the same priority.
         if db_field.name == "parent":
-            priority_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            kwargs["queryset"] = KeyIssue.objects.filter(priority_id=priority_id, parent__isnull=True)
+            match = request.resolver_match
+            priority_id = match.kwargs.get("object_id") if match else None
+            kwargs["queryset"] = KeyIssue.objects.filter(priority_id=priority_id or 0, parent__isnull=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[return-value]
 
 

@@ -99,8 +99,10 @@ class PriorityQuerySet(models.QuerySet["Priority"]):
 
     def with_parts(self) -> PriorityQuerySet:
         """Everything a priority page shows, in a fixed number of queries."""
-        key_issues = KeyIssue.objects.current().filter(parent__isnull=True).prefetch_related(
-            models.Prefetch("sub_points", queryset=KeyIssue.objects.current())
+        key_issues = (
+            KeyIssue.objects.current()
+            .filter(parent__isnull=True)
+            .prefetch_related(models.Prefetch("sub_points", queryset=KeyIssue.objects.current()))
         )
         return self.prefetch_related(
             models.Prefetch("themes", queryset=Theme.objects.current()),
@@ -136,7 +138,7 @@ class Priority(models.Model):
         return reverse("priorities:priority", args=[self.pk])
 
 
-class PlanItemQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class PlanItemQuerySet(models.QuerySet):
     def current(self) -> PlanItemQuerySet:
         return self.filter(retired_at__isnull=True)
 
@@ -172,9 +174,7 @@ class KeyIssue(PlanItem):
     """A key issue the assessment found; may carry sub-points (a key issue with a parent)."""
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="key_issues")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="sub_points"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="sub_points")
     history = HistoricalRecords()
 
     class Meta(PlanItem.Meta):

@@ -143,9 +143,7 @@ class _Reader:
 
 
 def _priority(reader: _Reader, raw: Any, where: str) -> PriorityData:
-    data = reader.mapping(
-        raw, where, {"number", "title", "themes", "key_issues", "aims", "outcomes"}, {"summary"}
-    )
+    data = reader.mapping(raw, where, {"number", "title", "themes", "key_issues", "aims", "outcomes"}, {"summary"})
     key_issues = []
     for i, item in enumerate(reader.items(data.get("key_issues"), f"{where}.key_issues", allow_empty=True)):
         item_where = f"{where}.key_issues[{i}]"
@@ -195,14 +193,22 @@ def parse_plan(text: str) -> PlanFile:
         reader.problem("format", f"must be {FORMAT!r}")
 
     partnership = reader.mapping(
-        top.get("partnership"), "partnership", {"name", "short_name", "vision", "responsible_authorities"}, {"strapline"}
+        top.get("partnership"),
+        "partnership",
+        {"name", "short_name", "vision", "responsible_authorities"},
+        {"strapline"},
     )
     authorities = []
-    for i, item in enumerate(reader.items(partnership.get("responsible_authorities"), "partnership.responsible_authorities")):
+    for i, item in enumerate(
+        reader.items(partnership.get("responsible_authorities"), "partnership.responsible_authorities")
+    ):
         where = f"partnership.responsible_authorities[{i}]"
         agency = reader.mapping(item, where, {"name", "short_name"})
         authorities.append(
-            AgencyData(reader.text(agency.get("name"), f"{where}.name"), reader.text(agency.get("short_name"), f"{where}.short_name"))
+            AgencyData(
+                reader.text(agency.get("name"), f"{where}.name"),
+                reader.text(agency.get("short_name"), f"{where}.short_name"),
+            )
         )
     _duplicates(reader, [a.name for a in authorities], "partnership.responsible_authorities", "agency")
 
@@ -220,7 +226,9 @@ def parse_plan(text: str) -> PlanFile:
         )
     _duplicates(reader, [a.year for a in assessments], "assessments", "year")
 
-    plan = reader.mapping(top.get("plan"), "plan", {"title", "starts", "ends", "priorities"}, {"based_on", "supersedes"})
+    plan = reader.mapping(
+        top.get("plan"), "plan", {"title", "starts", "ends", "priorities"}, {"based_on", "supersedes"}
+    )
     starts = reader.date(plan.get("starts"), "plan.starts")
     ends = reader.date(plan.get("ends"), "plan.ends")
     if starts != dt.date.min and ends != dt.date.min and ends <= starts:

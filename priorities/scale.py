@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import transaction
 
 from .models import ExpectedOutcome, KeyIssue, PartnershipAim, Priority, StrategicPlan, Theme
+
+Line = TypeVar("Line", Theme, PartnershipAim, ExpectedOutcome)
+
+
+def _copy_lines(model: type[Line], source: Priority, target: Priority) -> None:
+    model.objects.bulk_create(
+        [
+            model(priority=target, position=line.position, text=line.text)
+            for line in model.objects.filter(priority=source)
+        ]
+    )
 
 
 def plan_scale_up(*, plan: StrategicPlan, factor: int) -> None:
@@ -21,12 +34,11 @@ def plan_scale_up(*, plan: StrategicPlan, factor: int) -> None:
                     summary=original.summary,
                 )
                 next_number += 1
-                for model in (Theme, PartnershipAim, ExpectedOutcome):
-                    model.objects.bulk_create(  # type: ignore[attr-defined]
-                        model(priority=priority, position=line.position, text=line.text)
-                        for line in model.objects.filter(priority=original)  # type: ignore[attr-defined]
-                    )
-                for issue in KeyIssue.objects.filter(priority=original, parent__isnull=True).prefetch_related("sub_points"):
+                _copy_lines(Theme, original, priority)
+                _copy_lines(PartnershipAim, original, priority)
+                _copy_lines(ExpectedOutcome, original, priority)
+                issues = KeyIssue.objects.filter(priority=original, parent__isnull=True).prefetch_related("sub_points")
+                for issue in issues:
                     parent = KeyIssue.objects.create(priority=priority, position=issue.position, text=issue.text)
                     KeyIssue.objects.bulk_create(
                         KeyIssue(priority=priority, parent=parent, position=point.position, text=point.text)

@@ -37,9 +37,19 @@ def running_worker(env_overrides: dict[str, str], *, name: str = "test") -> Iter
     env.update(env_overrides)
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "csp_portal", "worker",
-            "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--loglevel=WARNING", f"--hostname={name}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "csp_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+            f"--hostname={name}@%h",
         ],
         cwd=ROOT,
         env=env,

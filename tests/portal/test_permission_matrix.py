@@ -163,7 +163,13 @@ def _lockout_records(db: None) -> None:
     """One row of each django-axes model, so its admin pages have something to show."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    fields = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "someone@example.org", "http_accept": "*/*", "path_info": "/"}
+    fields = {
+        "user_agent": "test",
+        "ip_address": "127.0.0.1",
+        "username": "someone@example.org",
+        "http_accept": "*/*",
+        "path_info": "/",
+    }
     AccessAttempt.objects.create(**fields, failures_since_start=1)
     AccessLog.objects.create(**fields)
     AccessFailureLog.objects.create(**fields)

@@ -84,8 +84,10 @@ def test_no_page_has_an_inline_script_or_style(plan, csp_admin) -> None:  # type
     for url in [reverse("priorities:home"), reverse("priorities:glossary"), reverse("accessibility")]:
         html = client.get(url).content.decode()
         scripts = re.findall(r"<script\b([^>]*)>", html)
-        assert scripts and all("src=" in attrs for attrs in scripts), url
-        assert "<style" not in html and " style=" not in html, url
+        assert scripts, url
+        assert all("src=" in attrs for attrs in scripts), url
+        assert "<style" not in html, url
+        assert " style=" not in html, url
 
 
 def test_a_session_ends_after_30_minutes_without_a_request(plan, officer) -> None:  # type: ignore[no-untyped-def]

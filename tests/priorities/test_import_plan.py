@@ -47,7 +47,8 @@ def test_it_imports_every_part_of_the_shipped_plan() -> None:
     plan = StrategicPlan.objects.current()
     assert plan is not None
     assert plan.title == "Community Safety Partnership Strategic Plan 2020 – 2024"
-    assert plan.based_on is not None and plan.based_on.year == 2022
+    assert plan.based_on is not None
+    assert plan.based_on.year == 2022
     assert [p.title for p in plan.priorities.all()] == [
         "High Harm & Violence",
         "Hidden Harms & Exploitation",

@@ -48,7 +48,9 @@ def test_every_theme_key_issue_aim_and_outcome_is_on_its_priority_page_word_for_
         assert [line for line in lines if _words(line) not in page] == []
 
 
-def test_the_glossary_page_lists_every_term_with_its_own_description(plan, officer, shipped_plan_file: PlanFile) -> None:  # type: ignore[no-untyped-def]
+def test_the_glossary_page_lists_every_term_with_its_own_description(
+    plan, officer, shipped_plan_file: PlanFile
+) -> None:  # type: ignore[no-untyped-def]
     html = client_for(officer).get(reverse("priorities:glossary")).content.decode()
 
     rows = re.findall(

@@ -40,7 +40,15 @@ def test_every_plan_text_in_the_file_is_in_the_source_word_for_word() -> None:
 
 def test_the_file_has_every_part_of_the_three_priorities(shipped_plan_file: PlanFile) -> None:
     shape = [
-        (p.number, p.title, len(p.themes), len(p.key_issues), sum(len(k.sub_points) for k in p.key_issues), len(p.aims), len(p.outcomes))
+        (
+            p.number,
+            p.title,
+            len(p.themes),
+            len(p.key_issues),
+            sum(len(k.sub_points) for k in p.key_issues),
+            len(p.aims),
+            len(p.outcomes),
+        )
         for p in shipped_plan_file.priorities
     ]
     assert shape == [
@@ -76,7 +84,11 @@ def test_the_glossary_has_all_36_terms_in_plain_latin_letters(shipped_plan_file:
 @pytest.mark.parametrize(
     ("term", "description"),
     [
-        ("Neighbourhood Crime", "Is defined by the Home Office as residential burglary, vehicle related crime, theft from person and robbery."),
+        (
+            "Neighbourhood Crime",
+            "Is defined by the Home Office as residential burglary, vehicle related crime, theft from person "
+            "and robbery.",
+        ),
         (
             "Community Trigger (ASB Review)",
             "Set out in the Crime and Policing Act, this process aims to carry out a review of partnership action "

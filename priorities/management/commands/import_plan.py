@@ -31,7 +31,9 @@ class Command(BaseCommand):
         try:
             plan_file = parse_plan(text)
             if dry_run:
-                self.stdout.write(f"{path}: the file is valid ({len(plan_file.priorities)} priorities). Nothing written.")
+                self.stdout.write(
+                    f"{path}: the file is valid ({len(plan_file.priorities)} priorities). Nothing written."
+                )
                 return
             result = plan_import(plan_file=plan_file, user=history_user, source=path.name)
         except PlanFileError as exc:
