@@ -25,3 +25,10 @@ if [[ "${DATABASE_URL:-}" == postgres* ]] && ! pg_isready -h 127.0.0.1 -p 5432 -
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
   wait_for PostgreSQL pg_isready -h 127.0.0.1 -p 5432 -q
 fi
+
+if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+  # The database DATABASE_URL names must exist (the tests make their own test_ copy of it).
+  db_name=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlparse(sys.argv[1]).path.lstrip("/"))' "$DATABASE_URL")
+  psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db_name'" | grep -q 1 \
+    || psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$db_name\""
+fi

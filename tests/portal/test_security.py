@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from csp_portal.celery import app as celery_app
 from tests.conftest import ROOT, client_for
 from tests.factories import PASSWORD
 
@@ -125,9 +124,9 @@ def test_healthz_reports_the_database_and_the_broker(client) -> None:  # type: i
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
-def test_healthz_says_when_the_broker_is_down(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_says_when_the_broker_is_down(client, settings) -> None:  # type: ignore[no-untyped-def]
     # Port 9 on loopback: nothing listens there, so the connection is refused at once.
-    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"
 
     response = client.get(reverse("healthz"))
 

@@ -1,0 +1,152 @@
+"""`make bench`: queries and median latency per page at 1x and 10x data, then throughput
+under concurrent load against gunicorn, relative to a trivial view in the same run.
+
+Everything runs on this machine, on loopback, with bounded request counts and durations.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench"
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(os.cpu_count() or 2)))
+
+
+def _env(db_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{db_path}"),
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        STATIC_MANIFEST="false",
+        CELERY_DATA_DIR=str(WORK / "celery"),
+    )
+    return env
+
+
+def _build(scale: int) -> tuple[dict[str, object], dict[str, str]]:
+    db_path = WORK / f"bench-{scale}x.sqlite3"
+    db_path.unlink(missing_ok=True)
+    env = _env(db_path)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.data", str(scale), str(db_path)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1]), env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _load(port: int, path: str, session: str) -> float:
+    """Requests a second from CLIENTS keep-alive connections for SECONDS."""
+    done = [0] * CLIENTS
+    deadline = time.monotonic() + SECONDS
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Cookie": f"sessionid={session}", "Host": "127.0.0.1"}
+        while time.monotonic() < deadline:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path} answered {response.status}")
+            done[index] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - start)
+
+
+def _throughput(result: dict[str, object], env: dict[str, str]) -> dict[str, float]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "csp_portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        pages: dict[str, dict[str, object]] = result["pages"]  # type: ignore[assignment]
+        session = str(result["session"])
+        return {name: _load(port, str(page["url"]), session) for name, page in pages.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    one, env_one = _build(1)
+    ten, _ = _build(10)
+    rates = _throughput(one, env_one)
+
+    print(
+        f"CSP portal benchmark: {os.cpu_count()} cores, gunicorn {WORKERS} workers, {CLIENTS} clients, "
+        f"{SECONDS:g} s per page, database {env_one['DATABASE_URL'].split(':')[0]}"
+    )
+    header = (
+        f"{'page':<14}{'queries 1x':>11}{'queries 10x':>12}"
+        f"{'median ms 1x':>14}{'median ms 10x':>15}{'req/s':>9}{'vs trivial':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    one_pages: dict[str, dict[str, float]] = one["pages"]  # type: ignore[assignment]
+    ten_pages: dict[str, dict[str, float]] = ten["pages"]  # type: ignore[assignment]
+    for name in one_pages:
+        print(
+            f"{name:<14}{one_pages[name]['queries']:>11}{ten_pages[name]['queries']:>12}"
+            f"{one_pages[name]['median_ms']:>14.2f}{ten_pages[name]['median_ms']:>15.2f}"
+            f"{rates[name]:>9.0f}{rates[name] / rates['trivial']:>11.0%}"
+        )
+
+
+if __name__ == "__main__":
+    main()

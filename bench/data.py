@@ -1,0 +1,72 @@
+"""Build a benchmark database at a given scale and measure each page in-process.
+
+Run as `python -m bench.data SCALE DB_PATH`; prints one JSON object. The caller sets the
+environment (settings module, database) before this process starts Django.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+
+def main(scale: int, db_path: Path) -> None:
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.models import Agency, Role, User
+    from priorities.models import Priority, StrategicPlan
+    from priorities.plan_file import parse_plan
+    from priorities.scale import plan_scale_up
+    from priorities.services import plan_import
+
+    call_command("migrate", verbosity=0)
+    root = Path(__file__).resolve().parent.parent
+    plan_import(plan_file=parse_plan((root / "data/plans/bedford-borough-2020-2024.yaml").read_text()))
+    plan = StrategicPlan.objects.current()
+    assert plan is not None
+    if scale > 1:
+        plan_scale_up(plan=plan, factor=scale)
+    user = User.objects.create_user("bench@example.org", "bench-password-not-secret", full_name="Bench Officer")
+    user.agency = Agency.objects.get(name="Bedfordshire Police")
+    user.save()
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name=Role.OFFICER.value))
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    pages = {
+        "home": reverse("priorities:home"),
+        "priority": Priority.objects.get(plan=plan, number=1).get_absolute_url(),
+        "glossary": reverse("priorities:glossary"),
+        "accessibility": reverse("accessibility"),
+        "trivial": "/bench/trivial/",
+    }
+    results = {}
+    for name, url in pages.items():
+        for _ in range(5):
+            client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, url
+        queries = len(captured)  # now: later requests clear the log this reads from
+        timings = []
+        for _ in range(40):
+            start = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+        results[name] = {"url": url, "queries": queries, "median_ms": statistics.median(timings)}
+    print(json.dumps({"scale": scale, "pages": results, "session": client.cookies["sessionid"].value}))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), Path(sys.argv[2]))
