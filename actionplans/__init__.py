@@ -1,0 +1,1 @@
+"""Reserved for the next issue; see DESIGN.md."""
