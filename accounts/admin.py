@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agency, User
+
+# Roles are groups, given to people on their own page; permissions live in rules.py, not in
+# Django's permission table, so there is nothing to edit on a group.
+admin.site.unregister(Group)
 
 
 @admin.register(Agency)
@@ -46,4 +53,6 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "agency", "password1", "password2"]}),
     ]
-    filter_horizontal = ["groups"]
+    # Checkboxes rather than the admin's two-box widget, whose script writes ARIA that
+    # axe rejects; there are only four roles to choose from.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}

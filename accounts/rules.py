@@ -24,6 +24,5 @@ def add_admin_only_model_perms(app_label: str, model_names: Iterable[str]) -> No
 
 rules.add_perm("accounts.use_admin", is_csp_admin)
 add_admin_only_model_perms("accounts", ["user", "agency"])
-add_admin_only_model_perms("auth", ["group"])
 # Admins see and clear sign-in lockouts.
 add_admin_only_model_perms("axes", ["accessattempt", "accesslog", "accessfailurelog"])

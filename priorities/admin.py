@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import ForeignKey
@@ -21,10 +22,19 @@ from .models import (
     Theme,
 )
 
+# One text box per date-time, so its <label> names it (the admin's split date and time
+# boxes leave the time box unlabelled).
+SINGLE_DATETIME: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.DateTimeField: {"form_class": forms.DateTimeField, "widget": forms.DateTimeInput},
+}
 
-class PlanItemInline(admin.TabularInline):
+
+class PlanItemInline(admin.StackedInline):
+    # Stacked, not tabular: each field keeps its own <label> (axe finds tabular inlines'
+    # inputs unlabelled, and screen readers lose the column headers).
     fields = ["position", "text", "retired_at"]
     extra = 0
+    formfield_overrides = SINGLE_DATETIME
 
 
 class ThemeInline(PlanItemInline):
@@ -64,12 +74,13 @@ class PriorityAdmin(SimpleHistoryAdmin):
     list_select_related = ["plan"]
     search_fields = ["title", "summary"]
     inlines = [ThemeInline, KeyIssueInline, AimInline, OutcomeInline]
+    formfield_overrides = SINGLE_DATETIME
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name"]
-    filter_horizontal = ["members"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(StrategicAssessment)
@@ -99,6 +110,10 @@ for model in (Theme, KeyIssue, PartnershipAim, ExpectedOutcome):
         type(
             f"{model.__name__}Admin",
             (SimpleHistoryAdmin,),
-            {"list_display": ["text", "priority", "position", "retired_at"], "list_select_related": ["priority"]},
+            {
+                "list_display": ["text", "priority", "position", "retired_at"],
+                "list_select_related": ["priority"],
+                "formfield_overrides": SINGLE_DATETIME,
+            },
         ),
     )

@@ -98,10 +98,45 @@ def test_the_plan_can_be_read_by_keyboard_alone(live_server, page: Page, board_m
     expect(page.get_by_role("heading", level=1)).to_have_text("High Harm & Violence")
 
 
-def test_the_admin_opens_for_a_csp_admin(live_server, page: Page, csp_admin: User) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, live_server.url, csp_admin, check=False)
+def test_an_admin_edits_a_priority_in_the_admin_and_history_records_who(  # type: ignore[no-untyped-def]
+    live_server, page: Page, csp_admin: User
+) -> None:
+    base = live_server.url
+    sign_in(page, base, csp_admin, check=False)
     page.get_by_role("link", name="Admin").click()
-    expect(page.get_by_role("link", name="Priorities")).to_be_visible()
-    page.get_by_role("link", name="Priorities").click()
-    page.get_by_role("link", name="3").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Priorities").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="3", exact=True).click()
     expect(page.locator("#id_title")).to_have_value("Building Community Confidence")
+    assert_accessible(page)
+
+    page.locator("#id_title").fill("Building Community Confidence Together")
+    page.locator("#id_key_issues-0-text").fill("Residents raised concerns")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{base}/")
+    expect(page.locator("main")).to_contain_text("Priority 3: Building Community Confidence Together")
+    page.goto(f"{base}/admin/priorities/priority/")
+    page.get_by_role("link", name="3", exact=True).click()
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("#change-history")).to_contain_text(csp_admin.full_name)
+    assert_accessible(page)
+
+    from priorities.models import KeyIssue, Priority
+
+    priority = Priority.objects.get(number=3)
+    record = priority.history.latest()
+    assert (record.history_user, record.prev_record.title) == (csp_admin, "Building Community Confidence")
+    issue = KeyIssue.objects.get(priority=priority, parent=None, position=1)
+    assert issue.history.latest().history_user == csp_admin
+    assert issue.history.latest().prev_record.text.startswith("Respondents to the CSP Survey")
+
+
+def test_people_admin_pages_are_accessible(live_server, page: Page, csp_admin: User) -> None:  # type: ignore[no-untyped-def]
+    base = live_server.url
+    sign_in(page, base, csp_admin, check=False)
+    for path in ["/admin/accounts/user/", f"/admin/accounts/user/{csp_admin.pk}/change/", "/admin/accounts/user/add/"]:
+        page.goto(f"{base}{path}")
+        assert_accessible(page)

@@ -101,3 +101,14 @@ def csp_admin_without_plan(db):  # type: ignore[no-untyped-def]
     from tests.factories import UserFactory
 
     return UserFactory(roles=[Role.CSP_ADMIN])
+
+
+def test_the_server_error_page_renders_without_a_request_context(rf) -> None:  # type: ignore[no-untyped-def]
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the portal" in html
+    assert "govuk-footer" in html
