@@ -1,1 +1,1 @@
-"""Reserved for the next issue; see DESIGN.md."""
+"""Action plans, actions, milestones, quarterly updates and indicators."""

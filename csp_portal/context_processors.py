@@ -6,10 +6,39 @@ from django.utils.functional import SimpleLazyObject
 
 from priorities.glossary import Abbreviations, abbreviations_for_current_plan
 
-# (label, URL name, the views that belong to the section)
+# (label, URL name, the views that belong to the section, the permission it needs)
 NAVIGATION = [
-    ("Strategic plan", "priorities:home", {"priorities:home", "priorities:priority"}),
-    ("Glossary", "priorities:glossary", {"priorities:glossary"}),
+    ("Strategic plan", "priorities:home", {"priorities:home", "priorities:priority"}, None),
+    (
+        "My actions",
+        "actionplans:my_actions",
+        {"actionplans:my_actions", "actionplans:update"},
+        "actionplans.create_action",
+    ),
+    (
+        "Action plans",
+        "actionplans:plans",
+        {
+            "actionplans:plans",
+            "actionplans:plan",
+            "actionplans:action",
+            "actionplans:action_history",
+            "actionplans:action_edit",
+            "actionplans:action_create",
+            "actionplans:milestone_create",
+            "actionplans:milestone_edit",
+            "actionplans:import",
+            "actionplans:update_reopen",
+        },
+        None,
+    ),
+    (
+        "Reviews",
+        "actionplans:reviews",
+        {"actionplans:reviews", "actionplans:update_review"},
+        "actionplans.review_updates",
+    ),
+    ("Glossary", "priorities:glossary", {"priorities:glossary"}, None),
 ]
 
 
@@ -18,12 +47,14 @@ def portal(request: HttpRequest) -> dict[str, object]:
     glossary for <abbr> markup (loaded only on pages that use it)."""
     match = getattr(request, "resolver_match", None)
     here = match.view_name if match else ""
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
     nav_items = [
         {"text": text, "href": reverse(name), "active": here in section, "current": here == name}
-        for text, name, section in NAVIGATION
+        for text, name, section, permission in NAVIGATION
+        if signed_in and (permission is None or user.has_perm(permission))  # type: ignore[union-attr]
     ]
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.has_perm("accounts.use_admin"):
+    if signed_in and user.has_perm("accounts.use_admin"):  # type: ignore[union-attr]
         nav_items.append({"text": "Admin", "href": reverse("admin:index"), "active": False, "current": False})
     abbreviations: Abbreviations = SimpleLazyObject(abbreviations_for_current_plan)  # type: ignore[assignment]
     return {"abbreviations": abbreviations, "nav_items": nav_items}

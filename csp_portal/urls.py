@@ -7,6 +7,7 @@ from . import views
 
 urlpatterns = [
     path("", include("priorities.urls")),
+    path("", include("actionplans.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", views.accessibility, name="accessibility"),

@@ -119,6 +119,14 @@ class Priority(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
+    lead = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_priorities",
+        help_text="The priority lead, who reviews the quarterly updates of its actions.",
+    )
     retired_at = models.DateTimeField(null=True, blank=True, help_text="Set when a revision of the plan drops it.")
 
     history = HistoricalRecords()

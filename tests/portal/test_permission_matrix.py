@@ -6,6 +6,7 @@ so no page can ship without someone deciding who may see it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,11 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from accounts.models import User
+from actionplans import periods
+from actionplans.models import Action, ActionPlan, ActionUpdate, Milestone, ReportingPeriod
 from priorities.models import Priority
 from tests.conftest import client_for
 
@@ -59,6 +64,65 @@ def _priority() -> dict[str, Any]:
     return {"pk": Priority.objects.get(number=1).pk}
 
 
+def _police_action() -> Action:
+    """A police-led action owned by the standing officer, with a submitted update in an open window."""
+    action = Action.objects.filter(reference="M.1").first()
+    if action is not None:
+        return action
+    today = timezone.localdate()
+    fy, quarter = periods.quarter_of(today)
+    period = ReportingPeriod.objects.create(
+        financial_year=fy,
+        quarter=quarter,
+        window_opens=today - dt.timedelta(days=3),
+        window_closes=today + dt.timedelta(days=3),
+    )
+    plan = ActionPlan.objects.create(priority=Priority.objects.get(number=1), financial_year=fy)
+    officer = User.objects.get(full_name="Priya Shah")
+    action = Action.objects.create(
+        plan=plan,
+        reference="M.1",
+        title="Matrix action",
+        theme=plan.priority.themes.first(),
+        lead_agency=officer.agency,
+        owner=officer,
+        start_date=periods.quarter_start(fy, 1),
+        due_date=periods.quarter_end(fy, 4),
+    )
+    Milestone.objects.create(action=action, title="First", due_date=today)
+    ActionUpdate.objects.create(action=action, period=period, rag="green", progress="p", status="submitted")
+    return action
+
+
+def _action() -> dict[str, Any]:
+    return {"pk": _police_action().pk}
+
+
+def _plan() -> dict[str, Any]:
+    return {"pk": _police_action().plan_id}
+
+
+def _plan_create() -> dict[str, Any]:
+    return {"plan_pk": _police_action().plan_id}
+
+
+def _milestone() -> dict[str, Any]:
+    return {"pk": _police_action().milestones.get().pk}
+
+
+def _update() -> dict[str, Any]:
+    action = _police_action()
+    return {"pk": action.pk, "period_pk": action.updates.get().period_id}
+
+
+def _review() -> dict[str, Any]:
+    return {"pk": _police_action().updates.get().pk}
+
+
+def _export() -> dict[str, Any]:
+    return {"pk": _police_action().plan_id, "fmt": "csv"}
+
+
 EXPECTATIONS: dict[str, Expect] = {
     "priorities:home": READER,
     "priorities:priority": Expect(SIGN_IN, 200, 200, 200, kwargs=_priority),
@@ -68,6 +132,24 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:logout": Expect(SIGN_IN, 405, 405, 405),
     "accessibility": PUBLIC,
     "healthz": PUBLIC,
+    # Action plans: everyone signed in reads; the police officer owns the matrix action.
+    "actionplans:my_actions": READER,
+    "actionplans:plans": READER,
+    "actionplans:plan": Expect(SIGN_IN, 200, 200, 200, kwargs=_plan),
+    "actionplans:action": Expect(SIGN_IN, 200, 200, 200, kwargs=_action),
+    "actionplans:action_history": Expect(SIGN_IN, 200, 200, 200, kwargs=_action),
+    "actionplans:export": Expect(SIGN_IN, 200, 200, 200, kwargs=_export),
+    "actionplans:action_create": Expect(SIGN_IN, 200, 403, 200, kwargs=_plan_create),
+    "actionplans:action_edit": Expect(SIGN_IN, 200, 403, 200, kwargs=_action),
+    "actionplans:milestone_create": Expect(SIGN_IN, 200, 403, 200, kwargs=_action),
+    "actionplans:milestone_edit": Expect(SIGN_IN, 200, 403, 200, kwargs=_milestone),
+    # The update is submitted, so its page shows it read-only (200) to those who may edit.
+    "actionplans:update": Expect(SIGN_IN, 200, 403, 200, kwargs=_update),
+    "actionplans:update_reopen": Expect(SIGN_IN, 403, 403, 200, kwargs=_update),
+    "actionplans:import": Expect(SIGN_IN, 403, 403, 200, kwargs=_plan),
+    "actionplans:reviews": Expect(SIGN_IN, 403, 403, 200),
+    # An officer who leads no priority is an outsider to reviews (404); a board member is read-only (403).
+    "actionplans:update_review": Expect(SIGN_IN, 404, 403, 200, kwargs=_review),
 }
 
 # The admin is for CSP admins alone: signed out, you are sent to sign in; signed in
@@ -109,6 +191,18 @@ def _admin_arguments(name: str, pattern: URLPattern) -> tuple[list[Any], dict[st
     if name == "admin:auth_user_password_change":
         # Django's UserAdmin names this URL after auth.User whatever the user model.
         model = apps.get_model("accounts", "User")
+    if model is not None and model._meta.app_label == "actionplans":
+        from actionplans.models import IndicatorValue, ReminderSent
+
+        action = _police_action()
+        indicator = action.plan.priority.indicators.first() or action.plan.priority.indicators.create(
+            title="Matrix indicator", unit="offences", higher_is_better=False
+        )
+        period = action.updates.get().period
+        IndicatorValue.objects.get_or_create(indicator=indicator, period=period, defaults={"value": 1})
+        ReminderSent.objects.get_or_create(
+            recipient=action.owner, sent_on=timezone.localdate(), period=period, actions=1
+        )
     if name.endswith("_simple_history"):
         # django-simple-history's "see this version" page: positional object id and version.
         assert model is not None
@@ -120,6 +214,7 @@ def _admin_arguments(name: str, pattern: URLPattern) -> tuple[list[Any], dict[st
         return [], {"content_type_id": ContentType.objects.get_for_model(Priority).pk, "object_id": priority.pk}
     if "app_label" in wanted:
         kwargs["app_label"] = "priorities"
+
     if "object_id" in wanted or "id" in wanted:
         assert model is not None, name
         obj = model._default_manager.order_by("pk").first()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    ReminderSent,
+    ReportingPeriod,
+)
+
+CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    """Periods and their update windows (default: opens 14 days before quarter end, closes 15 after)."""
+
+    list_display = ["__str__", "window_opens", "window_closes"]
+    ordering = ["-financial_year", "-quarter"]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "financial_year", "priority", "status", "approved_on"]
+    list_filter = ["financial_year", "status"]
+    list_select_related = ["priority"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "priority", "unit", "higher_is_better", "baseline", "target", "tolerance"]
+    list_filter = ["priority"]
+    list_select_related = ["priority"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period", "value", "provisional"]
+    list_filter = ["period", "provisional"]
+    list_select_related = ["indicator", "period"]
+
+
+class MilestoneInline(admin.StackedInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "due_date", "completed_on"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "plan", "lead_agency", "owner", "due_date", "state", "is_illustrative"]
+    list_filter = ["state", "plan__financial_year", "lead_agency", "is_illustrative"]
+    list_select_related = ["plan__priority", "lead_agency", "owner"]
+    search_fields = ["reference", "title"]
+    formfield_overrides = CHECKBOXES
+    inlines = [MilestoneInline]
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "rag", "status", "submitted_by", "reviewed_by"]
+    list_filter = ["status", "rag", "period"]
+    list_select_related = ["action", "period", "submitted_by", "reviewed_by"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "sent_on", "period", "actions"]
+    list_select_related = ["recipient", "period"]

@@ -1,0 +1,391 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Agency, User
+
+from .models import RAG_DEFINITIONS, Action, ActionUpdate, Indicator, Milestone, Rag
+from .services import IndicatorEntry, UpdateInput
+
+SAVE_DRAFT = "save_draft"
+SUBMIT = "submit_update"
+
+
+class VersionField(forms.IntegerField):
+    """The version the form was opened at, so a stale save can be refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, min_value=0, **kwargs)
+
+
+def _gds_date(label: str, *, required: bool = True, hint: str = "") -> DateInputField:
+    field = DateInputField(label=label, required=required, help_text=hint, require_all_fields=False)
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    return field
+
+
+class ActionForm(forms.ModelForm):
+    """Create or edit an action. Officers may only lead with their own agency."""
+
+    version = VersionField()
+    start_date = _gds_date("Start date")
+    due_date = _gds_date("Due date")
+
+    class Meta:
+        model = Action
+        fields = [
+            "reference",
+            "title",
+            "description",
+            "theme",
+            "aims",
+            "outcomes",
+            "lead_agency",
+            "supporting_agencies",
+            "owner",
+            "indicators",
+            "start_date",
+            "due_date",
+            "state",
+        ]
+        widgets = {
+            "aims": forms.CheckboxSelectMultiple,
+            "outcomes": forms.CheckboxSelectMultiple,
+            "supporting_agencies": forms.CheckboxSelectMultiple,
+            "indicators": forms.CheckboxSelectMultiple,
+            "state": forms.RadioSelect,
+        }
+        labels = {"reference": "Reference", "lead_agency": "Lead agency", "owner": "Owner"}
+        help_texts = {"owner": "The officer who writes this action's quarterly updates."}
+
+    def __init__(self, *args: Any, user: User, plan_priority_id: int, can_choose_agency: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        fields: dict[str, Any] = dict(self.fields)  # model choice fields, typed loosely
+        current = {"priority_id": plan_priority_id, "retired_at__isnull": True}
+        fields["theme"].queryset = fields["theme"].queryset.filter(**current)
+        fields["aims"].queryset = fields["aims"].queryset.filter(**current)
+        fields["outcomes"].queryset = fields["outcomes"].queryset.filter(**current)
+        fields["indicators"].queryset = Indicator.objects.filter(priority_id=plan_priority_id)
+        fields["owner"].queryset = User.objects.filter(is_active=True).order_by("full_name")
+        fields["theme"].empty_label = None
+        if not can_choose_agency:
+            fields["lead_agency"].queryset = Agency.objects.filter(pk=user.agency_id or 0)
+            fields["lead_agency"].initial = user.agency_id
+            fields["lead_agency"].empty_label = None
+        for name, message in {
+            "reference": "Enter a reference, such as 1.4",
+            "title": "Enter what the action is",
+            "lead_agency": "Select the lead agency",
+            "theme": "Select the theme",
+        }.items():
+            fields[name].error_messages["required"] = message
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("version"),
+            Field.text("reference", field_width=Fluid.ONE_QUARTER),
+            Field.text("title"),
+            Field.textarea("description", rows=4),
+            Field.select("theme"),
+            Field.checkboxes("aims", legend_size=Size.SMALL, small=True),
+            Field.checkboxes("outcomes", legend_size=Size.SMALL, small=True),
+            Field.select("lead_agency"),
+            Field.checkboxes("supporting_agencies", legend_size=Size.SMALL, small=True),
+            Field.select("owner"),
+            Field.checkboxes("indicators", legend_size=Size.SMALL, small=True),
+            Field("start_date"),
+            Field("due_date"),
+            Field.radios("state", legend_size=Size.SMALL, inline=True),
+            Button("save", "Save action"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, due = data.get("start_date"), data.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", "The due date must be on or after the start date")
+        return data
+
+
+class MilestoneForm(forms.ModelForm):
+    version = VersionField()
+    due_date = _gds_date("Due date")
+    completed_on = _gds_date("Completed on", required=False, hint="Leave blank until the milestone is done.")
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_date", "completed_on"]
+        labels = {"title": "Milestone"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        self.fields["title"].error_messages["required"] = "Enter the milestone"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("version"),
+            Field.text("title"),
+            Field("due_date"),
+            Field("completed_on"),
+            Button("save", "Save milestone"),
+        )
+
+    def clean_completed_on(self) -> dt.date | None:
+        completed: dt.date | None = self.cleaned_data.get("completed_on")
+        if completed and completed > timezone.localdate():
+            raise forms.ValidationError("The completion date cannot be in the future")
+        return completed
+
+
+RAG_CHOICES = [Choice(rag.value, rag.label, hint=RAG_DEFINITIONS[rag]) for rag in Rag]
+
+
+class UpdateForm(forms.Form):
+    """The quarter's update: RAG, narrative, milestones completed and indicator values, in one submit."""
+
+    version = VersionField()
+    rag = forms.ChoiceField(label="RAG rating", choices=RAG_CHOICES, widget=forms.RadioSelect, required=False)
+    progress = forms.CharField(
+        label="Progress this quarter",
+        widget=forms.Textarea,
+        required=False,
+        help_text="What was done, and what it achieved.",
+    )
+    issues_and_risks = forms.CharField(label="Issues and risks", widget=forms.Textarea, required=False)
+    support_requested = forms.CharField(
+        label="Support asked of the board",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Leave blank if the action needs nothing from the board.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        update: ActionUpdate,
+        milestones: list[Milestone],
+        indicators: list[Indicator],
+        values: dict[int, Any],
+        today: dt.date,
+        **kwargs: Any,
+    ) -> None:
+        initial = {
+            "version": update.version if update.pk else None,
+            "rag": update.rag,
+            "progress": update.progress,
+            "issues_and_risks": update.issues_and_risks,
+            "support_requested": update.support_requested,
+        }
+        for indicator in indicators:
+            value = values.get(indicator.pk)
+            if value is not None:
+                initial[f"indicator_{indicator.pk}_value"] = value.value
+                initial[f"indicator_{indicator.pk}_provisional"] = value.provisional
+                initial[f"indicator_{indicator.pk}_note"] = value.note
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.open_milestones = [m for m in milestones if m.completed_on is None]
+        self.indicators = indicators
+
+        milestone_fields = []
+        for milestone in self.open_milestones:
+            name = f"milestone_{milestone.pk}"
+            status = milestone.status(today).label
+            self.fields[name] = forms.BooleanField(
+                label=f"{milestone.title} (due {milestone.due_date:%-d %B %Y}; {status.lower()})", required=False
+            )
+            milestone_fields.append(Field.checkbox(name, small=True))
+
+        indicator_fieldsets = []
+        for indicator in indicators:
+            prefix = f"indicator_{indicator.pk}"
+            self.fields[f"{prefix}_value"] = forms.DecimalField(
+                label=f"Value ({indicator.unit})",
+                required=False,
+                max_digits=12,
+                decimal_places=2,
+                # A text box with a numeric keypad, as the GOV.UK Design System advises for numbers.
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+                error_messages={"invalid": f"Enter {indicator.title.lower()} as a number"},
+            )
+            self.fields[f"{prefix}_provisional"] = forms.BooleanField(
+                label="This figure is provisional", required=False
+            )
+            self.fields[f"{prefix}_note"] = forms.CharField(label="Note on this figure", required=False)
+            indicator_fieldsets.append(
+                Fieldset(
+                    Field.text(f"{prefix}_value", field_width=Fluid.ONE_QUARTER),
+                    Field.checkbox(f"{prefix}_provisional", small=True),
+                    Field.text(f"{prefix}_note"),
+                    legend=indicator.title,
+                    legend_size=Size.SMALL,
+                )
+            )
+
+        self.helper = FormHelper()
+        parts: list[Any] = [
+            Field("version"),
+            Field.radios("rag", legend_size=Size.MEDIUM),
+            Field.textarea("progress", label_size=Size.MEDIUM, rows=6),
+            Field.textarea("issues_and_risks", label_size=Size.MEDIUM, rows=4),
+            Field.textarea("support_requested", label_size=Size.MEDIUM, rows=3),
+        ]
+        if milestone_fields:
+            parts.append(
+                Fieldset(
+                    HTML('<p class="govuk-body">Tick each milestone completed this quarter.</p>'),
+                    *milestone_fields,
+                    legend="Milestones completed",
+                    legend_size=Size.MEDIUM,
+                )
+            )
+        if indicator_fieldsets:
+            parts.append(HTML('<h2 class="govuk-heading-m">Indicator values this quarter</h2>'))
+            parts.extend(indicator_fieldsets)
+        parts.append(
+            HTML(
+                '<div class="govuk-button-group">'
+                f'<button type="submit" name="{SUBMIT}" class="govuk-button" data-module="govuk-button">'
+                "Submit update</button>"
+                f'<button type="submit" name="{SAVE_DRAFT}" class="govuk-button govuk-button--secondary" '
+                'data-module="govuk-button">Save draft</button></div>'
+            )
+        )
+        self.helper.layout = Layout(*parts)
+
+    @property
+    def is_submit(self) -> bool:
+        return SUBMIT in self.data
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_submit:
+            if not data.get("rag"):
+                self.add_error("rag", "Select a RAG rating to submit the update")
+            if not (data.get("progress") or "").strip():
+                self.add_error("progress", "Describe the progress this quarter to submit the update")
+        return data
+
+    def to_input(self) -> UpdateInput:
+        data = self.cleaned_data
+        values: dict[int, IndicatorEntry] = {}
+        for indicator in self.indicators:
+            prefix = f"indicator_{indicator.pk}"
+            value: Decimal | None = data.get(f"{prefix}_value")
+            values[indicator.pk] = IndicatorEntry(
+                value=value, provisional=bool(data.get(f"{prefix}_provisional")), note=data.get(f"{prefix}_note", "")
+            )
+        return UpdateInput(
+            rag=data.get("rag") or "",
+            progress=data.get("progress", ""),
+            issues_and_risks=data.get("issues_and_risks", ""),
+            support_requested=data.get("support_requested", ""),
+            milestones_completed={m.pk: self.today for m in self.open_milestones if data.get(f"milestone_{m.pk}")},
+            indicator_values=values,
+        )
+
+
+class ReviewForm(forms.Form):
+    version = VersionField()
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            Choice("approve", "Approve", hint="The update is ready for the board."),
+            Choice("return", "Return to the officer", hint="Say what needs to change in the comment."),
+        ],
+        error_messages={"required": "Select approve or return"},
+    )
+    comment = forms.CharField(label="Comment", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("version"),
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.textarea("comment", rows=4),
+            Button("review", "Save decision"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", "Say what the officer needs to change")
+        return data
+
+
+class ReopenForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        label="Officer who may edit it", queryset=User.objects.none(), error_messages={"required": "Select the officer"}
+    )
+    until = _gds_date("Open until", hint="The officer can edit the update up to and including this day.")
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea, error_messages={"required": "Give the reason for reopening"}
+    )
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("officer"),
+            Field("until"),
+            Field.textarea("reason", rows=3),
+            Button("reopen", "Reopen update"),
+        )
+
+    def clean_until(self) -> dt.date:
+        until: dt.date = self.cleaned_data["until"]
+        if until < timezone.localdate():
+            raise forms.ValidationError("The date must be today or later")
+        return until
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What does the file hold?",
+        widget=forms.RadioSelect,
+        choices=[
+            Choice("actions", "Actions", hint="Columns: reference, title, theme, lead_agency, start_date, due_date"),
+            Choice("milestones", "Milestones", hint="Columns: action_reference, milestone, due_date"),
+        ],
+        error_messages={"required": "Select what the file holds"},
+    )
+    file = forms.FileField(
+        label="File",
+        help_text="A .csv (UTF-8) or .xlsx file, with a header row.",
+        error_messages={"required": "Choose a file to upload", "empty": "The file is empty"},
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.MEDIUM),
+            Field("file"),
+            Button("upload", "Check the file"),
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The file must be a .csv or .xlsx file")
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 5 MB")
+        return upload

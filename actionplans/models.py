@@ -1,0 +1,339 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Agency, User
+from priorities.models import ExpectedOutcome, PartnershipAim, Priority, Theme
+
+from . import periods
+
+
+class Versioned(models.Model):
+    """A record people edit in forms: `version` goes up by one on every save through a
+    service, so a save that started from an older version can be refused (see services)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):
+    def open_on(self, day: dt.date) -> ReportingPeriodQuerySet:
+        return self.filter(window_opens__lte=day, window_closes__gte=day)
+
+    def current(self, day: dt.date) -> ReportingPeriod | None:
+        """The period whose window is open on `day`; else the latest that has started."""
+        open_now = self.open_on(day).order_by("-financial_year", "-quarter").first()
+        if open_now is not None:
+            return open_now
+        fy, quarter = periods.quarter_of(day)
+        started = models.Q(financial_year__lt=fy) | models.Q(financial_year=fy, quarter__lte=quarter)
+        return self.filter(started).order_by("-financial_year", "-quarter").first()
+
+
+class ReportingPeriod(models.Model):
+    """A quarter of a financial year and the window in which its updates are written."""
+
+    class WindowState(models.TextChoices):
+        UPCOMING = "upcoming", "Not open yet"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts in: 2023 for 2023-24."
+    )
+    quarter = models.PositiveSmallIntegerField(choices=[(q, f"Q{q}") for q in range(1, 5)])
+    window_opens = models.DateField()
+    window_closes = models.DateField()
+
+    history = HistoricalRecords()
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-financial_year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["financial_year", "quarter"], name="one_period_per_quarter"),
+            models.CheckConstraint(
+                condition=models.Q(window_closes__gte=models.F("window_opens")), name="window_order"
+            ),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="quarter_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return periods.period_label(self.financial_year, self.quarter)
+
+    @property
+    def starts(self) -> dt.date:
+        return periods.quarter_start(self.financial_year, self.quarter)
+
+    @property
+    def ends(self) -> dt.date:
+        return periods.quarter_end(self.financial_year, self.quarter)
+
+    def window_state(self, today: dt.date) -> WindowState:
+        if today < self.window_opens:
+            return self.WindowState.UPCOMING
+        if today > self.window_closes:
+            return self.WindowState.CLOSED
+        return self.WindowState.OPEN
+
+    def is_open(self, today: dt.date) -> bool:
+        return self.window_state(today) == self.WindowState.OPEN
+
+
+class ActionPlan(models.Model):
+    """One priority's actions for one financial year, reviewed and approved annually."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="action_plans")
+    financial_year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-financial_year", "priority__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "financial_year"], name="one_action_plan_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_label} action plan: Priority {self.priority.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplans:plan", args=[self.pk])
+
+    @property
+    def year_label(self) -> str:
+        return periods.financial_year_label(self.financial_year)
+
+
+class Indicator(models.Model):
+    """A measure of a priority's progress, with its target and how to judge it."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="indicators")
+    title = models.CharField(max_length=200)
+    unit = models.CharField(max_length=40, help_text="What a value counts, e.g. “offences” or “%”.")
+    higher_is_better = models.BooleanField(help_text="The polarity: is a higher value better?")
+    baseline = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    baseline_label = models.CharField(max_length=60, blank=True, help_text="When the baseline is from, e.g. 2022-23.")
+    target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    tolerance = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal(0), help_text="How far from target still counts as near it."
+    )
+    data_source = models.CharField(max_length=200, blank=True)
+    supplying_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_illustrative = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority__number", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def open(self) -> ActionQuerySet:
+        return self.filter(state=Action.State.OPEN)
+
+    def for_officer(self, user: User) -> ActionQuerySet:
+        """Actions the person may edit: led by their agency or owned by them."""
+        mine = models.Q(owner=user)
+        if user.agency_id:
+            mine |= models.Q(lead_agency_id=user.agency_id)
+        return self.filter(mine)
+
+
+class Action(Versioned):
+    """Something the partnership will do in a year to deliver a priority."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="actions")
+    reference = models.CharField(max_length=20, help_text="A short code, unique in the plan, e.g. 1.4")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
+    aims = models.ManyToManyField(PartnershipAim, blank=True, related_name="actions")
+    outcomes = models.ManyToManyField(ExpectedOutcome, blank=True, related_name="actions")
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_actions")
+    supporting_agencies = models.ManyToManyField(Agency, blank=True, related_name="supported_actions")
+    owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_actions")
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="actions")
+    start_date = models.DateField()
+    due_date = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    is_illustrative = models.BooleanField(default=False, help_text="Demo data, not the partnership's real plan.")
+
+    history = HistoricalRecords(m2m_fields=[aims, outcomes, supporting_agencies, indicators])
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "reference"], name="action_reference_unique"),
+            models.CheckConstraint(condition=models.Q(due_date__gte=models.F("start_date")), name="action_dates_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplans:action", args=[self.pk])
+
+    def is_editable_by_agency_of(self, user: User) -> bool:
+        return self.owner_id == user.pk or (user.agency_id is not None and self.lead_agency_id == user.agency_id)
+
+
+class Milestone(Versioned):
+    """A dated step of an action; its status follows from its dates."""
+
+    class Status(models.TextChoices):
+        NOT_DUE = "not_due", "Not due"
+        ON_TRACK = "on_track", "On track"
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+        COMPLETE = "complete", "Complete"
+
+    # "Due soon" is the last fortnight before the due date; "on track" the rest of the
+    # quarter it is due in; "not due" anything later.
+    DUE_SOON_DAYS = 14
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=300)
+    due_date = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def status(self, today: dt.date) -> Status:
+        if self.completed_on is not None:
+            return self.Status.COMPLETE
+        if self.due_date < today:
+            return self.Status.OVERDUE
+        if (self.due_date - today).days <= self.DUE_SOON_DAYS:
+            return self.Status.DUE_SOON
+        fy, quarter = periods.quarter_of(today)
+        if self.due_date <= periods.quarter_end(fy, quarter):
+            return self.Status.ON_TRACK
+        return self.Status.NOT_DUE
+
+
+class Rag(models.TextChoices):
+    """Red, amber, green: the officer's judgement of an action this quarter."""
+
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+
+RAG_DEFINITIONS = {
+    Rag.GREEN: "On track: the action will be delivered on time and as planned.",
+    Rag.AMBER: "At risk: there is slippage or a problem, and it is being managed.",
+    Rag.RED: "Off track: the action will not be delivered on time without help from the board.",
+}
+
+
+class ActionUpdate(Versioned):
+    """An action's quarterly update: draft → submitted → approved, or returned to the officer."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices, blank=True)
+    progress = models.TextField(blank=True)
+    issues_and_risks = models.TextField(blank=True)
+    support_requested = models.TextField("Support asked of the board", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    saved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    reopened_for = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reopened_until = models.DateField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "-period__financial_year", "-period__quarter"]
+        constraints = [models.UniqueConstraint(fields=["action", "period"], name="one_update_per_quarter")]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference} {self.period.label}"
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+    def is_reopened_for(self, user: User, today: dt.date) -> bool:
+        return self.reopened_for_id == user.pk and self.reopened_until is not None and today <= self.reopened_until
+
+
+class IndicatorValue(Versioned):
+    """An indicator's value for one period."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="indicator_values")
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    provisional = models.BooleanField(default=False, help_text="The figure may still change.")
+    note = models.TextField(blank=True)
+    entered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "-period__financial_year", "-period__quarter"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="one_value_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.period})"
+
+
+class ReminderSent(models.Model):
+    """A reminder email sent to one person on one day; at most one a day each."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField()
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    actions = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-sent_on"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "sent_on"], name="one_reminder_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.sent_on}"

@@ -1,0 +1,312 @@
+"""Writes that touch several action-plan records, or that must refuse a stale edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Action, ActionUpdate, IndicatorValue, ReminderSent, ReportingPeriod, Versioned
+
+V = TypeVar("V", bound=Versioned)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field someone else changed while you were editing."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class StaleEdit(Exception):
+    """The record changed after the form was opened; nothing was saved."""
+
+    current: Versioned
+    changes: list[FieldChange] = field(default_factory=list)
+    changed_by: str = "someone else"
+    changed_at: dt.datetime | None = None
+
+
+class UpdateLocked(Exception):
+    """The update cannot be edited now; the message says why, in words for the officer."""
+
+
+def _display(record: Any, name: str) -> str:
+    value = getattr(record, name)
+    model_field = record.instance._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value)) if value else "(blank)"
+    if value in (None, ""):
+        return "(blank)"
+    return str(value)
+
+
+def changes_since(obj: Versioned, version: int) -> StaleEdit:
+    """What changed in `obj` after the given version, from its history."""
+    history = obj.history  # type: ignore[attr-defined]
+    before = history.filter(version=version).order_by("-history_id").first()
+    after = history.order_by("-history_id").first()
+    stale = StaleEdit(current=obj)
+    if after is None:
+        return stale
+    if after.history_user is not None:
+        stale.changed_by = str(after.history_user)
+    stale.changed_at = after.history_date
+    if before is not None:
+        delta = after.diff_against(before, excluded_fields=["version"])
+        stale.changes = [
+            FieldChange(
+                field=str(getattr(obj._meta.get_field(change.field), "verbose_name", change.field)).capitalize(),
+                before=_display(before, change.field),
+                after=_display(after, change.field),
+            )
+            for change in delta.changes
+        ]
+    return stale
+
+
+def _claim(obj: V, expected_version: int) -> None:
+    """Move the row from `expected_version` to the next, or refuse: an atomic compare-and-set,
+    so two saves that both started from version n cannot both win (on SQLite as on PostgreSQL)."""
+    model = type(obj)
+    claimed = model._default_manager.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        raise changes_since(model._default_manager.get(pk=obj.pk), expected_version)
+    obj.version = expected_version + 1
+
+
+def versioned_save(*, instance: V, expected_version: int | None, user: User, save: Any = None) -> V:
+    """Save a form-edited record unless someone saved it since `expected_version`.
+
+    `save` is what writes it (a ModelForm's `save`, to keep its many-to-many fields);
+    by default the instance's own."""
+    with transaction.atomic():
+        if instance.pk is not None:
+            _claim(instance, expected_version or 0)
+        instance._history_user = user  # type: ignore[attr-defined]
+        instance.full_clean()
+        (save or instance.save)()
+    return instance
+
+
+@dataclass(frozen=True)
+class IndicatorEntry:
+    value: Decimal | None
+    provisional: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class UpdateInput:
+    """What the update form collected."""
+
+    rag: str
+    progress: str
+    issues_and_risks: str
+    support_requested: str
+    milestones_completed: dict[int, dt.date]
+    indicator_values: dict[int, IndicatorEntry]
+
+
+def update_for(*, action: Action, period: ReportingPeriod) -> ActionUpdate:
+    """The action's update for the period, or a new unsaved draft."""
+    existing = ActionUpdate.objects.filter(action=action, period=period).first()
+    return existing or ActionUpdate(action=action, period=period)
+
+
+def update_check_editable(*, update: ActionUpdate, user: User, today: dt.date) -> None:
+    """Raise UpdateLocked, with the reason in plain words, when the officer may not edit now."""
+    if update.is_reopened_for(user, today):
+        return
+    if not update.is_editable_state:
+        raise UpdateLocked(f"This update was {update.get_status_display().lower()}, so it can no longer be changed.")
+    state = update.period.window_state(today)
+    if state == ReportingPeriod.WindowState.UPCOMING:
+        raise UpdateLocked(
+            f"Updates for {update.period.label} open on {update.period.window_opens:%-d %B %Y}. "
+            "You cannot write one yet."
+        )
+    if state == ReportingPeriod.WindowState.CLOSED:
+        raise UpdateLocked(
+            f"Updates for {update.period.label} closed on {update.period.window_closes:%-d %B %Y}. "
+            "Ask the community safety team to reopen this update if you need to change it."
+        )
+
+
+def update_save(
+    *, update: ActionUpdate, user: User, data: UpdateInput, expected_version: int | None, submit: bool, today: dt.date
+) -> ActionUpdate:
+    """Save the quarter's update with its milestones and indicator values in one go."""
+    update_check_editable(update=update, user=user, today=today)
+    with transaction.atomic():
+        if update.pk is None:
+            if expected_version:
+                raise changes_since(ActionUpdate.objects.get(action=update.action, period=update.period), 0)
+        else:
+            _claim(update, expected_version or 0)
+        update.rag = data.rag
+        update.progress = data.progress
+        update.issues_and_risks = data.issues_and_risks
+        update.support_requested = data.support_requested
+        update.saved_by = user
+        if submit:
+            update.status = ActionUpdate.Status.SUBMITTED
+            update.submitted_by = user
+            update.submitted_at = timezone.now()
+            update.reopened_for = None
+            update.reopened_until = None
+        elif update.status == ActionUpdate.Status.RETURNED:
+            update.status = ActionUpdate.Status.DRAFT
+        update._history_user = user  # type: ignore[attr-defined]
+        update.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                update.save()
+        except IntegrityError as exc:
+            # Two people started the first draft at once: the other one's is kept.
+            raise changes_since(ActionUpdate.objects.get(action=update.action, period=update.period), 0) from exc
+
+        for milestone in update.action.milestones.filter(pk__in=data.milestones_completed, completed_on__isnull=True):
+            milestone.completed_on = data.milestones_completed[milestone.pk]
+            milestone.version += 1
+            milestone._history_user = user  # type: ignore[attr-defined]
+            milestone.save()
+
+        for indicator_id, entry in data.indicator_values.items():
+            _indicator_value_save(indicator_id=indicator_id, period=update.period, entry=entry, user=user)
+    return update
+
+
+def _indicator_value_save(*, indicator_id: int, period: ReportingPeriod, entry: IndicatorEntry, user: User) -> None:
+    existing = IndicatorValue.objects.filter(indicator_id=indicator_id, period=period).first()
+    if entry.value is None:
+        return
+    if existing is not None and (existing.value, existing.provisional, existing.note) == (
+        entry.value,
+        entry.provisional,
+        entry.note,
+    ):
+        return
+    value = existing or IndicatorValue(indicator_id=indicator_id, period=period)
+    value.value = entry.value
+    value.provisional = entry.provisional
+    value.note = entry.note
+    value.entered_by = user
+    value.version = (existing.version + 1) if existing else 1
+    value._history_user = user  # type: ignore[attr-defined]
+    value.full_clean(validate_unique=False)
+    value.save()
+
+
+def update_review(*, update: ActionUpdate, reviewer: User, approve: bool, comment: str, expected_version: int) -> None:
+    """Approve a submitted update, or return it to the officer with a comment."""
+    if update.status != ActionUpdate.Status.SUBMITTED:
+        raise UpdateLocked("Only a submitted update can be reviewed.")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": "Say what the officer needs to change"})
+    with transaction.atomic():
+        _claim(update, expected_version)
+        update.status = ActionUpdate.Status.APPROVED if approve else ActionUpdate.Status.RETURNED
+        update.reviewed_by = reviewer
+        update.reviewed_at = timezone.now()
+        update.review_comment = comment.strip()
+        update._history_user = reviewer  # type: ignore[attr-defined]
+        update.save()
+
+
+def update_reopen(*, update: ActionUpdate, admin: User, officer: User, until: dt.date, reason: str) -> ActionUpdate:
+    """Let one officer edit one update after its window closed (or after submitting), until a date."""
+    with transaction.atomic():
+        if update.pk is not None:
+            _claim(update, update.version)
+        update.reopened_for = officer
+        update.reopened_until = until
+        update.reopen_reason = reason
+        if update.status != ActionUpdate.Status.DRAFT:
+            update.status = ActionUpdate.Status.RETURNED
+            update.review_comment = f"Reopened: {reason}"
+        update._history_user = admin  # type: ignore[attr-defined]
+        update._change_reason = f"Reopened for {officer}: {reason}"  # type: ignore[attr-defined]
+        update.full_clean(validate_unique=False)
+        update.save()
+    return update
+
+
+# Reminders -----------------------------------------------------------------------------
+
+REMIND_DAYS_BEFORE = 5
+# After the window closes an update is overdue; reminders stop once the next quarter's
+# window is well under way.
+REMIND_DAYS_AFTER = 30
+
+
+def _owed_actions(period: ReportingPeriod) -> models.QuerySet[Action]:
+    """Open actions running in the period with no submitted or approved update for it."""
+    done = ActionUpdate.objects.filter(
+        period=period, status__in=[ActionUpdate.Status.SUBMITTED, ActionUpdate.Status.APPROVED]
+    ).values("action_id")
+    return (
+        Action.objects.open()
+        .filter(start_date__lte=period.ends, due_date__gte=period.starts, owner__isnull=False, owner__is_active=True)
+        .exclude(pk__in=done)
+        .select_related("owner", "plan__priority")
+    )
+
+
+def reminders_send(*, today: dt.date) -> int:
+    """Email each owner whose updates are due within 5 days or overdue; at most once a day."""
+    periods = ReportingPeriod.objects.filter(
+        window_opens__lte=today,
+        window_closes__gte=today - dt.timedelta(days=REMIND_DAYS_AFTER),
+    ).filter(window_closes__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE))
+    owed: dict[User, list[tuple[ReportingPeriod, Action]]] = defaultdict(list)
+    for period in periods:
+        for action in _owed_actions(period):
+            assert action.owner is not None
+            owed[action.owner].append((period, action))
+
+    sent = 0
+    for owner, items in owed.items():
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(recipient=owner, sent_on=today, period=items[0][0], actions=len(items))
+        except IntegrityError:
+            continue  # already reminded today
+        overdue = [(p, a) for p, a in items if p.window_closes < today]
+        due = [(p, a) for p, a in items if p.window_closes >= today]
+        context = {
+            "owner": owner,
+            "due": due,
+            "overdue": overdue,
+            "today": today,
+            "my_actions_url": f"{settings.SITE_URL}{reverse('actionplans:my_actions')}",
+        }
+        subject = (
+            f"Overdue: {len(overdue)} quarterly update{'s' if len(overdue) != 1 else ''}"
+            if overdue
+            else f"Due soon: {len(due)} quarterly update{'s' if len(due) != 1 else ''}"
+        )
+        send_mail(
+            subject,
+            render_to_string("actionplans/email/reminder.txt", context),
+            None,
+            [owner.email],
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,475 @@
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role, User
+
+from .forms import ActionForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
+from .history import action_history
+from .imports import RESOURCES, TableError, export_actions, import_table, read_table
+from .models import Action, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
+from .services import (
+    StaleEdit,
+    UpdateLocked,
+    update_check_editable,
+    update_for,
+    update_reopen,
+    update_review,
+    update_save,
+    versioned_save,
+)
+
+ACTION_RELATED = ["plan__priority", "theme", "lead_agency", "owner__agency"]
+
+
+def _get_action_to_edit(request: HttpRequest, pk: int) -> Action:
+    """The action, if this person may edit it: 403 for read-only members, 404 for others."""
+    action = get_object_or_404(Action.objects.select_related(*ACTION_RELATED), pk=pk)
+    if request.user.has_perm("actionplans.edit_action", action):
+        return action
+    if request.user.has_perm("actionplans.read_only"):
+        raise PermissionDenied
+    raise Http404("No action found")
+
+
+def _get_update_to_review(request: HttpRequest, pk: int) -> ActionUpdate:
+    update = get_object_or_404(
+        ActionUpdate.objects.select_related("period", "action__plan__priority", "action__lead_agency"), pk=pk
+    )
+    if request.user.has_perm("actionplans.review_update", update):
+        return update
+    if request.user.has_perm("actionplans.review_updates") or request.user.has_perm("actionplans.read_only"):
+        raise PermissionDenied
+    raise Http404("No update found")
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+def _rebase(form: Any, stale: StaleEdit) -> None:
+    """Keep everything the person typed, but move the form to the version now saved, so
+    that saving again (after reading what changed) is a deliberate choice."""
+    form.data = form.data.copy()
+    form.data["version"] = str(stale.current.version)
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """On deadline day: every open action of mine that owes an update, grouped by priority."""
+    user: User = request.user  # type: ignore[assignment]
+    today = _today()
+    period = ReportingPeriod.objects.current(today)
+    actions = list(
+        Action.objects.open()
+        .for_officer(user)
+        .select_related(*ACTION_RELATED)
+        .prefetch_related(
+            Prefetch("updates", queryset=ActionUpdate.objects.filter(period=period), to_attr="this_quarter"),
+            Prefetch("milestones", queryset=Milestone.objects.all(), to_attr="milestone_list"),
+        )
+        .order_by("plan__priority__number", "reference")
+        if period
+        else []
+    )
+    if period is not None:
+        actions = [a for a in actions if a.start_date <= period.ends and a.due_date >= period.starts]
+    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for action in actions:
+        update = action.this_quarter[0] if action.this_quarter else None  # type: ignore[attr-defined]
+        milestones = action.milestone_list  # type: ignore[attr-defined]
+        groups[action.plan.priority].append(
+            {
+                "action": action,
+                "update": update,
+                "overdue_milestones": [m for m in milestones if m.status(today) == Milestone.Status.OVERDUE],
+                "rag_warning": _rag_warning(update, milestones, today),
+            }
+        )
+    returned = sum(
+        1 for rows in groups.values() for row in rows if row["update"] and row["update"].status == "returned"
+    )
+    return render(
+        request,
+        "actionplans/my_actions.html",
+        {"period": period, "groups": dict(groups), "today": today, "returned": returned},
+    )
+
+
+def _rag_warning(update: ActionUpdate | None, milestones: list[Milestone], today: Any) -> bool:
+    """Rated green while a milestone is overdue: the rating needs a second look."""
+    return bool(
+        update and update.rag == "green" and any(m.status(today) == Milestone.Status.OVERDUE for m in milestones)
+    )
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = ActionPlan.objects.select_related("priority").order_by("-financial_year", "priority__number")
+    return render(request, "actionplans/plan_list.html", {"plans": plans})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(ActionPlan.objects.select_related("priority"), pk=pk)
+    today = _today()
+    actions = plan.actions.select_related(*ACTION_RELATED).prefetch_related(
+        Prefetch("milestones", to_attr="milestone_list"),
+        Prefetch("updates", queryset=ActionUpdate.objects.select_related("period"), to_attr="update_list"),
+    )
+    rows = []
+    for action in actions:
+        latest = action.update_list[0] if action.update_list else None
+        rows.append(
+            {
+                "action": action,
+                "latest": latest,
+                "rag_warning": _rag_warning(latest, action.milestone_list, today),
+            }
+        )
+    return render(
+        request,
+        "actionplans/plan_detail.html",
+        {"plan": plan, "rows": rows, "can_add": request.user.has_perm("actionplans.create_action")},
+    )
+
+
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(
+        Action.objects.select_related(*ACTION_RELATED).prefetch_related(
+            "aims", "outcomes", "supporting_agencies", "indicators"
+        ),
+        pk=pk,
+    )
+    today = _today()
+    milestones = list(action.milestones.all())
+    updates = list(action.updates.select_related("period", "submitted_by", "reviewed_by"))
+    period = ReportingPeriod.objects.current(today)
+    current_update = next((u for u in updates if period and u.period_id == period.pk), None)
+    values = IndicatorValue.objects.filter(indicator__in=action.indicators.all()).select_related("period", "indicator")
+    return render(
+        request,
+        "actionplans/action_detail.html",
+        {
+            "action": action,
+            "milestones": [(m, m.status(today)) for m in milestones],
+            "updates": updates,
+            "period": period,
+            "current_update": current_update,
+            "values": values,
+            "rag_warning": _rag_warning(updates[0] if updates else None, milestones, today),
+            "can_edit": request.user.has_perm("actionplans.edit_action", action),
+            "can_reopen": request.user.has_perm("actionplans.reopen_update"),
+            "tab": "overview",
+        },
+    )
+
+
+def action_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related(*ACTION_RELATED), pk=pk)
+    return render(
+        request,
+        "actionplans/action_history.html",
+        {"action": action, "entries": action_history(action), "tab": "history"},
+    )
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+def _action_form_page(request: HttpRequest, form: ActionForm, plan: ActionPlan, action: Action | None) -> HttpResponse:
+    return render(request, "actionplans/action_form.html", {"form": form, "plan": plan, "action": action})
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = get_object_or_404(ActionPlan.objects.select_related("priority"), pk=plan_pk)
+    if not request.user.has_perm("actionplans.create_action"):
+        raise PermissionDenied
+    user: User = request.user  # type: ignore[assignment]
+    is_admin = user.has_perm("accounts.use_admin")
+    form = ActionForm(
+        request.POST or None,
+        instance=Action(plan=plan),
+        user=user,
+        plan_priority_id=plan.priority_id,
+        can_choose_agency=is_admin,
+    )
+    if request.method == "POST" and form.is_valid():
+        action = versioned_save(instance=form.instance, expected_version=None, user=user, save=form.save)
+        messages.success(request, f"Action {action.reference} added.")
+        return redirect(action)
+    return _action_form_page(request, form, plan, None)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _get_action_to_edit(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    form = ActionForm(
+        request.POST or None,
+        instance=action,
+        user=user,
+        plan_priority_id=action.plan.priority_id,
+        can_choose_agency=user.has_perm("accounts.use_admin"),
+    )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            versioned_save(
+                instance=form.instance, expected_version=form.cleaned_data["version"], user=user, save=form.save
+            )
+        except StaleEdit as exc:
+            stale = exc
+            _rebase(form, exc)
+        else:
+            messages.success(request, "Action saved.")
+            return redirect(action)
+    return render(
+        request, "actionplans/action_form.html", {"form": form, "plan": action.plan, "action": action, "stale": stale}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _get_action_to_edit(request, pk)
+    form = MilestoneForm(request.POST or None, instance=Milestone(action=action))
+    if request.method == "POST" and form.is_valid():
+        versioned_save(instance=form.instance, expected_version=None, user=request.user, save=form.save)  # type: ignore[arg-type]
+        messages.success(request, "Milestone added.")
+        return redirect(action)
+    return render(request, "actionplans/milestone_form.html", {"form": form, "action": action, "milestone": None})
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(Milestone.objects.select_related("action"), pk=pk)
+    action = _get_action_to_edit(request, milestone.action_id)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            versioned_save(
+                instance=form.instance,
+                expected_version=form.cleaned_data["version"],
+                user=request.user,  # type: ignore[arg-type]
+                save=form.save,
+            )
+        except StaleEdit as exc:
+            stale = exc
+            _rebase(form, exc)
+        else:
+            messages.success(request, "Milestone saved.")
+            return redirect(action)
+    return render(
+        request,
+        "actionplans/milestone_form.html",
+        {"form": form, "action": action, "milestone": milestone, "stale": stale},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def update_form(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """The quarterly update: save a draft, come back, submit."""
+    action = _get_action_to_edit(request, pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk)
+    user: User = request.user  # type: ignore[assignment]
+    today = _today()
+    update = update_for(action=action, period=period)
+    milestones = list(action.milestones.all())
+    indicators = list(action.indicators.all())
+    values = {v.indicator_id: v for v in IndicatorValue.objects.filter(indicator__in=indicators, period=period)}
+    context: dict[str, Any] = {"action": action, "period": period, "update": update, "today": today}
+    try:
+        update_check_editable(update=update, user=user, today=today)
+    except UpdateLocked as locked:
+        context["locked"] = str(locked)
+        context["values"] = [(i, values.get(i.pk)) for i in indicators]
+        status = 200 if request.method == "GET" else 409
+        return render(request, "actionplans/update_locked.html", context, status=status)
+
+    form = UpdateForm(
+        request.POST or None, update=update, milestones=milestones, indicators=indicators, values=values, today=today
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_save(
+                update=update,
+                user=user,
+                data=form.to_input(),
+                expected_version=form.cleaned_data["version"],
+                submit=form.is_submit,
+                today=today,
+            )
+        except StaleEdit as stale:
+            context["stale"] = stale
+            _rebase(form, stale)
+        except UpdateLocked as locked:
+            messages.error(request, str(locked))
+            return redirect(action)
+        else:
+            if form.is_submit:
+                messages.success(request, f"Update for {period.label} submitted for review.")
+                return redirect(action)
+            messages.success(request, "Draft saved. You can come back to it until the window closes.")
+            return redirect(reverse("actionplans:update", args=[action.pk, period.pk]))
+    context["form"] = form
+    return render(request, "actionplans/update_form.html", context)
+
+
+def review_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("actionplans.review_updates"):
+        raise PermissionDenied
+    updates = ActionUpdate.objects.filter(status=ActionUpdate.Status.SUBMITTED).select_related(
+        "period", "action__plan__priority", "action__lead_agency", "submitted_by"
+    )
+    if not request.user.has_perm("accounts.use_admin"):
+        updates = updates.filter(action__plan__priority__lead_id=request.user.pk)
+    return render(request, "actionplans/review_list.html", {"updates": updates.order_by("submitted_at")})
+
+
+@require_http_methods(["GET", "POST"])
+def update_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _get_update_to_review(request, pk)
+    form = ReviewForm(request.POST or None, initial={"version": update.version})
+    context: dict[str, Any] = {"update": update, "form": form}
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            update_review(
+                update=update,
+                reviewer=request.user,  # type: ignore[arg-type]
+                approve=approve,
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"] or 0,
+            )
+        except StaleEdit as stale:
+            context["stale"] = stale
+            _rebase(form, stale)
+        except (UpdateLocked, ValidationError) as exc:
+            messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+            return redirect("actionplans:reviews")
+        else:
+            verb = "approved" if approve else "returned to the officer"
+            messages.success(request, f"Update {update} {verb}.")
+            return redirect("actionplans:reviews")
+    return render(request, "actionplans/review_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def update_reopen_view(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    if not request.user.has_perm("actionplans.reopen_update"):
+        raise PermissionDenied
+    action = get_object_or_404(Action.objects.select_related(*ACTION_RELATED), pk=pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk)
+    update = update_for(action=action, period=period)
+    officers = (
+        User.objects.filter(is_active=True, groups__name=Role.OFFICER.value)
+        .filter(Q(agency=action.lead_agency) | Q(pk=action.owner_id))
+        .distinct()
+    )
+    form = ReopenForm(request.POST or None, officers=officers, initial={"officer": action.owner_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_reopen(
+                update=update,
+                admin=request.user,  # type: ignore[arg-type]
+                officer=form.cleaned_data["officer"],
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except StaleEdit:
+            messages.error(request, "The update changed while you were reopening it. Check it and try again.")
+            return redirect(action)
+        messages.success(request, f"Update for {period.label} reopened for {form.cleaned_data['officer']}.")
+        return redirect(action)
+    return render(request, "actionplans/reopen_form.html", {"form": form, "action": action, "period": period})
+
+
+# Import and export ----------------------------------------------------------------------
+
+IMPORT_DIR = "imports"
+
+
+def _import_path(token: str, suffix: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / IMPORT_DIR / f"{token}{suffix}"
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload, preview every row (and every problem), then confirm: all or nothing."""
+    plan = get_object_or_404(ActionPlan.objects.select_related("priority"), pk=pk)
+    if not request.user.has_perm("actionplans.import_actions"):
+        raise PermissionDenied
+    context: dict[str, Any] = {"plan": plan}
+
+    if request.method == "POST" and "confirm" in request.POST:
+        token = request.POST.get("token", "")
+        kind = request.POST.get("kind", "")
+        suffix = request.POST.get("suffix", "")
+        if not re.fullmatch(r"[0-9a-f]{32}", token) or kind not in RESOURCES or suffix not in {".csv", ".xlsx"}:
+            raise Http404("No such upload")
+        path = _import_path(token, suffix)
+        if not path.exists():
+            messages.error(request, "That upload has expired. Upload the file again.")
+            return redirect("actionplans:import", plan.pk)
+        report = import_table(plan=plan, kind=kind, dataset=read_table(path.name, path.read_bytes()), dry_run=False)
+        path.unlink(missing_ok=True)
+        if report.ok:
+            messages.success(
+                request, f"Imported {kind}: {report.new} added, {report.updated} updated, {report.unchanged} unchanged."
+            )
+            return redirect(plan)
+        context.update(report=report, kind=kind)
+        return render(request, "actionplans/import_preview.html", context)
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            dataset = read_table(upload.name, content)
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            kind = form.cleaned_data["kind"]
+            report = import_table(plan=plan, kind=kind, dataset=dataset, dry_run=True)
+            context.update(report=report, kind=kind)
+            if report.ok:
+                token = uuid.uuid4().hex
+                suffix = Path(upload.name).suffix.lower()
+                path = _import_path(token, suffix)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+                context.update(token=token, suffix=suffix)
+            return render(request, "actionplans/import_preview.html", context)
+    context["form"] = form
+    return render(request, "actionplans/import_form.html", context)
+
+
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    plan = get_object_or_404(ActionPlan.objects.select_related("priority"), pk=pk)
+    dataset = export_actions(plan)
+    filename = f"actions-{plan.year_label}-priority-{plan.priority.number}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            dataset.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

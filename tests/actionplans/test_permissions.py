@@ -1,0 +1,94 @@
+"""Nobody edits what isn't theirs: 404 for an officer of another agency, 403 for read-only members."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from actionplans.models import ActionUpdate, Milestone
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _edit_urls(action, period) -> list[str]:  # type: ignore[no-untyped-def]
+    milestone = Milestone.objects.filter(action=action).first()
+    assert milestone is not None
+    return [
+        reverse("actionplans:action_edit", args=[action.pk]),
+        reverse("actionplans:milestone_create", args=[action.pk]),
+        reverse("actionplans:milestone_edit", args=[milestone.pk]),
+        reverse("actionplans:update", args=[action.pk, period.pk]),
+    ]
+
+
+def test_an_officer_of_another_agency_gets_404_on_every_edit_url_and_nothing_changes(  # type: ignore[no-untyped-def]
+    police_action, period, council_officer
+) -> None:
+    client = client_for(council_officer)
+    before = (police_action.title, police_action.version, list(Milestone.objects.values_list("title", "version")))
+
+    for url in _edit_urls(police_action, period):
+        assert client.get(url).status_code == 404, url
+        assert (
+            client.post(url, {"title": "Hijacked", "rag": "green", "progress": "x", "submit_update": ""}).status_code
+            == 404
+        ), url
+
+    police_action.refresh_from_db()
+    after = (police_action.title, police_action.version, list(Milestone.objects.values_list("title", "version")))
+    assert after == before
+    assert not ActionUpdate.objects.exists()
+
+
+def test_a_board_member_reads_but_gets_403_on_edit_urls(police_action, period, board_member) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(board_member)
+    assert client.get(police_action.get_absolute_url()).status_code == 200
+    for url in _edit_urls(police_action, period):
+        assert client.post(url, {"title": "Changed"}).status_code == 403, url
+    police_action.refresh_from_db()
+    assert police_action.title == "Run knife-crime awareness sessions in schools"
+
+
+def test_the_owner_from_another_agency_may_edit(police_action, period, council_officer) -> None:  # type: ignore[no-untyped-def]
+    police_action.owner = council_officer
+    police_action.save()
+    assert (
+        client_for(council_officer).get(reverse("actionplans:update", args=[police_action.pk, period.pk])).status_code
+        == 200
+    )
+
+
+def test_an_officer_adds_actions_only_for_their_own_agency(action_plan, council_officer, police) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("actionplans:action_create", args=[action_plan.pk])
+    theme = action_plan.priority.themes.get(position=2)
+    data = {
+        "reference": "1.9",
+        "title": "Robbery patrols",
+        "theme": theme.pk,
+        "lead_agency": police.pk,
+        "state": "open",
+        "start_date_0": "1",
+        "start_date_1": "4",
+        "start_date_2": "2023",
+        "due_date_0": "31",
+        "due_date_1": "3",
+        "due_date_2": "2024",
+    }
+
+    refused = client_for(council_officer).post(url, data)
+    assert "Select a valid choice" in refused.content.decode()
+
+    response = client_for(council_officer).post(url, {**data, "lead_agency": council_officer.agency_id})
+    assert response.status_code == 302
+    assert action_plan.actions.get(reference="1.9").lead_agency == council_officer.agency
+
+
+def test_only_admins_reopen_and_import(police_action, closed_period, officer, board_member, priority_lead) -> None:  # type: ignore[no-untyped-def]
+    urls = [
+        reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk]),
+        reverse("actionplans:import", args=[police_action.plan.pk]),
+    ]
+    for person in (officer, board_member, priority_lead):
+        for url in urls:
+            assert client_for(person).get(url).status_code == 403
