@@ -58,6 +58,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Sign-in matches the address however it was capitalised when the account was made.
+        return self.get(email__iexact=username)
+
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields["is_superuser"] = True
         return self.create_user(email, password, **fields)
@@ -72,7 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Roles are groups: giving or taking one is recorded like any other change.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -87,6 +92,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -22,6 +26,11 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
+    options: dict[str, Any] = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        # The embedded transport "connects" whatever the disk says: check the folders.
+        folders = [Path(options[key]) for key in ("data_folder_in", "data_folder_out", "processed_folder")]
+        return all(folder.is_dir() and os.access(folder, os.W_OK) for folder in folders)
     try:
         with Connection(
             settings.CELERY_BROKER_URL,

@@ -10,6 +10,8 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from csp_portal.history import HistoryEntry, history_entries
+
 from .models import (
     ExpectedOutcome,
     GlossaryTerm,
@@ -75,6 +77,12 @@ class PriorityAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "summary"]
     inlines = [ThemeInline, KeyIssueInline, AimInline, OutcomeInline]
     formfield_overrides = SINGLE_DATETIME
+    object_history_template = "admin/priorities/priority/object_history.html"
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        # The priority's own history, then every change made to its parts on the same page.
+        context = {**(extra_context or {}), "part_history": _parts_history(int(object_id))}
+        return super().history_view(request, object_id, extra_context=context)
 
 
 @admin.register(Partnership)
@@ -117,3 +125,19 @@ for model in (Theme, KeyIssue, PartnershipAim, ExpectedOutcome):
             },
         ),
     )
+
+
+def _parts_history(priority_id: int) -> list[HistoryEntry]:
+    """Changes to a priority's themes, key issues, aims and outcomes, newest first."""
+    entries: list[HistoryEntry] = []
+    for model, label in (
+        (Theme, "Theme"),
+        (KeyIssue, "Key issue"),
+        (PartnershipAim, "Aim"),
+        (ExpectedOutcome, "Outcome"),
+    ):
+        records = list(
+            model.history.filter(priority_id=priority_id).select_related("history_user").order_by("history_id")
+        )
+        entries.extend(history_entries(model, label, records))
+    return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)

@@ -98,7 +98,7 @@ class _Reader:
             self.problem(where, f"unknown key {key!r}")
         return {key: MISSING for key in required} | value
 
-    def text(self, value: Any, where: str, *, blank: bool = False) -> str:
+    def text(self, value: Any, where: str, *, blank: bool = False, max_length: int | None = None) -> str:
         if value is MISSING or (value is None and blank):
             return ""
         if value is None:
@@ -110,15 +110,25 @@ class _Reader:
         cleaned = " ".join(value.split())
         if not cleaned and not blank:
             self.problem(where, "is empty")
+        if max_length is not None and len(cleaned) > max_length:
+            self.problem(where, f"is {len(cleaned)} characters long; the most is {max_length}")
         return cleaned
 
-    def integer(self, value: Any, where: str) -> int:
+    def integer(self, value: Any, where: str, *, low: int, high: int) -> int:
         if value is MISSING:
             return 0
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(where, "must be a whole number")
             return 0
+        if not low <= value <= high:
+            self.problem(where, f"must be from {low} to {high}")
         return value
+
+    def url(self, value: Any, where: str) -> str:
+        text = self.text(value, where, blank=True, max_length=200)
+        if text and not text.startswith(("https://", "http://")):
+            self.problem(where, "must be a web address starting https://")
+        return text
 
     def date(self, value: Any, where: str) -> dt.date:
         if value is MISSING:
@@ -142,7 +152,14 @@ class _Reader:
         return [self.text(item, f"{where}[{i}]") for i, item in enumerate(self.items(value, where, allow_empty=True))]
 
 
-def _priority(reader: _Reader, raw: Any, where: str) -> PriorityData:
+YEARS = {"low": 1990, "high": 2100}
+TITLE = 200
+
+
+def _priority(reader: _Reader, raw: Any, where: str) -> PriorityData | None:
+    if not isinstance(raw, dict):
+        reader.problem(where, "must be a mapping with number, title, themes, key_issues, aims and outcomes")
+        return None
     data = reader.mapping(raw, where, {"number", "title", "themes", "key_issues", "aims", "outcomes"}, {"summary"})
     key_issues = []
     for i, item in enumerate(reader.items(data.get("key_issues"), f"{where}.key_issues", allow_empty=True)):
@@ -158,8 +175,8 @@ def _priority(reader: _Reader, raw: Any, where: str) -> PriorityData:
         else:
             key_issues.append(KeyIssueData(text=reader.text(item, item_where)))
     return PriorityData(
-        number=reader.integer(data.get("number"), f"{where}.number"),
-        title=reader.text(data.get("title"), f"{where}.title"),
+        number=reader.integer(data.get("number"), f"{where}.number", low=1, high=99),
+        title=reader.text(data.get("title"), f"{where}.title", max_length=TITLE),
         summary=reader.text(data.get("summary"), f"{where}.summary", blank=True),
         themes=reader.texts(data.get("themes"), f"{where}.themes"),
         key_issues=key_issues,
@@ -184,6 +201,9 @@ def parse_plan(text: str) -> PlanFile:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "file"
         raise PlanFileError([f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+    except ValueError as exc:
+        # YAML reads 2020-02-30 as a date and fails: say so rather than crash.
+        raise PlanFileError([f"file: a value is not a real date ({exc})"]) from exc
 
     if not isinstance(raw, dict):
         raise PlanFileError(["file: must be a YAML mapping with format, partnership, assessments, plan and glossary"])
@@ -206,8 +226,8 @@ def parse_plan(text: str) -> PlanFile:
         agency = reader.mapping(item, where, {"name", "short_name"})
         authorities.append(
             AgencyData(
-                reader.text(agency.get("name"), f"{where}.name"),
-                reader.text(agency.get("short_name"), f"{where}.short_name"),
+                reader.text(agency.get("name"), f"{where}.name", max_length=200),
+                reader.text(agency.get("short_name"), f"{where}.short_name", max_length=50),
             )
         )
     _duplicates(reader, [a.name for a in authorities], "partnership.responsible_authorities", "agency")
@@ -218,10 +238,10 @@ def parse_plan(text: str) -> PlanFile:
         assessment = reader.mapping(item, where, {"year", "title"}, {"findings", "url"})
         assessments.append(
             AssessmentData(
-                year=reader.integer(assessment.get("year"), f"{where}.year"),
-                title=reader.text(assessment.get("title"), f"{where}.title"),
+                year=reader.integer(assessment.get("year"), f"{where}.year", **YEARS),
+                title=reader.text(assessment.get("title"), f"{where}.title", max_length=TITLE),
                 findings=reader.text(assessment.get("findings"), f"{where}.findings", blank=True),
-                url=reader.text(assessment.get("url"), f"{where}.url", blank=True),
+                url=reader.url(assessment.get("url"), f"{where}.url"),
             )
         )
     _duplicates(reader, [a.year for a in assessments], "assessments", "year")
@@ -235,20 +255,25 @@ def parse_plan(text: str) -> PlanFile:
         reader.problem("plan.ends", "must be after plan.starts")
     based_on = None
     if plan.get("based_on") is not None:
-        based_on = reader.integer(plan.get("based_on"), "plan.based_on")
+        based_on = reader.integer(plan.get("based_on"), "plan.based_on", **YEARS)
         if based_on and based_on not in {a.year for a in assessments}:
             reader.problem("plan.based_on", f"no assessment for {based_on} in assessments")
-    priorities = [
+    plan_title = reader.text(plan.get("title"), "plan.title", max_length=TITLE)
+    supersedes = reader.text(plan.get("supersedes"), "plan.supersedes", blank=True, max_length=TITLE)
+    if supersedes and supersedes == plan_title:
+        reader.problem("plan.supersedes", "a plan cannot supersede itself")
+    read = [
         _priority(reader, item, f"plan.priorities[{i}]")
         for i, item in enumerate(reader.items(plan.get("priorities"), "plan.priorities"))
     ]
+    priorities = [priority for priority in read if priority is not None]
     _duplicates(reader, [p.number for p in priorities], "plan.priorities", "number")
 
     glossary: dict[str, str] = {}
     for i, item in enumerate(reader.items(top.get("glossary"), "glossary", allow_empty=True)):
         where = f"glossary[{i}]"
         entry = reader.mapping(item, where, {"term", "description"})
-        term = reader.text(entry.get("term"), f"{where}.term")
+        term = reader.text(entry.get("term"), f"{where}.term", max_length=100)
         if term in glossary:
             reader.problem(where, f"term {term!r} appears more than once")
         glossary[term] = reader.text(entry.get("description"), f"{where}.description")
@@ -256,17 +281,17 @@ def parse_plan(text: str) -> PlanFile:
     if reader.problems:
         raise PlanFileError(reader.problems)
     return PlanFile(
-        partnership_name=reader.text(partnership["name"], "partnership.name"),
-        partnership_short_name=reader.text(partnership["short_name"], "partnership.short_name"),
-        strapline=reader.text(partnership.get("strapline"), "partnership.strapline", blank=True),
+        partnership_name=reader.text(partnership["name"], "partnership.name", max_length=200),
+        partnership_short_name=reader.text(partnership["short_name"], "partnership.short_name", max_length=100),
+        strapline=reader.text(partnership.get("strapline"), "partnership.strapline", blank=True, max_length=200),
         vision=reader.text(partnership["vision"], "partnership.vision"),
         responsible_authorities=authorities,
         assessments=assessments,
-        plan_title=reader.text(plan["title"], "plan.title"),
+        plan_title=plan_title,
         starts=starts,
         ends=ends,
         based_on=based_on,
-        supersedes=reader.text(plan.get("supersedes"), "plan.supersedes", blank=True),
+        supersedes=supersedes,
         priorities=priorities,
         glossary=glossary,
     )

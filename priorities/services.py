@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -60,7 +61,14 @@ class _Writer:
     def _save(self, obj: models.Model) -> None:
         obj._history_user = self.user  # type: ignore[attr-defined]
         obj._change_reason = self.reason  # type: ignore[attr-defined]
-        obj.full_clean(validate_constraints=False)
+        try:
+            obj.full_clean(validate_constraints=False)
+        except ValidationError as exc:
+            # The file checker should have caught this; if not, report it, never crash.
+            what = f"{obj._meta.verbose_name} {str(obj)[:60]!r}"
+            raise PlanFileError(
+                [f"{what}: {field}: {message}" for field, messages in exc.message_dict.items() for message in messages]
+            ) from exc
         obj.save()
 
     def sync(self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
@@ -91,7 +99,11 @@ class _Writer:
             self.sync(model, {**parent, "position": position}, {"text": text, "retired_at": None})
             for position, text in enumerate(texts, start=1)
         ]
-        self.retire(model._default_manager.filter(**parent, position__gt=len(texts)))
+        dropped = model._default_manager.filter(**parent, position__gt=len(texts))
+        if model is KeyIssue:
+            # A retired key issue takes its sub-points with it.
+            self.retire(KeyIssue.objects.filter(parent__in=dropped))
+        self.retire(dropped)
         return rows
 
 
@@ -111,68 +123,94 @@ def _sync_priority(writer: _Writer, plan: StrategicPlan, data: PriorityData) -> 
         writer.sync_lines(KeyIssue, {"priority": priority, "parent": issue}, issue_data.sub_points)
 
 
-def plan_import(*, plan_file: PlanFile, user: User | None = None, source: str = "plan file") -> ImportResult:
+class _DryRun(Exception):
+    """Rolls back an import that was only a rehearsal."""
+
+
+def plan_import(
+    *, plan_file: PlanFile, user: User | None = None, source: str = "plan file", dry_run: bool = False
+) -> ImportResult:
     """Make the portal match the plan file, in one transaction, changing only what differs.
 
     Priorities are matched by number and their lines by position; what the file no longer
     has is retired, not deleted, so actions that refer to it and the history keep it.
     """
     writer = _Writer(user=user, reason=f"Imported from {source}")
-    with transaction.atomic():
-        partnership = writer.sync(
-            Partnership,
-            {"name": plan_file.partnership_name},
-            {
-                "short_name": plan_file.partnership_short_name,
-                "strapline": plan_file.strapline,
-                "vision": plan_file.vision,
-            },
-        )
-        agencies = [
-            writer.sync(
-                Agency,
-                {"name": agency.name},
-                {"short_name": agency.short_name, "kind": Agency.Kind.RESPONSIBLE_AUTHORITY},
-            )
-            for agency in plan_file.responsible_authorities
-        ]
-        missing = [agency for agency in agencies if agency not in set(partnership.members.all())]
-        if missing:
-            partnership._history_user = user  # type: ignore[attr-defined]
-            partnership.members.add(*missing)
-            writer.result.created["partnership memberships"] += len(missing)
-
-        assessments = {
-            data.year: writer.sync(
-                StrategicAssessment,
-                {"partnership": partnership, "year": data.year},
-                {"title": data.title, "findings": data.findings, "url": data.url},
-            )
-            for data in plan_file.assessments
-        }
-        supersedes = None
-        if plan_file.supersedes:
-            supersedes = StrategicPlan.objects.filter(partnership=partnership, title=plan_file.supersedes).first()
-            if supersedes is None:
-                raise PlanFileError([f"plan.supersedes: no plan called {plan_file.supersedes!r} in the portal"])
-        plan = writer.sync(
-            StrategicPlan,
-            {"partnership": partnership, "title": plan_file.plan_title},
-            {
-                "starts": plan_file.starts,
-                "ends": plan_file.ends,
-                "based_on": assessments.get(plan_file.based_on) if plan_file.based_on else None,
-                "supersedes": supersedes,
-            },
-        )
-        for priority_data in plan_file.priorities:
-            _sync_priority(writer, plan, priority_data)
-        writer.retire(Priority.objects.filter(plan=plan).exclude(number__in=[p.number for p in plan_file.priorities]))
-
-        for term, description in plan_file.glossary.items():
-            writer.sync(GlossaryTerm, {"partnership": partnership, "term": term}, {"description": description})
-        for stale in GlossaryTerm.objects.filter(partnership=partnership).exclude(term__in=plan_file.glossary):
-            stale._history_user = user  # type: ignore[attr-defined]
-            stale.delete()
-            writer.result.retired["glossary terms"] += 1
+    try:
+        with transaction.atomic():
+            _import(writer, plan_file, user)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     return writer.result
+
+
+def _import(writer: _Writer, plan_file: PlanFile, user: User | None) -> None:
+    """The import itself; the caller owns the transaction."""
+    partnership = writer.sync(
+        Partnership,
+        {"name": plan_file.partnership_name},
+        {
+            "short_name": plan_file.partnership_short_name,
+            "strapline": plan_file.strapline,
+            "vision": plan_file.vision,
+        },
+    )
+    agencies = [
+        writer.sync(
+            Agency,
+            {"name": agency.name},
+            {"short_name": agency.short_name, "kind": Agency.Kind.RESPONSIBLE_AUTHORITY},
+        )
+        for agency in plan_file.responsible_authorities
+    ]
+    members = set(partnership.members.all())
+    missing = [agency for agency in agencies if agency not in members]
+    # A responsible authority the file no longer names leaves the partnership (other
+    # partners, added in the admin, are not the file's to remove).
+    departed = [agency for agency in members if agency.is_responsible_authority and agency not in set(agencies)]
+    if missing or departed:
+        partnership._history_user = user  # type: ignore[attr-defined]
+        partnership.members.add(*missing)
+        partnership.members.remove(*departed)
+        writer.result.created["partnership memberships"] += len(missing)
+        writer.result.retired["partnership memberships"] += len(departed)
+
+    assessments = {
+        data.year: writer.sync(
+            StrategicAssessment,
+            {"partnership": partnership, "year": data.year},
+            {"title": data.title, "findings": data.findings, "url": data.url},
+        )
+        for data in plan_file.assessments
+    }
+    supersedes = None
+    if plan_file.supersedes:
+        supersedes = StrategicPlan.objects.filter(partnership=partnership, title=plan_file.supersedes).first()
+        if supersedes is None:
+            raise PlanFileError([f"plan.supersedes: no plan called {plan_file.supersedes!r} in the portal"])
+        successor = StrategicPlan.objects.filter(supersedes=supersedes).exclude(title=plan_file.plan_title).first()
+        if successor is not None:
+            raise PlanFileError([f"plan.supersedes: {supersedes.title!r} is already superseded by {successor.title!r}"])
+    plan = writer.sync(
+        StrategicPlan,
+        {"partnership": partnership, "title": plan_file.plan_title},
+        {
+            "starts": plan_file.starts,
+            "ends": plan_file.ends,
+            "based_on": assessments.get(plan_file.based_on) if plan_file.based_on else None,
+            "supersedes": supersedes,
+        },
+    )
+    for priority_data in plan_file.priorities:
+        _sync_priority(writer, plan, priority_data)
+    writer.retire(Priority.objects.filter(plan=plan).exclude(number__in=[p.number for p in plan_file.priorities]))
+
+    for term, description in plan_file.glossary.items():
+        writer.sync(GlossaryTerm, {"partnership": partnership, "term": term}, {"description": description})
+    for stale in GlossaryTerm.objects.filter(partnership=partnership).exclude(term__in=plan_file.glossary):
+        stale._history_user = user  # type: ignore[attr-defined]
+        stale._change_reason = writer.reason  # type: ignore[attr-defined]
+        stale.delete()
+        writer.result.retired["glossary terms"] += 1

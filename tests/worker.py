@@ -71,4 +71,8 @@ def client_app(broker_url: str, backend_url: str, **conf: object) -> Celery:
     """A Celery app that only sends: the test's side of the queue."""
     app = Celery("test-client", broker=broker_url, backend=backend_url, set_as_current=False)
     app.conf.update(broker_connection_timeout=3, broker_connection_retry_on_startup=False, **conf)
+    options = app.conf.broker_transport_options
+    if broker_url.startswith("filesystem://") and "control_folder" not in options:
+        # Beside the queue, not in the working directory (kombu's default).
+        options["control_folder"] = str(Path(options["data_folder_in"]).parent / "control")
     return app

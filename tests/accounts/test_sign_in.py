@@ -91,3 +91,26 @@ def test_an_officer_cannot_open_the_admin_and_a_board_member_cannot_edit(plan, o
         assert client.post(change_url, {"title": "Changed"}).status_code == 403
     priority.refresh_from_db()
     assert priority.title == "High Harm & Violence"
+
+
+def test_an_email_saved_with_capitals_still_signs_in(plan, client) -> None:  # type: ignore[no-untyped-def]
+    from accounts.models import Agency
+
+    person = User.objects.create_user("Jane.Mixed@Council.gov.uk", PASSWORD, full_name="Jane Mixed")
+    User.objects.filter(pk=person.pk).update(email="Jane.Mixed@Council.gov.uk")  # as an old admin form saved it
+    person.agency = Agency.objects.first()
+
+    response = client.post(reverse("accounts:login"), {"username": "jane.mixed@council.gov.uk", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(person.pk)
+
+
+def test_giving_someone_a_role_is_recorded_in_history(plan, csp_admin, officer, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(csp_admin)
+    admin_group = Group.objects.get(name=Role.CSP_ADMIN.value)
+
+    officer.groups.add(admin_group)
+
+    record = officer.history.latest()
+    assert admin_group.pk in [row.group_id for row in record.groups.all()]

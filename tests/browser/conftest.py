@@ -46,16 +46,30 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    # bypass_csp lets the test inject axe-core; the portal's own pages never need it.
-    context = browser.new_context(bypass_csp=True, locale="en-GB", viewport={"width": 1280, "height": 900})
+    # The portal's Content-Security-Policy stays on: axe is injected through the
+    # DevTools protocol, which the policy does not govern.
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     yield context
     context.close()
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A page that fails the test if the portal's own policy blocks anything, or a script errs."""
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    assert problems == [], problems
 
 
 @pytest.fixture
@@ -69,7 +83,7 @@ def no_js_page(browser: Browser) -> Iterator[Page]:
 def axe_violations(page: Page) -> list[dict[str, object]]:
     """Serious and critical WCAG 2.2 A/AA violations axe-core finds on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE_SOURCE.read_text(encoding="utf-8"))
+        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
     results = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_TAGS,

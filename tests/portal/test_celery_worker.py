@@ -32,7 +32,7 @@ def test_a_task_goes_through_a_real_worker_on_the_embedded_filesystem_transport(
     # sets it to Redis, so take it away for this client.
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     data = tmp_path / "celery"
-    folders = {name: data / name for name in ("queue", "processed", "results")}
+    folders = {name: data / name for name in ("queue", "processed", "results", "control")}
     for folder in folders.values():
         folder.mkdir(parents=True)
     app = client_app(
@@ -42,6 +42,7 @@ def test_a_task_goes_through_a_real_worker_on_the_embedded_filesystem_transport(
             "data_folder_in": str(folders["queue"]),
             "data_folder_out": str(folders["queue"]),
             "processed_folder": str(folders["processed"]),
+            "control_folder": str(folders["control"]),
         },
     )
 

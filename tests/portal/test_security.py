@@ -132,3 +132,42 @@ def test_healthz_says_when_the_broker_is_down(client, settings) -> None:  # type
 
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+
+
+def test_healthz_says_when_the_embedded_queue_folder_is_missing(client, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.CELERY_BROKER_URL = "filesystem://"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(tmp_path / "gone"),
+        "data_folder_out": str(tmp_path / "gone"),
+        "processed_folder": str(tmp_path),
+    }
+    assert client.get(reverse("healthz")).json()["broker"] == "unavailable"
+    (tmp_path / "gone").mkdir()
+    assert client.get(reverse("healthz")).json()["broker"] == "ok"
+
+
+def test_healthz_answers_plain_http_probes_in_production() -> None:
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "print(Client(HTTP_HOST='csp.example.org').get('/healthz').status_code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=_production_env(DJANGO_SETTINGS_MODULE="csp_portal.settings"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1] in {"200", "503"}, result.stderr
+
+
+def test_only_the_admin_may_apply_inline_styles_and_nowhere_inline_script(plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    portal = client.get(reverse("priorities:home"))["Content-Security-Policy"]
+    admin = client.get(reverse("admin:index"))["Content-Security-Policy"]
+
+    assert "style-src 'self';" in portal + ";"
+    assert "style-src 'self' 'unsafe-inline'" in admin
+    assert "script-src 'self';" in admin + ";"

@@ -182,3 +182,87 @@ def test_dry_run_checks_the_file_and_writes_nothing() -> None:
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="cannot read the file"):
         call_command("import_plan", str(tmp_path / "nope.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda raw: raw["plan"].update(starts="2020-02-30"), "not a real date"),
+        (lambda raw: raw["plan"]["priorities"][0].update(number=-1), "plan.priorities[0].number: must be from 1 to 99"),
+        (lambda raw: raw["plan"]["priorities"][0].update(title="x" * 201), "the most is 200"),
+        (lambda raw: raw["glossary"][0].update(term="T" * 101), "glossary[0].term: is 101 characters long"),
+        (
+            lambda raw: raw["assessments"][1].update(url="javascript:alert(1)"),
+            "must be a web address starting https://",
+        ),
+        (lambda raw: raw["plan"].update(supersedes=raw["plan"]["title"]), "a plan cannot supersede itself"),
+        (lambda raw: raw["assessments"][0].update(year=10**6), "assessments[0].year: must be from 1990 to 2100"),
+        (lambda raw: raw["plan"]["priorities"].__setitem__(1, "Hidden Harms"), "plan.priorities[1]: must be a mapping"),
+    ],
+)
+def test_bad_values_are_reported_with_their_place_never_a_crash(tmp_path: Path, change, problem) -> None:  # type: ignore[no-untyped-def]
+    raw = _raw()
+    change(raw)
+    text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False).replace("'2020-02-30'", "2020-02-30")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_plan", str(path), stdout=StringIO(), stderr=err)
+
+    assert problem in err.getvalue()
+    assert err.getvalue().count("\n") <= 2  # one problem, not a cascade
+    assert Partnership.objects.count() == 0
+
+
+def test_superseding_a_plan_twice_is_refused(tmp_path: Path) -> None:
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=StringIO())
+    first, second = _raw(), _raw()
+    first["plan"].update(title="Refresh A", supersedes=_raw()["plan"]["title"])
+    second["plan"].update(title="Refresh B", supersedes=_raw()["plan"]["title"])
+    call_command("import_plan", str(_write(tmp_path, first, "a.yaml")), stdout=StringIO())
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_plan", str(_write(tmp_path, second, "b.yaml")), stdout=StringIO(), stderr=err)
+
+    assert "is already superseded by 'Refresh A'" in err.getvalue()
+    assert StrategicPlan.objects.current().title == "Refresh A"
+
+
+def test_a_retired_key_issue_takes_its_sub_points_with_it(tmp_path: Path) -> None:
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=StringIO())
+    raw = _raw()
+    del raw["plan"]["priorities"][2]["key_issues"][0]
+
+    call_command("import_plan", str(_write(tmp_path, raw)), stdout=StringIO())
+
+    # Lines keep their place: line 1 now holds what was line 2, and the last line retires.
+    first = KeyIssue.objects.get(priority__number=3, parent=None, position=1)
+    assert first.sub_points.current().count() == 0
+    assert KeyIssue.objects.current().filter(priority__number=3, parent__isnull=False).count() == 0
+
+
+def test_a_responsible_authority_the_file_drops_leaves_the_partnership(tmp_path: Path) -> None:
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=StringIO())
+    raw = _raw()
+    raw["partnership"]["responsible_authorities"].pop()
+
+    call_command("import_plan", str(_write(tmp_path, raw)), stdout=StringIO())
+
+    partnership = Partnership.objects.get()
+    assert partnership.responsible_authorities().count() == 4
+    assert "Bedfordshire Clinical Commissioning Group" not in {a.name for a in partnership.members.all()}
+
+
+def test_dry_run_rehearses_the_whole_import(tmp_path: Path) -> None:
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=StringIO())
+    raw = _raw()
+    raw["plan"]["priorities"][0]["title"] = "Violence"
+    out = StringIO()
+
+    call_command("import_plan", str(_write(tmp_path, raw)), "--dry-run", stdout=out)
+
+    assert "An import would have: updated 1 priorities." in out.getvalue()
+    assert Priority.objects.get(number=1).title == "High Harm & Violence"

@@ -38,6 +38,65 @@ def test_every_plan_text_in_the_file_is_in_the_source_word_for_word() -> None:
     assert missing == []
 
 
+def _source_priorities() -> list[dict[str, object]]:
+    """Each priority's lists, read from the source text by its own headings and bullets.
+
+    A bullet is a line starting "- " (its marker, if any, "·" or "o ", dropped); a line
+    starting " - o " is a sub-point; a line with no bullet continues the one before.
+    """
+    text = PLAN_SOURCE.read_text(encoding="utf-8")
+    body = text[text.index("2.1. PRIORITY ONE") : text.index("Part Three")]
+    sections = re.split(r"^2\.\d\. PRIORITY .*$", body, flags=re.M)[1:]
+    headings = {
+        "Key Issues": "key_issues",
+        "Partnership Aims": "aims",
+        "Expected Outcomes": "outcomes",
+        "Outcomes": "outcomes",
+    }
+    parsed = []
+    for section in sections:
+        lists: dict[str, list] = {"themes": [], "key_issues": [], "aims": [], "outcomes": []}
+        current = None
+        summary_lines: list[str] = []
+        for line in section.splitlines():
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if stripped.startswith("PRIORITY "):
+                current = "themes"
+            elif stripped in headings:
+                current = headings[stripped]
+            elif current is None:
+                summary_lines.append(stripped)
+            elif line.startswith(" - o "):
+                lists[current][-1][1].append(line[len(" - o ") :].strip())
+            elif line.startswith("- "):
+                item = re.sub(r"^- (· )?", "", line).strip()
+                lists[current].append([item, []])
+            else:  # a line the PDF broke mid-sentence
+                last = lists[current][-1]
+                if last[1]:
+                    last[1][-1] += " " + stripped
+                else:
+                    last[0] += " " + stripped
+        parsed.append({"summary": " ".join(summary_lines), **lists})
+    return parsed
+
+
+def test_each_priority_list_matches_its_own_section_of_the_source_item_for_item(shipped_plan_file: PlanFile) -> None:
+    source = _source_priorities()
+    assert len(source) == 3
+    for data, expected in zip(shipped_plan_file.priorities, source, strict=True):
+        assert _normalise(data.summary) == _normalise(str(expected["summary"]))
+        assert data.themes == [_normalise(item) for item, _ in expected["themes"]]  # type: ignore[attr-defined]
+        assert data.aims == [_normalise(item) for item, _ in expected["aims"]]  # type: ignore[attr-defined]
+        assert data.outcomes == [_normalise(item) for item, _ in expected["outcomes"]]  # type: ignore[attr-defined]
+        assert [(k.text, k.sub_points) for k in data.key_issues] == [
+            (_normalise(item), [_normalise(point) for point in points])
+            for item, points in expected["key_issues"]  # type: ignore[attr-defined]
+        ]
+
+
 def test_the_file_has_every_part_of_the_three_priorities(shipped_plan_file: PlanFile) -> None:
     shape = [
         (

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument("--user", help="Email of the person the change is recorded against in history.")
-        parser.add_argument("--dry-run", action="store_true", help="Check the file and report, write nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and rehearse the import; write nothing."
+        )
 
     def handle(self, *args: Any, path: Path, user: str | None, dry_run: bool, **options: Any) -> None:
         try:
@@ -25,20 +27,19 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot read the file ({exc})") from exc
         history_user = None
         if user:
-            history_user = User.objects.filter(email=user.lower()).first()
+            history_user = User.objects.filter(email__iexact=user).first()
             if history_user is None:
                 raise CommandError(f"--user: no user with the email {user}")
         try:
             plan_file = parse_plan(text)
-            if dry_run:
-                self.stdout.write(
-                    f"{path}: the file is valid ({len(plan_file.priorities)} priorities). Nothing written."
-                )
-                return
-            result = plan_import(plan_file=plan_file, user=history_user, source=path.name)
+            result = plan_import(plan_file=plan_file, user=history_user, source=path.name, dry_run=dry_run)
         except PlanFileError as exc:
             for problem in exc.problems:
                 self.stderr.write(f"{path}: {problem}")
             noun = "problem" if len(exc.problems) == 1 else "problems"
             raise CommandError(f"{len(exc.problems)} {noun} found; nothing was imported.") from exc
+        if dry_run:
+            self.stdout.write(f"{path}: the file is valid ({len(plan_file.priorities)} priorities). Nothing written.")
+            self.stdout.write(f"An import would have: {result.summary()}")
+            return
         self.stdout.write(result.summary())
