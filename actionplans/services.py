@@ -70,14 +70,22 @@ def changes_since(obj: Versioned, version: int) -> StaleEdit:
     stale.changed_at = after.history_date
     if before is not None:
         delta = after.diff_against(before, excluded_fields=["version"])
-        stale.changes = [
-            FieldChange(
-                field=str(getattr(obj._meta.get_field(change.field), "verbose_name", change.field)).capitalize(),
-                before=_display(before, change.field),
-                after=_display(after, change.field),
-            )
-            for change in delta.changes
+        changed = [change.field for change in delta.changes]
+    else:
+        # They created it while you had the empty form open: everything they wrote is new.
+        changed = [
+            f.name
+            for f in obj._meta.concrete_fields
+            if f.editable and not f.is_relation and f.name not in {"id", "version", "status"} and getattr(after, f.name)
         ]
+    stale.changes = [
+        FieldChange(
+            field=str(getattr(obj._meta.get_field(name), "verbose_name", name)).capitalize(),
+            before=_display(before, name) if before is not None else "(blank)",
+            after=_display(after, name),
+        )
+        for name in changed
+    ]
     return stale
 
 

@@ -136,6 +136,10 @@ def main() -> None:
         f"{'page':<14}{'queries 1x':>11}{'queries 10x':>12}"
         f"{'median ms 1x':>14}{'median ms 10x':>15}{'req/s':>9}{'vs trivial':>12}"
     )
+    print(
+        f"data: 1x = {one['counts']['priorities']} priorities, {one['counts']['actions']} actions; "  # type: ignore[index]
+        f"10x = {ten['counts']['priorities']} priorities, {ten['counts']['actions']} actions"  # type: ignore[index]
+    )
     print(header)
     print("-" * len(header))
     one_pages: dict[str, dict[str, float]] = one["pages"]  # type: ignore[assignment]

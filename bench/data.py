@@ -43,6 +43,20 @@ def main(scale: int, db_path: Path) -> None:
 
     user.groups.add(Group.objects.get(name=Role.OFFICER.value))
 
+    # Illustrative actions under every theme (ten times the themes at 10x), with their
+    # milestones, updates and indicator values, owned by the bench officer where police-led.
+    from django.utils import timezone
+
+    from actionplans.demo import demo_load
+    from actionplans.models import Action, ReportingPeriod
+
+    today = timezone.localdate()
+    demo_load(today=today, scale=1)
+    action = Action.objects.filter(owner=user).order_by("-plan__financial_year", "reference").first()
+    period = ReportingPeriod.objects.current(today)
+    assert action is not None
+    assert period is not None
+
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     pages = {
@@ -50,6 +64,9 @@ def main(scale: int, db_path: Path) -> None:
         "priority": Priority.objects.get(plan=plan, number=1).get_absolute_url(),
         "glossary": reverse("priorities:glossary"),
         "accessibility": reverse("accessibility"),
+        "my_actions": reverse("actionplans:my_actions"),
+        "action": action.get_absolute_url(),
+        "update_form": reverse("actionplans:update", args=[action.pk, period.pk]),
         "trivial": "/bench/trivial/",
     }
     results = {}
@@ -65,7 +82,10 @@ def main(scale: int, db_path: Path) -> None:
             client.get(url)
             timings.append((time.perf_counter() - start) * 1000)
         results[name] = {"url": url, "queries": queries, "median_ms": statistics.median(timings)}
-    print(json.dumps({"scale": scale, "pages": results, "session": client.cookies["sessionid"].value}))
+    counts = {"actions": Action.objects.count(), "priorities": Priority.objects.count()}
+    print(
+        json.dumps({"scale": scale, "pages": results, "counts": counts, "session": client.cookies["sessionid"].value})
+    )
 
 
 if __name__ == "__main__":

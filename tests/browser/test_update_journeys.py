@@ -1,0 +1,211 @@
+"""The quarterly cycle in a real browser: officer, priority lead, a stale edit; axe on every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from accounts.models import Role, User
+from actionplans import periods
+from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, Milestone, ReportingPeriod
+from priorities.models import Priority
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_plan_journey import sign_in
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def police_action(plan, officer: User) -> Action:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    fy, quarter = periods.quarter_of(today)
+    ReportingPeriod.objects.create(
+        financial_year=fy,
+        quarter=quarter,
+        window_opens=today - dt.timedelta(days=5),
+        window_closes=today + dt.timedelta(days=10),
+    )
+    priority = Priority.objects.get(number=1)
+    action_plan = ActionPlan.objects.create(priority=priority, financial_year=fy)
+    action = Action.objects.create(
+        plan=action_plan,
+        reference="1.1",
+        title="Run knife-crime awareness sessions in schools",
+        theme=priority.themes.get(position=1),
+        lead_agency=officer.agency,
+        owner=officer,
+        start_date=periods.quarter_start(fy, 1),
+        due_date=periods.quarter_end(fy, 4),
+    )
+    indicator = Indicator.objects.create(
+        priority=priority, title="Recorded knife crime offences", unit="offences", higher_is_better=False
+    )
+    action.indicators.add(indicator)
+    Milestone.objects.create(
+        action=action, title="Agree the sessions with schools", due_date=today - dt.timedelta(days=20)
+    )
+    return action
+
+
+def test_an_officer_saves_a_draft_submits_and_sees_it_read_only(
+    live_server, page: Page, officer: User, police_action: Action
+) -> None:  # type: ignore[no-untyped-def]
+    base = live_server.url
+    sign_in(page, base, officer, check=False)
+    page.get_by_role("link", name="My actions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Write update for 1.1").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("update")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Submit update").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select a RAG rating to submit the update")
+    assert_accessible(page)
+
+    page.get_by_label("Amber").check()
+    page.get_by_label("Progress this quarter").fill("Six sessions delivered; four schools booked.")
+    page.get_by_label("Agree the sessions with schools").check()
+    page.get_by_label("Value (offences)").fill("58")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft saved")
+    expect(page.get_by_label("Progress this quarter")).to_have_value("Six sessions delivered; four schools booked.")
+
+    page.get_by_role("button", name="Submit update").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted for review")
+    assert_accessible(page)
+    update = ActionUpdate.objects.get()
+    assert (update.status, update.rag) == ("submitted", "amber")
+
+    page.get_by_role("link", name=re.compile("View .* update")).click()
+    expect(page.locator("#locked-message")).to_contain_text("can no longer be changed")
+    expect(page.locator("textarea")).to_have_count(0)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Back to the action").click()
+    page.get_by_role("link", name="History").click()
+    expect(page.locator(".moj-timeline")).to_contain_text("Priya Shah")
+    assert_accessible(page)
+
+
+def test_a_priority_lead_returns_an_update_and_the_officer_sees_it(  # type: ignore[no-untyped-def]
+    live_server, browser: Browser, page: Page, officer: User, police_action: Action
+) -> None:
+    lead = UserFactory(full_name="Maria Santos", agency=officer.agency, roles=[Role.OFFICER, Role.PRIORITY_LEAD])
+    Priority.objects.filter(number=1).update(lead=lead)
+    period = ReportingPeriod.objects.get()
+    ActionUpdate.objects.create(
+        action=police_action, period=period, rag="green", progress="All done", status="submitted"
+    )
+    base = live_server.url
+
+    sign_in(page, base, lead, check=False)
+    page.get_by_role("link", name="Reviews").click()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Review 1.1")).click()
+    assert_accessible(page)
+    page.get_by_label("Return to the officer").check()
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say what the officer needs to change")
+    assert_accessible(page)
+    page.get_by_label("Return to the officer").check()
+    page.get_by_label("Comment").fill("Name the schools")
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("returned to the officer")
+
+    officer_context = browser.new_context()
+    officer_page = officer_context.new_page()
+    sign_in(officer_page, base, officer, check=False)
+    officer_page.get_by_role("link", name="My actions").click()
+    expect(officer_page.locator("main")).to_contain_text("1 update returned to you")
+    expect(officer_page.locator("main")).to_contain_text("Name the schools")
+    officer_context.close()
+
+
+def test_a_stale_edit_is_refused_in_the_browser_and_nothing_typed_is_lost(  # type: ignore[no-untyped-def]
+    live_server, browser: Browser, page: Page, officer: User, police_action: Action
+) -> None:
+    colleague = UserFactory(full_name="Sam Patel", agency=officer.agency, roles=[Role.OFFICER])
+    base = live_server.url
+    url = f"{base}/actions/{police_action.pk}/updates/{ReportingPeriod.objects.get().pk}/"
+    other_context = browser.new_context()
+    other = other_context.new_page()
+    sign_in(page, base, officer, check=False)
+    sign_in(other, base, colleague, check=False)
+    page.goto(url)
+    other.goto(url)
+
+    other.get_by_label("Red").check()
+    other.get_by_label("Progress this quarter").fill("Colleague's newer text")
+    other.get_by_role("button", name="Save draft").click()
+    expect(other.locator(".govuk-notification-banner")).to_contain_text("Draft saved")
+
+    page.get_by_label("Green").check()
+    page.get_by_label("Progress this quarter").fill("My stale text")
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Someone else saved this while you were editing")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Colleague's newer text")
+    expect(page.get_by_label("Progress this quarter")).to_have_value("My stale text")
+    assert_accessible(page)
+    assert ActionUpdate.objects.get().progress == "Colleague's newer text"
+    other_context.close()
+
+
+def test_every_action_plan_page_and_form_error_is_accessible(  # type: ignore[no-untyped-def]
+    live_server, page: Page, csp_admin: User, police_action: Action
+) -> None:
+    base = live_server.url
+    sign_in(page, base, csp_admin, check=False)
+    plan = police_action.plan
+    period = ReportingPeriod.objects.get()
+    milestone = police_action.milestones.get()
+    for path in [
+        "/action-plans/",
+        f"/action-plans/{plan.pk}/",
+        f"/actions/{police_action.pk}/",
+        f"/actions/{police_action.pk}/history/",
+        "/reviews/",
+    ]:
+        page.goto(f"{base}{path}")
+        assert_accessible(page)
+
+    forms = [
+        (f"/action-plans/{plan.pk}/actions/new/", "Save action", "Enter a reference"),
+        (f"/actions/{police_action.pk}/edit/", None, None),
+        (f"/actions/{police_action.pk}/milestones/new/", "Save milestone", "Enter the milestone"),
+        (f"/milestones/{milestone.pk}/edit/", None, None),
+        (f"/actions/{police_action.pk}/updates/{period.pk}/reopen/", "Reopen update", "Give the reason for reopening"),
+        (f"/action-plans/{plan.pk}/import/", "Check the file", "Choose a file to upload"),
+    ]
+    for path, button, error in forms:
+        page.goto(f"{base}{path}")
+        assert_accessible(page)
+        if button:
+            page.get_by_role("button", name=button).click()
+            expect(page.locator(".govuk-error-summary")).to_contain_text(error)
+            assert_accessible(page)
+
+    page.goto(f"{base}/action-plans/{plan.pk}/import/")
+    page.get_by_label("Actions", exact=True).check()
+    page.get_by_label("File").set_input_files(
+        files=[
+            {
+                "name": "actions.csv",
+                "mimeType": "text/csv",
+                "buffer": (
+                    b"reference,title,theme,lead_agency,start_date,due_date\n"
+                    b"1.2,Patrols,Nowhere,Police,2024-04-01,2025-03-31\n"
+                ),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Line 2: theme")
+    assert_accessible(page)
