@@ -82,8 +82,12 @@ class ActionForm(forms.ModelForm):
         fields["owner"].queryset = User.objects.filter(is_active=True).order_by("full_name")
         fields["theme"].empty_label = None
         if not can_choose_agency:
-            fields["lead_agency"].queryset = Agency.objects.filter(pk=user.agency_id or 0)
-            fields["lead_agency"].initial = user.agency_id
+            # An officer leads with their own agency, or keeps the lead the action already has
+            # (an owner from another agency edits it without taking it over).
+            allowed = {user.agency_id, self.instance.lead_agency_id if self.instance.pk else None} - {None}
+            fields["lead_agency"].queryset = Agency.objects.filter(pk__in=allowed)
+            if not self.instance.pk:
+                fields["lead_agency"].initial = user.agency_id
             fields["lead_agency"].empty_label = None
         for name, message in {
             "reference": "Enter a reference, such as 1.4",

@@ -76,6 +76,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     today = _today()
     period = ReportingPeriod.objects.current(today)
+    if not user.has_perm("actionplans.create_action"):
+        # Board members read the plans; they have no actions of their own to update.
+        period = None
     actions = list(
         Action.objects.open()
         .for_officer(user)

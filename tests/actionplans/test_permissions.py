@@ -92,3 +92,36 @@ def test_only_admins_reopen_and_import(police_action, closed_period, officer, bo
     for person in (officer, board_member, priority_lead):
         for url in urls:
             assert client_for(person).get(url).status_code == 403
+
+
+def test_an_owner_from_another_agency_keeps_the_lead_agency_when_editing(
+    police_action, council_officer, police
+) -> None:  # type: ignore[no-untyped-def]
+    police_action.owner = council_officer
+    police_action.save()
+    url = reverse("actionplans:action_edit", args=[police_action.pk])
+    form = client_for(council_officer).get(url).context["form"]
+    data = {name: form[name].value() for name in ["reference", "title", "description", "theme", "owner", "state"]}
+    data.update(
+        version="1",
+        lead_agency=police.pk,
+        start_date_0="1",
+        start_date_1="4",
+        start_date_2="2023",
+        due_date_0="31",
+        due_date_1="3",
+        due_date_2="2024",
+        title="Renamed by its owner",
+    )
+
+    response = client_for(council_officer).post(url, data)
+
+    assert response.status_code == 302
+    police_action.refresh_from_db()
+    assert (police_action.title, police_action.lead_agency) == ("Renamed by its owner", police)
+
+
+def test_a_board_member_has_no_actions_to_update(police_action, period, board_member) -> None:  # type: ignore[no-untyped-def]
+    html = client_for(board_member).get(reverse("actionplans:my_actions")).content.decode()
+    assert "has no actions to update" in html
+    assert "Write update" not in html
