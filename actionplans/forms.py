@@ -84,7 +84,7 @@ class ActionForm(forms.ModelForm):
         if not can_choose_agency:
             # An officer leads with their own agency, or keeps the lead the action already has
             # (an owner from another agency edits it without taking it over).
-            allowed = {user.agency_id, self.instance.lead_agency_id if self.instance.pk else None} - {None}
+            allowed = [pk for pk in (user.agency_id, self.instance.lead_agency_id if self.instance.pk else None) if pk]
             fields["lead_agency"].queryset = Agency.objects.filter(pk__in=allowed)
             if not self.instance.pk:
                 fields["lead_agency"].initial = user.agency_id
