@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -17,6 +20,22 @@ from .models import (
 )
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    """An edit in the admin is an edit: it raises the version, so forms opened before it
+    are refused as stale instead of overwriting the admin's change."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for inline_form in formset.forms:
+            if inline_form.instance.pk and inline_form.has_changed():
+                inline_form.instance.version += 1
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(ReportingPeriod)
@@ -42,7 +61,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(VersionedAdmin):
     list_display = ["indicator", "period", "value", "provisional"]
     list_filter = ["period", "provisional"]
     list_select_related = ["indicator", "period"]
@@ -54,8 +73,14 @@ class MilestoneInline(admin.StackedInline):
     fields = ["title", "due_date", "completed_on"]
 
 
+@admin.register(Milestone)
+class MilestoneAdmin(VersionedAdmin):
+    list_display = ["title", "action", "due_date", "completed_on"]
+    list_select_related = ["action"]
+
+
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(VersionedAdmin):
     list_display = ["reference", "title", "plan", "lead_agency", "owner", "due_date", "state", "is_illustrative"]
     list_filter = ["state", "plan__financial_year", "lead_agency", "is_illustrative"]
     list_select_related = ["plan__priority", "lead_agency", "owner"]
@@ -65,7 +90,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(SimpleHistoryAdmin):
+class ActionUpdateAdmin(VersionedAdmin):
     list_display = ["__str__", "rag", "status", "submitted_by", "reviewed_by"]
     list_filter = ["status", "rag", "period"]
     list_select_related = ["action", "period", "submitted_by", "reviewed_by"]

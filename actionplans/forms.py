@@ -82,13 +82,18 @@ class ActionForm(forms.ModelForm):
         fields["owner"].queryset = User.objects.filter(is_active=True).order_by("full_name")
         fields["theme"].empty_label = None
         if not can_choose_agency:
-            # An officer leads with their own agency, or keeps the lead the action already has
-            # (an owner from another agency edits it without taking it over).
-            allowed = [pk for pk in (user.agency_id, self.instance.lead_agency_id if self.instance.pk else None) if pk]
-            fields["lead_agency"].queryset = Agency.objects.filter(pk__in=allowed)
-            if not self.instance.pk:
-                fields["lead_agency"].initial = user.agency_id
             fields["lead_agency"].empty_label = None
+            if self.instance.pk:
+                # Who leads an action is not an officer's to change (an owner from another
+                # agency must not take it over): shown, kept, never taken from the form.
+                fields["lead_agency"].disabled = True
+                fields["lead_agency"].help_text = "Ask the community safety team to change the lead agency."
+            else:
+                fields["lead_agency"].queryset = Agency.objects.filter(pk=user.agency_id or 0)
+                fields["lead_agency"].initial = user.agency_id
+            # Which indicators an action reports is the team's choice; officers fill them in.
+            fields["indicators"].disabled = True
+            fields["indicators"].help_text = "Set by the community safety team."
         for name, message in {
             "reference": "Enter a reference, such as 1.4",
             "title": "Enter what the action is",
@@ -114,6 +119,15 @@ class ActionForm(forms.ModelForm):
             Field.radios("state", legend_size=Size.SMALL, inline=True),
             Button("save", "Save action"),
         )
+
+    def clean_reference(self) -> str:
+        reference = str(self.cleaned_data["reference"]).strip()
+        taken = Action.objects.filter(plan_id=self.instance.plan_id, reference__iexact=reference).exclude(
+            pk=self.instance.pk
+        )
+        if taken.exists():
+            raise forms.ValidationError(f"The plan already has an action {reference}: choose another reference")
+        return reference
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -198,6 +212,7 @@ class UpdateForm(forms.Form):
                 initial[f"indicator_{indicator.pk}_value"] = value.value
                 initial[f"indicator_{indicator.pk}_provisional"] = value.provisional
                 initial[f"indicator_{indicator.pk}_note"] = value.note
+                initial[f"indicator_{indicator.pk}_version"] = value.version
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.today = today
@@ -229,8 +244,11 @@ class UpdateForm(forms.Form):
                 label="This figure is provisional", required=False
             )
             self.fields[f"{prefix}_note"] = forms.CharField(label="Note on this figure", required=False)
+            # The value is shared by every action that reports the indicator: its own version.
+            self.fields[f"{prefix}_version"] = VersionField()
             indicator_fieldsets.append(
                 Fieldset(
+                    Field(f"{prefix}_version"),
                     Field.text(f"{prefix}_value", field_width=Fluid.ONE_QUARTER),
                     Field.checkbox(f"{prefix}_provisional", small=True),
                     Field.text(f"{prefix}_note"),
@@ -276,6 +294,14 @@ class UpdateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for indicator in self.indicators:
+            prefix = f"indicator_{indicator.pk}"
+            if data.get(f"{prefix}_value") is None and (
+                data.get(f"{prefix}_note") or data.get(f"{prefix}_provisional")
+            ):
+                self.add_error(
+                    f"{prefix}_value", f"Enter {indicator.title.lower()}, or clear its note and provisional box"
+                )
         if self.is_submit:
             if not data.get("rag"):
                 self.add_error("rag", "Select a RAG rating to submit the update")
@@ -290,7 +316,10 @@ class UpdateForm(forms.Form):
             prefix = f"indicator_{indicator.pk}"
             value: Decimal | None = data.get(f"{prefix}_value")
             values[indicator.pk] = IndicatorEntry(
-                value=value, provisional=bool(data.get(f"{prefix}_provisional")), note=data.get(f"{prefix}_note", "")
+                value=value,
+                provisional=bool(data.get(f"{prefix}_provisional")),
+                note=data.get(f"{prefix}_note", ""),
+                version=data.get(f"{prefix}_version"),
             )
         return UpdateInput(
             rag=data.get("rag") or "",

@@ -1,25 +1,42 @@
-"""The History tab: who changed what on an action, its milestones and its updates, old → new."""
+"""The History tab: who changed what on an action, its milestones, its updates and the
+values of its indicators, old → new."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db import models
-
 from csp_portal.history import HistoryEntry, history_entries
 
-from .models import Action, ActionUpdate, Milestone
+from .models import Action, ActionUpdate, Indicator, IndicatorValue, Milestone, ReportingPeriod
 
 
 def action_history(action: Action) -> list[HistoryEntry]:
-    """Every recorded change to the action, its milestones and its updates, newest first."""
-    sources: list[tuple[type[models.Model], str, Any]] = [
-        (Action, "Action", Action.history.filter(id=action.pk)),
-        (Milestone, "Milestone", Milestone.history.filter(action_id=action.pk)),
-        (ActionUpdate, "Update", ActionUpdate.history.filter(action_id=action.pk)),
+    """Every recorded change, newest first, in a fixed number of queries."""
+    periods = {p.pk: p.label for p in ReportingPeriod.objects.all()}
+    indicators = {i.pk: i.title for i in Indicator.objects.filter(actions=action)}
+
+    def records(queryset):  # type: ignore[no-untyped-def]
+        return list(queryset.select_related("history_user").order_by("history_id"))
+
+    entries = [
+        *history_entries(
+            Action,
+            records(Action.history.filter(id=action.pk)),
+            lambda r: f"Action {r.reference}",
+            m2m_fields=["aims", "outcomes", "supporting_agencies", "indicators"],
+        ),
+        *history_entries(
+            Milestone,
+            records(Milestone.history.filter(action_id=action.pk)),
+            lambda r: f"Milestone: {r.title}",
+        ),
+        *history_entries(
+            ActionUpdate,
+            records(ActionUpdate.history.filter(action_id=action.pk)),
+            lambda r: f"Update for {periods.get(r.period_id, 'a period')}",
+        ),
+        *history_entries(
+            IndicatorValue,
+            records(IndicatorValue.history.filter(indicator_id__in=indicators)),
+            lambda r: f"Value of {indicators.get(r.indicator_id)} for {periods.get(r.period_id, 'a period')}",
+        ),
     ]
-    entries: list[HistoryEntry] = []
-    for model, prefix, queryset in sources:
-        records = list(queryset.select_related("history_user").order_by("history_id"))
-        entries.extend(history_entries(model, prefix, records))
     return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)

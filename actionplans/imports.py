@@ -165,7 +165,11 @@ class ActionResource(_PlanResource):
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         state = str(row.get("state") or "").strip().lower()
-        row["state"] = state or Action.State.OPEN
+        if not state:
+            # A blank state leaves an existing action's state alone; a new action is open.
+            existing = Action.objects.filter(plan=self.plan, reference__iexact=str(row.get("reference") or "").strip())
+            state = existing.values_list("state", flat=True).first() or Action.State.OPEN
+        row["state"] = state
 
 
 class MilestoneResource(_PlanResource):
@@ -197,6 +201,19 @@ REQUIRED_COLUMNS = {
 }
 
 
+def _check_workbook(content: bytes) -> None:
+    """One sheet of data only: rows on a second sheet would otherwise be silently ignored."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    used = [sheet.title for sheet in book.worksheets if sheet.max_row and sheet.max_row > 1]
+    book.close()
+    if len(used) > 1:
+        raise TableError(
+            f"The workbook has data on {len(used)} sheets ({', '.join(used)}): keep one sheet, then upload it."
+        )
+
+
 def read_table(name: str, content: bytes) -> tablib.Dataset:
     """A CSV (UTF-8, with or without a byte-order mark, any line endings) or XLSX file as a table."""
     lower = name.lower()
@@ -211,6 +228,7 @@ def read_table(name: str, content: bytes) -> tablib.Dataset:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
             return tablib.Dataset().load(io.StringIO(text), format="csv")
         if lower.endswith(".xlsx"):
+            _check_workbook(content)
             return tablib.Dataset().load(io.BytesIO(content), format="xlsx")
     except TableError:
         raise
@@ -228,6 +246,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     preview: list[tuple[int, str, str]] = field(default_factory=list)  # (line, new/update/skip, what)
+    # The version of each record the file would update, as it was when checked.
+    versions: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -238,6 +258,10 @@ def import_table(*, plan: ActionPlan, kind: str, dataset: tablib.Dataset, dry_ru
     """Check (dry run) or import a table of actions or milestones into one plan, all or nothing."""
     report = ImportReport()
     headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
+    repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+    if repeated:
+        report.problems.append(f"Line 1: the column {', '.join(repeated)} appears more than once")
+        return report
     missing = REQUIRED_COLUMNS[kind] - set(headers)
     if missing:
         report.problems.append(f"Line 1: the file has no column called {', '.join(sorted(missing))}")
@@ -260,6 +284,13 @@ def import_table(*, plan: ActionPlan, kind: str, dataset: tablib.Dataset, dry_ru
     key_columns = ["reference"] if kind == "actions" else ["action_reference", "milestone"]
     seen: dict[tuple[str, ...], int] = {}
     for number, row in enumerate(dataset.dict, start=1):
+        reference_column = key_columns[0]
+        if isinstance(row.get(reference_column), int | float) and not isinstance(row.get(reference_column), bool):
+            # Excel turns 1.10 into the number 1.1: a reference must be stored as text.
+            report.problems.append(
+                f"Line {_line(number)}: {reference_column.replace('_', ' ')} {row[reference_column]!r} is a number; "
+                "format the column as Text in Excel so that 1.10 stays 1.10"
+            )
         key = tuple(str(row.get(column) or "").strip().lower() for column in key_columns)
         if all(key) and key in seen:
             report.problems.append(
@@ -287,6 +318,11 @@ def import_table(*, plan: ActionPlan, kind: str, dataset: tablib.Dataset, dry_ru
             report.problems.append(f"Line {_line(number)}: {error.error}")
     report.problems.sort(key=lambda p: int(p.split(":")[0].split()[-1]) if p.startswith("Line") else 0)
 
+    updating = [row.object_id for row in result.rows if row.import_type == "update" and row.object_id]
+    model = RESOURCES[kind]._meta.model
+    report.versions = {
+        str(pk): version for pk, version in model.objects.filter(pk__in=updating).values_list("pk", "version")
+    }
     for number, row in enumerate(result.rows, start=1):
         kind_of_change = row.import_type
         if kind_of_change == "new":
@@ -300,7 +336,28 @@ def import_table(*, plan: ActionPlan, kind: str, dataset: tablib.Dataset, dry_ru
     return report
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def versions_changed(kind: str, versions: dict[str, int]) -> bool:
+    """Whether any record the checked file would update has been edited since the check."""
+    model = RESOURCES[kind]._meta.model
+    now = {str(pk): version for pk, version in model.objects.filter(pk__in=list(versions)).values_list("pk", "version")}
+    return now != versions
+
+
 def export_actions(plan: ActionPlan) -> tablib.Dataset:
-    """The plan's actions in the same columns the importer reads."""
+    """The plan's actions in the same columns the importer reads, with no live formulas."""
     queryset = plan.actions.select_related("theme", "lead_agency", "owner").order_by("reference")
-    return ActionResource(plan).export(queryset=queryset)
+    exported = ActionResource(plan).export(queryset=queryset)
+    safe = tablib.Dataset(headers=exported.headers)
+    for row in exported:
+        safe.append([_inert(value) for value in row])
+    return safe

@@ -24,6 +24,11 @@ def leads_priority_of_update(user, update: ActionUpdate | None) -> bool:  # type
     return update is not None and update.action.plan.priority.lead_id == user.pk
 
 
+@rules.predicate
+def submitted_it(user, update: ActionUpdate | None) -> bool:  # type: ignore[no-untyped-def]
+    return update is not None and update.submitted_by_id == user.pk
+
+
 is_read_only = is_signed_in & ~is_csp_admin & ~is_officer & is_board_member  # type: ignore[operator]
 
 rules.add_perm("actionplans.view_actionplans", is_signed_in)
@@ -31,8 +36,10 @@ rules.add_perm("actionplans.view_actionplans", is_signed_in)
 rules.add_perm("actionplans.create_action", is_csp_admin | is_officer)
 rules.add_perm("actionplans.edit_action", is_csp_admin | (is_officer & is_action_editor))
 rules.add_perm("actionplans.review_updates", is_csp_admin | rules.is_group_member("Priority lead"))
+# A lead does not approve their own update; an admin may.
 rules.add_perm(
-    "actionplans.review_update", is_csp_admin | (rules.is_group_member("Priority lead") & leads_priority_of_update)
+    "actionplans.review_update",
+    is_csp_admin | (rules.is_group_member("Priority lead") & leads_priority_of_update & ~submitted_it),
 )
 rules.add_perm("actionplans.reopen_update", is_csp_admin)
 rules.add_perm("actionplans.import_actions", is_csp_admin)

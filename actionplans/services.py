@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from accounts.models import User
 from .models import Action, ActionUpdate, IndicatorValue, ReminderSent, ReportingPeriod, Versioned
 
 V = TypeVar("V", bound=Versioned)
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class IndicatorEntry:
     value: Decimal | None
     provisional: bool
     note: str
+    version: int | None = None  # the value's version when the form was opened; None if it had none
 
 
 @dataclass(frozen=True)
@@ -191,8 +194,8 @@ def update_save(
             raise changes_since(ActionUpdate.objects.get(action=update.action, period=update.period), 0) from exc
 
         for milestone in update.action.milestones.filter(pk__in=data.milestones_completed, completed_on__isnull=True):
+            _claim(milestone, milestone.version)  # nobody may slip a change in between read and write
             milestone.completed_on = data.milestones_completed[milestone.pk]
-            milestone.version += 1
             milestone._history_user = user  # type: ignore[attr-defined]
             milestone.save()
 
@@ -202,22 +205,31 @@ def update_save(
 
 
 def _indicator_value_save(*, indicator_id: int, period: ReportingPeriod, entry: IndicatorEntry, user: User) -> None:
+    """Write (or clear) one indicator value, refusing it if someone changed it since the form opened."""
     existing = IndicatorValue.objects.filter(indicator_id=indicator_id, period=period).first()
-    if entry.value is None:
-        return
     if existing is not None and (existing.value, existing.provisional, existing.note) == (
         entry.value,
         entry.provisional,
         entry.note,
     ):
         return
-    value = existing or IndicatorValue(indicator_id=indicator_id, period=period)
+    if existing is None:
+        if entry.version:
+            raise StaleEdit(current=IndicatorValue(indicator_id=indicator_id, period=period), changed_by="someone else")
+        if entry.value is None:
+            return
+        value = IndicatorValue(indicator_id=indicator_id, period=period)
+    else:
+        _claim(existing, entry.version or 0)
+        value = existing
+    value._history_user = user  # type: ignore[attr-defined]
+    if entry.value is None:
+        value.delete()  # cleared on purpose: the history keeps what it was
+        return
     value.value = entry.value
     value.provisional = entry.provisional
     value.note = entry.note
     value.entered_by = user
-    value.version = (existing.version + 1) if existing else 1
-    value._history_user = user  # type: ignore[attr-defined]
     value.full_clean(validate_unique=False)
     value.save()
 
@@ -293,28 +305,37 @@ def reminders_send(*, today: dt.date) -> int:
     for owner, items in owed.items():
         try:
             with transaction.atomic():
+                # Recorded and sent together: a failed send is not counted as sent, so the
+                # next run tries again; a second run the same day finds the record and skips.
                 ReminderSent.objects.create(recipient=owner, sent_on=today, period=items[0][0], actions=len(items))
+                _send_reminder(owner, items, today)
         except IntegrityError:
             continue  # already reminded today
-        overdue = [(p, a) for p, a in items if p.window_closes < today]
-        due = [(p, a) for p, a in items if p.window_closes >= today]
-        context = {
-            "owner": owner,
-            "due": due,
-            "overdue": overdue,
-            "today": today,
-            "my_actions_url": f"{settings.SITE_URL}{reverse('actionplans:my_actions')}",
-        }
-        subject = (
-            f"Overdue: {len(overdue)} quarterly update{'s' if len(overdue) != 1 else ''}"
-            if overdue
-            else f"Due soon: {len(due)} quarterly update{'s' if len(due) != 1 else ''}"
-        )
-        send_mail(
-            subject,
-            render_to_string("actionplans/email/reminder.txt", context),
-            None,
-            [owner.email],
-        )
+        except Exception:
+            logger.exception("Reminder to %s failed; will try again on the next run", owner.email)
+            continue
         sent += 1
     return sent
+
+
+def _send_reminder(owner: User, items: list[tuple[ReportingPeriod, Action]], today: dt.date) -> None:
+    overdue = [(p, a) for p, a in items if p.window_closes < today]
+    due = [(p, a) for p, a in items if p.window_closes >= today]
+    context = {
+        "owner": owner,
+        "due": due,
+        "overdue": overdue,
+        "today": today,
+        "my_actions_url": f"{settings.SITE_URL}{reverse('actionplans:my_actions')}",
+    }
+    subject = (
+        f"Overdue: {len(overdue)} quarterly update{'s' if len(overdue) != 1 else ''}"
+        if overdue
+        else f"Due soon: {len(due)} quarterly update{'s' if len(due) != 1 else ''}"
+    )
+    send_mail(
+        subject,
+        render_to_string("actionplans/email/reminder.txt", context),
+        None,
+        [owner.email],
+    )

@@ -20,7 +20,7 @@ from accounts.models import Role, User
 
 from .forms import ActionForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
 from .history import action_history
-from .imports import RESOURCES, TableError, export_actions, import_table, read_table
+from .imports import RESOURCES, TableError, export_actions, import_table, read_table, versions_changed
 from .models import Action, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
 from .services import (
     StaleEdit,
@@ -108,10 +108,15 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     returned = sum(
         1 for rows in groups.values() for row in rows if row["update"] and row["update"].status == "returned"
     )
+    reopened = (
+        ActionUpdate.objects.filter(reopened_for=user, reopened_until__gte=today)
+        .exclude(period=period)
+        .select_related("action", "period")
+    )
     return render(
         request,
         "actionplans/my_actions.html",
-        {"period": period, "groups": dict(groups), "today": today, "returned": returned},
+        {"period": period, "groups": dict(groups), "today": today, "returned": returned, "reopened": reopened},
     )
 
 
@@ -164,6 +169,15 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     period = ReportingPeriod.objects.current(today)
     current_update = next((u for u in updates if period and u.period_id == period.pk), None)
     values = IndicatorValue.objects.filter(indicator__in=action.indicators.all()).select_related("period", "indicator")
+    reopenable: list[ReportingPeriod] = []
+    if request.user.has_perm("actionplans.reopen_update"):
+        # Closed quarters this action ran in that have no update at all: an admin may open one.
+        written = {u.period_id for u in updates}
+        reopenable = [
+            p
+            for p in ReportingPeriod.objects.filter(window_closes__lt=today).order_by("-financial_year", "-quarter")
+            if p.pk not in written and p.starts <= action.due_date and p.ends >= action.start_date
+        ]
     return render(
         request,
         "actionplans/action_detail.html",
@@ -177,6 +191,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rag_warning": _rag_warning(updates[0] if updates else None, milestones, today),
             "can_edit": request.user.has_perm("actionplans.edit_action", action),
             "can_reopen": request.user.has_perm("actionplans.reopen_update"),
+            "reopenable": reopenable,
+            "reopened_for_me": [u.pk for u in updates if u.is_reopened_for(request.user, today)],  # type: ignore[arg-type]
             "tab": "overview",
         },
     )
@@ -302,6 +318,18 @@ def update_form(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     except UpdateLocked as locked:
         context["locked"] = str(locked)
         context["values"] = [(i, values.get(i.pk)) for i in indicators]
+        if request.method == "POST":
+            # Refused, but what was typed is shown back so that it can be copied, not lost.
+            context["typed"] = [
+                (label, request.POST.get(name, "").strip())
+                for name, label in [
+                    ("rag", "RAG rating"),
+                    ("progress", "Progress this quarter"),
+                    ("issues_and_risks", "Issues and risks"),
+                    ("support_requested", "Support asked of the board"),
+                ]
+                if request.POST.get(name, "").strip()
+            ]
         status = 200 if request.method == "GET" else 409
         return render(request, "actionplans/update_locked.html", context, status=status)
 
@@ -427,8 +455,17 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
         if not re.fullmatch(r"[0-9a-f]{32}", token) or kind not in RESOURCES or suffix not in {".csv", ".xlsx"}:
             raise Http404("No such upload")
         path = _import_path(token, suffix)
-        if not path.exists():
+        checked = request.session.pop(f"import:{token}", None)
+        if not path.exists() or checked is None:
             messages.error(request, "That upload has expired. Upload the file again.")
+            return redirect("actionplans:import", plan.pk)
+        if versions_changed(kind, checked):
+            path.unlink(missing_ok=True)
+            messages.error(
+                request,
+                f"Some {kind} in the file were changed by someone after you checked it. Nothing was imported: "
+                "upload the file again to see the changes.",
+            )
             return redirect("actionplans:import", plan.pk)
         report = import_table(plan=plan, kind=kind, dataset=read_table(path.name, path.read_bytes()), dry_run=False)
         path.unlink(missing_ok=True)
@@ -458,6 +495,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
                 path = _import_path(token, suffix)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(content)
+                request.session[f"import:{token}"] = report.versions
                 context.update(token=token, suffix=suffix)
             return render(request, "actionplans/import_preview.html", context)
     context["form"] = form

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -127,6 +128,10 @@ for model in (Theme, KeyIssue, PartnershipAim, ExpectedOutcome):
     )
 
 
+def _part_subject(label: str, record: Any) -> str:
+    return f"{label}: {record.text}"
+
+
 def _parts_history(priority_id: int) -> list[HistoryEntry]:
     """Changes to a priority's themes, key issues, aims and outcomes, newest first."""
     entries: list[HistoryEntry] = []
@@ -139,5 +144,5 @@ def _parts_history(priority_id: int) -> list[HistoryEntry]:
         records = list(
             model.history.filter(priority_id=priority_id).select_related("history_user").order_by("history_id")
         )
-        entries.extend(history_entries(model, label, records))
+        entries.extend(history_entries(model, records, partial(_part_subject, label)))
     return sorted(entries, key=lambda e: (e.at, e.order), reverse=True)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, IndicatorValue, ReportingPeriod
+from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, IndicatorValue, Milestone, ReportingPeriod
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,24 @@ def test_history_shows_who_when_and_old_and_new_values(police_action, period, of
     assert '<time datetime="2024-03-25T10:00:00+00:00">25 March 2024 at 10:00</time>' in html
 
 
+def test_history_names_agencies_and_indicator_values_not_ids(
+    police_action, period, officer, council, indicator
+) -> None:  # type: ignore[no-untyped-def]
+    police_action.supporting_agencies.add(council)
+    police_action._history_user = officer
+    police_action.save()
+    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    client_for(officer).post(
+        url, {"rag": "amber", "progress": "x", f"indicator_{indicator.pk}_value": "41", "save_draft": ""}
+    )
+
+    html = client_for(officer).get(reverse("actionplans:action_history", args=[police_action.pk])).content.decode()
+
+    cells = '<td class="govuk-table__cell">(blank)</td><td class="govuk-table__cell">Bedford Borough Council</td>'
+    assert f"Supporting agencies</th>{cells}" in html
+    assert "Value of Recorded knife crime offences for 2023-24 Q4 created" in html
+
+
 def test_load_demo_makes_every_state_for_two_years_once(plan, settings) -> None:  # type: ignore[no-untyped-def]
     settings.DEBUG = True
     call_command("load_demo_users", stdout=None)
@@ -67,8 +85,13 @@ def test_load_demo_makes_every_state_for_two_years_once(plan, settings) -> None:
 
 def test_load_demo_scales_everything_under_the_actions(plan, settings) -> None:  # type: ignore[no-untyped-def]
     settings.DEBUG = True
+    call_command("load_demo")
+    one = (Action.objects.count(), Milestone.objects.count(), ActionUpdate.objects.count())
     call_command("load_demo", "--scale", "3")
-    assert Action.objects.count() == 13 * 2 * 3
+    three = (Action.objects.count(), Milestone.objects.count(), ActionUpdate.objects.count())
+    assert three[:2] == (3 * one[0], 3 * one[1])
+    # Each copy cycles through the update states from a different start, so about three times.
+    assert 2.9 * one[2] <= three[2] <= 3.1 * one[2]
 
 
 def test_load_demo_is_refused_without_debug(plan, settings) -> None:  # type: ignore[no-untyped-def]
@@ -82,5 +105,6 @@ def test_illustrative_actions_are_labelled_on_every_page_that_shows_them(plan, s
     call_command("load_demo")
     action = Action.objects.filter(lead_agency=officer.agency, plan__financial_year=2023).first()
     client = client_for(officer)
+    tag = '<strong class="govuk-tag govuk-tag--purple">Illustrative</strong>'
     for url in [action.get_absolute_url(), action.plan.get_absolute_url(), reverse("actionplans:my_actions")]:
-        assert "Illustrative" in client.get(url).content.decode(), url
+        assert tag in client.get(url).content.decode(), url

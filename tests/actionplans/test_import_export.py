@@ -170,3 +170,71 @@ def test_any_reader_exports_a_plans_actions_in_the_import_columns(police_action,
     else:
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         assert sheet.cell(row=2, column=[c.value for c in sheet[1]].index("reference") + 1).value == "1.1"
+
+
+def test_a_blank_state_leaves_an_existing_action_as_it_is(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    police_action.state = "completed"
+    police_action.save()
+    content = (
+        b"reference,title,theme,lead_agency,start_date,due_date\r\n"
+        b"1.1,Renamed,Knife Crime & Youth Violence,Police,2023-04-01,2024-03-31\r\n"
+    )
+    client = client_for(csp_admin)
+
+    _confirm(client, police_action.plan, _upload(client, police_action.plan, content))
+
+    police_action.refresh_from_db()
+    assert (police_action.title, police_action.state) == ("Renamed", "completed")
+
+
+def test_excel_traps_are_refused(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append([1.10, "Number reference", "Robbery", "Police", "", "2023-04-01", "2024-03-31", "open"])
+    second = book.create_sheet("More")
+    second.append(HEADER)
+    second.append(["1.2", "Hidden row", "Robbery", "Police", "", "2023-04-01", "2024-03-31", "open"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    two_sheets = _upload(client_for(csp_admin), action_plan, buffer.getvalue(), name="a.xlsx").content.decode()
+    assert "The workbook has data on 2 sheets" in two_sheets
+
+    book.remove(second)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    number = _upload(client_for(csp_admin), action_plan, buffer.getvalue(), name="a.xlsx").content.decode()
+    assert "Line 2: reference 1.1 is a number" in number
+    repeated = _upload(client_for(csp_admin), action_plan, b"reference,title,title\r\n1.1,a,b\r\n").content.decode()
+    assert "the column title appears more than once" in repeated
+    assert not Action.objects.exists()
+
+
+def test_exports_never_carry_a_live_formula(police_action, board_member) -> None:  # type: ignore[no-untyped-def]
+    police_action.title = '=HYPERLINK("http://evil.example","Click")'
+    police_action.save()
+    response = client_for(board_member).get(reverse("actionplans:export", args=[police_action.plan.pk, "csv"]))
+    assert "'=HYPERLINK" in response.content.decode()
+    xlsx = client_for(board_member).get(reverse("actionplans:export", args=[police_action.plan.pk, "xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    titles = [c.value for c in sheet[2]]
+    assert '\'=HYPERLINK("http://evil.example","Click")' in titles
+
+
+def test_an_edit_between_check_and_confirm_stops_the_import(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    content = (
+        b"reference,title,theme,lead_agency,start_date,due_date\r\n"
+        b"1.1,From the file,Knife Crime & Youth Violence,Police,2023-04-01,2024-03-31\r\n"
+    )
+    client = client_for(csp_admin)
+    preview = _upload(client, police_action.plan, content)
+    Action.objects.filter(pk=police_action.pk).update(title="Edited meanwhile", version=5)
+
+    response = _confirm(client, police_action.plan, preview)
+
+    assert response.status_code == 302
+    police_action.refresh_from_db()
+    assert police_action.title == "Edited meanwhile"
+    follow = client.get(response["Location"]).content.decode()
+    assert "were changed by someone after you checked it" in follow

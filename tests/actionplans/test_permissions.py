@@ -125,3 +125,64 @@ def test_a_board_member_has_no_actions_to_update(police_action, period, board_me
     html = client_for(board_member).get(reverse("actionplans:my_actions")).content.decode()
     assert "has no actions to update" in html
     assert "Write update" not in html
+
+
+def test_an_officer_cannot_link_indicators_or_change_the_lead(police_action, officer, council, indicator) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import Indicator
+
+    other = Indicator.objects.create(priority=indicator.priority, title="Other", unit="x", higher_is_better=True)
+    url = reverse("actionplans:action_edit", args=[police_action.pk])
+    form = client_for(officer).get(url).context["form"]
+    data = {name: form[name].value() for name in ["reference", "title", "description", "theme", "owner", "state"]}
+    data.update(
+        version="1",
+        lead_agency=council.pk,
+        indicators=[other.pk],
+        start_date_0="1",
+        start_date_1="4",
+        start_date_2="2023",
+        due_date_0="31",
+        due_date_1="3",
+        due_date_2="2024",
+    )
+
+    assert client_for(officer).post(url, data).status_code == 302
+
+    police_action.refresh_from_db()
+    assert police_action.lead_agency.name == "Bedfordshire Police"
+    assert list(police_action.indicators.all()) == [indicator]
+
+
+def test_a_duplicate_reference_is_a_form_error_not_a_crash(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("actionplans:action_create", args=[police_action.plan.pk])
+    data = {
+        "reference": "1.1",
+        "title": "Again",
+        "theme": police_action.theme_id,
+        "lead_agency": police_action.lead_agency_id,
+        "state": "open",
+        "start_date_0": "1",
+        "start_date_1": "4",
+        "start_date_2": "2023",
+        "due_date_0": "31",
+        "due_date_1": "3",
+        "due_date_2": "2024",
+    }
+    response = client_for(csp_admin).post(url, data)
+    assert "The plan already has an action 1.1" in response.content.decode()
+
+
+def test_a_priority_lead_cannot_approve_their_own_update(police_action, period, priority_lead) -> None:  # type: ignore[no-untyped-def]
+    police_action.owner = priority_lead
+    police_action.save()
+    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    client_for(priority_lead).post(url, {"rag": "green", "progress": "Mine", "submit_update": ""})
+    update = ActionUpdate.objects.get()
+
+    response = client_for(priority_lead).post(
+        reverse("actionplans:update_review", args=[update.pk]), {"version": update.version, "decision": "approve"}
+    )
+
+    assert response.status_code == 403
+    update.refresh_from_db()
+    assert update.status == "submitted"

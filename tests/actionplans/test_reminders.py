@@ -74,3 +74,28 @@ def test_the_beat_schedule_runs_the_reminders_daily(settings) -> None:  # type: 
     entry = settings.CELERY_BEAT_SCHEDULE["update-reminders"]
     assert entry["task"] == "actionplans.send_update_reminders"
     assert entry["schedule"].hour == {7}
+
+
+def test_a_failed_send_is_not_recorded_and_does_not_stop_the_others(
+    police_action, period, officer, council_officer, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import Action
+
+    other = Action.objects.create(
+        plan=police_action.plan,
+        reference="1.2",
+        title="Other",
+        theme=police_action.theme,
+        lead_agency=council_officer.agency,
+        owner=council_officer,
+        start_date=police_action.start_date,
+        due_date=police_action.due_date,
+    )
+    assert other.pk
+    officer.email = "bad address\n@example.org"  # the mail backend refuses a header with a newline
+    officer.save()
+
+    assert reminders_send(today=dt.date(2024, 4, 10)) == 1
+
+    assert [m.to for m in mail.outbox] == [[council_officer.email]]
+    assert list(ReminderSent.objects.values_list("recipient", flat=True)) == [council_officer.pk]

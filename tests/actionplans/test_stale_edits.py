@@ -110,3 +110,46 @@ def test_the_service_refuses_a_stale_claim_whatever_the_form(police_action) -> N
         versioned_save(instance=second, expected_version=1, user=police_action.owner)
     assert Milestone.objects.get(pk=milestone.pk).title == "A"
     assert Milestone.objects.get(pk=milestone.pk).due_date == dt.date(2024, 3, 31)
+
+
+def test_a_stale_indicator_value_is_refused(police_action, period, officer, police, indicator) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import IndicatorValue
+
+    colleague = UserFactory(full_name="Sam Patel", agency=police, roles=[Role.OFFICER])
+    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    value = f"indicator_{indicator.pk}_value"
+    version = f"indicator_{indicator.pk}_version"
+    client_for(officer).post(url, {"rag": "amber", "progress": "x", value: "10", "save_draft": ""})
+    client_for(colleague).post(
+        url, {"version": "1", "rag": "amber", "progress": "x", value: "20", version: "1", "save_draft": ""}
+    )
+
+    response = client_for(officer).post(
+        url, {"version": "2", "rag": "amber", "progress": "x", value: "10", version: "1", "save_draft": ""}
+    )
+
+    assert "Someone else saved this while you were editing" in response.content.decode()
+    assert IndicatorValue.objects.get().value == 20
+
+
+def test_clearing_an_indicator_value_deletes_it_and_history_keeps_it(police_action, period, officer, indicator) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import IndicatorValue
+
+    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    value, version = f"indicator_{indicator.pk}_value", f"indicator_{indicator.pk}_version"
+    client_for(officer).post(url, {"rag": "amber", "progress": "x", value: "10", "save_draft": ""})
+    client_for(officer).post(
+        url, {"version": "1", "rag": "amber", "progress": "x", value: "", version: "1", "save_draft": ""}
+    )
+
+    assert not IndicatorValue.objects.exists()
+    assert IndicatorValue.history.filter(history_type="-").get().value == 10
+
+
+def test_a_note_without_a_value_is_an_error_not_silently_dropped(police_action, period, officer, indicator) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    response = client_for(officer).post(
+        url, {"rag": "amber", "progress": "x", f"indicator_{indicator.pk}_note": "Awaiting data", "save_draft": ""}
+    )
+    assert "Enter recorded knife crime offences, or clear its note and provisional box" in response.content.decode()
+    assert not ActionUpdate.objects.exists()

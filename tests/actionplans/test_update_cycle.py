@@ -65,7 +65,8 @@ def test_an_officer_saves_a_draft_comes_back_and_submits(police_action, period, 
     assert "Six sessions delivered" in page
     assert 'name="version" value="1"' in page
 
-    response = client.post(url, _form(version="1", submit_update=""))
+    kept = {f"indicator_{indicator.pk}_value": "58", f"indicator_{indicator.pk}_version": "1"}
+    response = client.post(url, _form(version="1", submit_update="", **kept))
 
     update.refresh_from_db()
     assert response.status_code == 302
@@ -205,3 +206,52 @@ def test_green_with_an_overdue_milestone_is_flagged_on_the_page_and_in_lists(pol
 
     Milestone.objects.filter(title="Agree the sessions with schools").update(completed_on=dt.date(2023, 8, 30))
     assert warning not in client.get(police_action.get_absolute_url()).content.decode()
+
+
+def test_a_refused_post_shows_back_what_was_typed(police_action, closed_period, officer) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(officer).post(
+        _update_url(police_action, closed_period), _form(progress="Typed after the deadline", save_draft="")
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "What you typed (not saved)" in html
+    assert "Typed after the deadline" in html
+
+
+def test_an_edit_in_the_admin_makes_open_forms_stale(police_action, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    milestone = police_action.milestones.get(title="Deliver ten sessions")
+    client_for(csp_admin).post(
+        reverse("admin:actionplans_milestone_change", args=[milestone.pk]),
+        {"action": police_action.pk, "title": "ADMIN CORRECTION", "due_date": "2024-03-31", "completed_on": ""},
+    )
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.version) == ("ADMIN CORRECTION", 2)
+
+    response = client_for(officer).post(
+        reverse("actionplans:milestone_edit", args=[milestone.pk]),
+        {"version": "1", "title": "Officer's stale title", "due_date_0": "31", "due_date_1": "3", "due_date_2": "2024"},
+    )
+
+    assert "Someone else saved this while you were editing" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.title == "ADMIN CORRECTION"
+
+
+def test_a_closed_quarter_can_be_reopened_from_the_action_page_and_the_officer_finds_it(  # type: ignore[no-untyped-def]
+    police_action, period, closed_period, officer, csp_admin
+) -> None:
+    page = client_for(csp_admin).get(police_action.get_absolute_url()).content.decode()
+    reopen_url = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
+    assert f'href="{reopen_url}"' in page
+    assert "Open the 2023-24 Q3 update for an officer" in page
+
+    client_for(csp_admin).post(
+        reopen_url,
+        {"officer": officer.pk, "until_0": "31", "until_1": "3", "until_2": "2024", "reason": "Late figures"},
+    )
+
+    mine = client_for(officer).get(reverse("actionplans:my_actions")).content.decode()
+    assert "Reopened for you" in mine
+    assert reverse("actionplans:update", args=[police_action.pk, closed_period.pk]) in mine
+    action_page = client_for(officer).get(police_action.get_absolute_url()).content.decode()
+    assert "(reopened until 31 March)" in action_page
