@@ -10,6 +10,13 @@ from priorities.glossary import Abbreviations, abbreviations_for_current_plan
 NAVIGATION = [
     ("Strategic plan", "priorities:home", {"priorities:home", "priorities:priority"}, None),
     (
+        "Dashboard",
+        "reports:dashboard",
+        {"reports:dashboard", "reports:priority", "reports:exceptions", "reports:indicator"},
+        None,
+    ),
+    ("Reports", "reports:archive", {"reports:archive", "reports:report"}, "reports.read_reports"),
+    (
         "My actions",
         "actionplans:my_actions",
         {"actionplans:my_actions", "actionplans:update"},

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "priorities",
     "actionplans",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -209,7 +210,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "processed", "results", "control"):
         (CELERY_DATA_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # How long a delivered but unacknowledged task waits before another worker may take it
+    # (after a worker dies mid-task). Longer than the longest task.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
     CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Domain state lives in the database; results are kept only for tasks that ask.
@@ -224,6 +227,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "update-reminders": {"task": "actionplans.send_update_reminders", "schedule": crontab(hour=7, minute=0)},
+    "compile-closed-periods": {"task": "reports.compile_closed_periods", "schedule": crontab(hour=6, minute=0)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -232,7 +236,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools", "matplotlib")},
 }
 
 # Password of the demo accounts that `make run` creates; demo accounts exist only with DEBUG on.

@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("actionplans.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", views.accessibility, name="accessibility"),

@@ -1,0 +1,1 @@
+"""The board side: dashboards and the quarterly performance report."""

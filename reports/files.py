@@ -1,0 +1,139 @@
+"""The report's three files, written atomically from the frozen snapshot alone."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from .charts import Chart, trend_chart
+
+REPORT_DIR = "reports"
+
+
+def report_dir(report_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / REPORT_DIR / str(report_id)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.replace(temporary, path)
+
+
+def charts_for(snapshot: dict[str, Any]) -> dict[int, Chart]:
+    return {
+        row["id"]: trend_chart(title=row["title"], unit=row["unit"], series=row["series"], target=row["target"])
+        for row in snapshot.get("indicators", [])
+    }
+
+
+def render_html(snapshot: dict[str, Any], *, version: int, charts: dict[int, Chart], for_print: bool) -> str:
+    """The report document. `for_print` points charts at files (PDF); else at their URLs."""
+    return render_to_string(
+        "reports/report_document.html",
+        {"s": snapshot, "version": version, "charts": charts, "for_print": for_print},
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    """A tagged PDF/UA document, A4, page x of y (the CSS sets the page)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_xlsx(snapshot: dict[str, Any]) -> bytes:
+    """The appendix: actions, milestones and indicators, a sheet each."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    actions = book.active
+    assert actions is not None
+    actions.title = "Actions"
+    actions.append(
+        ["Priority", "Reference", "Action", "Lead", "Due", "RAG", "Update", "Commentary", "Issues and risks"]
+    )
+    milestones = book.create_sheet("Milestones")
+    milestones.append(["Priority", "Action", "Complete", "Overdue", "On time", "Overdue milestones"])
+    for priority in snapshot.get("priorities", []):
+        for action in priority["actions"]:
+            actions.append(
+                [
+                    priority["number"],
+                    action["reference"],
+                    _text(action["title"]),
+                    action["lead"],
+                    action["due"],
+                    action["rag"] or "not rated",
+                    action["update_status"],
+                    _text(action["commentary"]),
+                    _text(action["issues"]),
+                ]
+            )
+            counts = action["milestones"]
+            overdue = "; ".join(f"{m['title']} (due {m['due']})" for m in action["overdue_milestones"])
+            milestones.append(
+                [
+                    priority["number"],
+                    action["reference"],
+                    counts["complete"],
+                    counts["overdue"],
+                    counts["on_time"],
+                    _text(overdue),
+                ]
+            )
+    indicators = book.create_sheet("Indicators")
+    indicators.append(
+        [
+            "Priority",
+            "Indicator",
+            "Unit",
+            "Baseline",
+            "Target",
+            "This quarter",
+            "Last quarter",
+            "Same quarter last year",
+            "Against last quarter",
+            "Against last year",
+            "Status",
+            "Provisional",
+        ]
+    )
+    for row in snapshot.get("indicators", []):
+        indicators.append(
+            [
+                row["priority"],
+                _text(row["title"]),
+                row["unit"],
+                row["baseline"],
+                row["target"],
+                row["this_quarter"],
+                row["last_quarter"],
+                row["same_quarter_last_year"],
+                row["direction_last_quarter"],
+                row["direction_last_year"],
+                row["status"],
+                "yes" if row["provisional"] else "no",
+            ]
+        )
+    for sheet in book.worksheets:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(value: str) -> str:
+    """Text a spreadsheet shows, never runs as a formula."""
+    return "'" + value if value.startswith(("=", "+", "-", "@")) else value

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from actionplans.models import ReportingPeriod
+from actionplans.periods import parse_period_label
+from reports.models import QuarterlyReport
+from reports.services import QUEUE_DOWN, report_compile, report_request
+
+
+class Command(BaseCommand):
+    help = (
+        "Compile the quarterly report for PERIOD (e.g. '2023-24 Q3'; "
+        "default: the latest period whose window has closed)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("period", nargs="?", help="A period such as 2023-24 Q3")
+        parser.add_argument("--sync", action="store_true", help="Compile here and now instead of queuing the task.")
+
+    def handle(self, *args: Any, period: str | None, sync: bool, **options: Any) -> None:
+        if period:
+            try:
+                financial_year, quarter = parse_period_label(period)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            found = ReportingPeriod.objects.filter(financial_year=financial_year, quarter=quarter).first()
+            if found is None:
+                raise CommandError(f"There is no reporting period {period}.")
+        else:
+            found = (
+                ReportingPeriod.objects.filter(window_closes__lt=timezone.localdate())
+                .order_by("-financial_year", "-quarter")
+                .first()
+            )
+            if found is None:
+                raise CommandError("No period's update window has closed yet; name a period.")
+        if sync:
+            report = QuarterlyReport.objects.create(
+                period=found,
+                version=(found.reports.order_by("-version").values_list("version", flat=True).first() or 0) + 1,
+            )
+            report_compile(report_id=report.pk)
+            report.refresh_from_db()
+            self.stdout.write(f"{report}: {report.get_status_display().lower()}.")
+            return
+        report = report_request(period=found, user=None)
+        report.refresh_from_db()
+        if report.status == QuarterlyReport.Status.FAILED:
+            raise CommandError(QUEUE_DOWN)
+        self.stdout.write(f"{report}: queued.")

@@ -1,0 +1,331 @@
+"""Everything the board reads about one quarter, as plain data.
+
+`quarter_build(period)` gathers it in a fixed number of queries, however much data there
+is. The dashboard renders it live; a compiled report freezes it (`QuarterlyReport.snapshot`)
+and renders only from the frozen copy, so later edits never change a published report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from django.utils import timezone
+
+from actionplans import periods
+from actionplans.models import (
+    RAG_DEFINITIONS,
+    Action,
+    ActionUpdate,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Rag,
+    ReportingPeriod,
+)
+from priorities.models import GlossaryTerm, StrategicPlan
+
+from .judgements import Direction, TargetStatus, direction, target_status
+
+EXCEPTION_RAGS = {Rag.RED.value, Rag.AMBER.value}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _period_key(financial_year: int, quarter: int) -> str:
+    return periods.period_label(financial_year, quarter)
+
+
+def _milestone_counts(milestones: list[Milestone], on: dt.date) -> dict[str, int]:
+    counts = {"complete": 0, "overdue": 0, "on_time": 0}
+    for milestone in milestones:
+        status = milestone.status(on)
+        if status == Milestone.Status.COMPLETE:
+            counts["complete"] += 1
+        elif status == Milestone.Status.OVERDUE:
+            counts["overdue"] += 1
+        else:
+            counts["on_time"] += 1
+    return counts
+
+
+def _direction(indicator: Indicator, current: IndicatorValue | None, earlier: IndicatorValue | None) -> str:
+    return direction(
+        current.value if current else None,
+        earlier.value if earlier else None,
+        higher_is_better=indicator.higher_is_better,
+        unit=indicator.unit,
+        tolerance=indicator.tolerance,
+    ).value
+
+
+def _indicators(period: ReportingPeriod, priority_ids: list[int]) -> list[dict[str, Any]]:
+    indicators = list(
+        Indicator.objects.filter(priority_id__in=priority_ids).select_related("priority", "supplying_agency")
+    )
+    values: dict[int, dict[str, IndicatorValue]] = defaultdict(dict)
+    for value in IndicatorValue.objects.filter(indicator__in=indicators).select_related("period"):
+        values[value.indicator_id][value.period.label] = value
+    this = period.label
+    last = _period_key(*periods.previous_quarter(period.financial_year, period.quarter))
+    last_year = _period_key(period.financial_year - 1, period.quarter)
+    rows = []
+    for indicator in indicators:
+        series = values[indicator.pk]
+        current = series.get(this)
+
+        def figure(label: str, series: dict[str, IndicatorValue] = series) -> float | None:
+            found = series.get(label)
+            return _number(found.value) if found else None
+
+        rows.append(
+            {
+                "id": indicator.pk,
+                "title": indicator.title,
+                "priority": indicator.priority.number,
+                "unit": indicator.unit,
+                "higher_is_better": indicator.higher_is_better,
+                "baseline": _number(indicator.baseline),
+                "baseline_label": indicator.baseline_label,
+                "target": _number(indicator.target),
+                "tolerance": _number(indicator.tolerance),
+                "source": indicator.data_source,
+                "supplier": indicator.supplying_agency.name if indicator.supplying_agency else "",
+                "this_quarter": figure(this),
+                "last_quarter": figure(last),
+                "same_quarter_last_year": figure(last_year),
+                "provisional": bool(current and current.provisional),
+                "note": current.note if current else "",
+                "status": target_status(
+                    current.value if current else None,
+                    indicator.target,
+                    indicator.tolerance,
+                    indicator.higher_is_better,
+                ).value,
+                "direction_last_quarter": _direction(indicator, current, series.get(last)),
+                "direction_last_year": _direction(indicator, current, series.get(last_year)),
+                "series": [
+                    [label, _number(series[label].value)]
+                    for label in sorted(series, key=lambda lab: periods.parse_period_label(lab))
+                    if periods.parse_period_label(label) <= (period.financial_year, period.quarter)
+                ],
+                "is_perception": "survey" in indicator.data_source.lower(),
+            }
+        )
+    return rows
+
+
+def quarter_build(period: ReportingPeriod) -> dict[str, Any]:
+    """The quarter as plain, JSON-ready data (see the module docstring)."""
+    plan = StrategicPlan.objects.current()
+    on = min(period.window_closes, max(period.ends, timezone.localdate()))
+    if plan is None:
+        return {"period": {"label": period.label}, "priorities": [], "indicators": []}
+    priorities = list(plan.priorities.current().order_by("number"))
+    priority_ids = [p.pk for p in priorities]
+
+    actions = list(
+        Action.objects.filter(
+            plan__priority__in=priority_ids,
+            plan__financial_year=period.financial_year,
+            start_date__lte=period.ends,
+            due_date__gte=period.starts,
+        )
+        .select_related("plan__priority", "lead_agency", "owner", "theme")
+        .order_by("plan__priority__number", "reference")
+    )
+    action_ids = [a.pk for a in actions]
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone in Milestone.objects.filter(action_id__in=action_ids):
+        milestones[milestone.action_id].append(milestone)
+    updates: dict[int, dict[str, ActionUpdate]] = defaultdict(dict)
+    for found in ActionUpdate.objects.filter(action_id__in=action_ids).select_related("period"):
+        updates[found.action_id][found.period.label] = found
+
+    this = period.label
+    previous_label = _period_key(*periods.previous_quarter(period.financial_year, period.quarter))
+    history_start = timezone.make_aware(dt.datetime.combine(period.starts, dt.time.min))
+    history_end = timezone.make_aware(dt.datetime.combine(period.window_closes, dt.time.max))
+
+    priority_rows: dict[int, dict[str, Any]] = {
+        p.number: {
+            "number": p.number,
+            "title": p.title,
+            "summary": p.summary,
+            "rag": {"red": 0, "amber": 0, "green": 0, "none": 0},
+            "milestones": {"complete": 0, "overdue": 0, "on_time": 0},
+            "actions": [],
+        }
+        for p in priorities
+    }
+    exceptions = []
+    missing_returns = []
+    rag_moves = []
+    for action in actions:
+        update = updates[action.pk].get(this)
+        rag = update.rag if update and update.rag else ""
+        counted = _milestone_counts(milestones[action.pk], on)
+        row = priority_rows[action.plan.priority.number]
+        row["rag"][rag or "none"] += 1
+        for key, count in counted.items():
+            row["milestones"][key] += count
+        overdue = [
+            {"title": m.title, "due": m.due_date.isoformat()}
+            for m in milestones[action.pk]
+            if m.status(on) == Milestone.Status.OVERDUE
+        ]
+        row["actions"].append(
+            {
+                "id": action.pk,
+                "reference": action.reference,
+                "title": action.title,
+                "theme": action.theme.text,
+                "lead": action.lead_agency.name,
+                "lead_short": action.lead_agency.short_name,
+                "owner": str(action.owner or ""),
+                "due": action.due_date.isoformat(),
+                "state": action.get_state_display(),
+                "rag": rag,
+                "update_status": update.get_status_display() if update else "Not started",
+                "commentary": update.progress if update else "",
+                "issues": update.issues_and_risks if update else "",
+                "support": update.support_requested if update else "",
+                "milestones": counted,
+                "overdue_milestones": overdue,
+                "illustrative": action.is_illustrative,
+            }
+        )
+        if not update or update.status not in {ActionUpdate.Status.SUBMITTED, ActionUpdate.Status.APPROVED}:
+            missing_returns.append(
+                {"reference": action.reference, "title": action.title, "lead": action.lead_agency.name}
+            )
+        if rag in EXCEPTION_RAGS or overdue:
+            # How long: consecutive quarters, back from this one, rated red or amber.
+            quarters, cursor = 0, (period.financial_year, period.quarter)
+            while (earlier := updates[action.pk].get(_period_key(*cursor))) and earlier.rag in EXCEPTION_RAGS:
+                quarters += 1
+                cursor = periods.previous_quarter(*cursor)
+            exceptions.append(
+                {
+                    "reference": action.reference,
+                    "title": action.title,
+                    "priority": action.plan.priority.number,
+                    "lead": action.lead_agency.name,
+                    "rag": rag,
+                    "overdue_milestones": overdue,
+                    "corrective_action": (update.issues_and_risks if update else "") or "None recorded.",
+                    "support": update.support_requested if update else "",
+                    "quarters": quarters,
+                }
+            )
+        before = updates[action.pk].get(previous_label)
+        if before and before.rag and rag and before.rag != rag:
+            rag_moves.append({"reference": action.reference, "title": action.title, "from": before.rag, "to": rag})
+
+    # What changed since the last report, from history: actions added, closed, dates slipped.
+    added, closed, slipped = [], [], []
+    action_history = Action.history.filter(
+        id__in=action_ids, history_date__range=(history_start, history_end)
+    ).order_by("id", "history_id")
+    previous_record: dict[int, Any] = {}
+    earlier = Action.history.filter(id__in=action_ids, history_date__lt=history_start).order_by("id", "-history_id")
+    for record in earlier.distinct("id") if _supports_distinct_on() else _latest_each(earlier):
+        previous_record[record.id] = record
+    for record in action_history:
+        prior = previous_record.get(record.id)
+        if record.history_type == "+":
+            added.append({"reference": record.reference, "title": record.title})
+        elif prior is not None:
+            if prior.state == Action.State.OPEN and record.state != Action.State.OPEN:
+                closed.append(
+                    {"reference": record.reference, "title": record.title, "state": record.get_state_display()}
+                )
+            if record.due_date > prior.due_date:
+                slipped.append(
+                    {
+                        "what": f"Action {record.reference}",
+                        "from": prior.due_date.isoformat(),
+                        "to": record.due_date.isoformat(),
+                    }
+                )
+        previous_record[record.id] = record
+    milestone_records: dict[int, list[Any]] = defaultdict(list)
+    for record in Milestone.history.filter(action_id__in=action_ids, history_date__lte=history_end).order_by(
+        "id", "history_id"
+    ):
+        milestone_records[record.id].append(record)
+    for records in milestone_records.values():
+        for before_record, after_record in pairwise(records):
+            moved_now = after_record.history_type == "~" and after_record.history_date >= history_start
+            if moved_now and after_record.due_date > before_record.due_date:
+                slipped.append(
+                    {
+                        "what": f"Milestone “{after_record.title}”",
+                        "from": before_record.due_date.isoformat(),
+                        "to": after_record.due_date.isoformat(),
+                    }
+                )
+
+    indicators = _indicators(period, priority_ids)
+    headline = {
+        "actions": len(actions),
+        "rag": {key: sum(p["rag"][key] for p in priority_rows.values()) for key in ("red", "amber", "green", "none")},
+        "milestones": {
+            key: sum(p["milestones"][key] for p in priority_rows.values()) for key in ("complete", "overdue", "on_time")
+        },
+    }
+    for row in priority_rows.values():
+        row["indicators"] = [i for i in indicators if i["priority"] == row["number"]]
+    return {
+        "period": {
+            "label": this,
+            "starts": period.starts.isoformat(),
+            "ends": period.ends.isoformat(),
+            "window_closes": period.window_closes.isoformat(),
+            "previous": previous_label,
+            "same_last_year": _period_key(period.financial_year - 1, period.quarter),
+        },
+        "partnership": plan.partnership.name,
+        "plan": plan.title,
+        "built_at": timezone.now().isoformat(),
+        "headline": headline,
+        "priorities": list(priority_rows.values()),
+        "indicators": indicators,
+        "exceptions": exceptions,
+        "changes": {"rag_moves": rag_moves, "slipped": slipped, "added": added, "closed": closed},
+        "data_quality": {
+            "provisional": [i["title"] for i in indicators if i["provisional"]],
+            "missing_values": [i["title"] for i in indicators if i["this_quarter"] is None],
+            "missing_returns": missing_returns,
+        },
+        "rag_key": [{"rag": rag.value, "label": rag.label, "meaning": RAG_DEFINITIONS[rag]} for rag in Rag],
+        "judgement_key": {
+            "status": [s.value for s in TargetStatus],
+            "direction": [d.value for d in Direction],
+        },
+        "glossary": [
+            [term, description]
+            for term, description in GlossaryTerm.objects.filter(partnership=plan.partnership).values_list(
+                "term", "description"
+            )
+        ],
+    }
+
+
+def _supports_distinct_on() -> bool:
+    from django.db import connection
+
+    return connection.features.can_distinct_on_fields
+
+
+def _latest_each(queryset: Any) -> list[Any]:
+    """The newest record of each object, for databases without DISTINCT ON (SQLite)."""
+    latest: dict[int, Any] = {}
+    for record in queryset:
+        latest.setdefault(record.id, record)
+    return list(latest.values())

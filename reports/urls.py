@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class DownloadFormat:
+    regex = "pdf|xlsx|html"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DownloadFormat, "report_format")
+
+app_name = "reports"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/priorities/<int:number>/", views.priority, name="priority"),
+    path("dashboard/exceptions/", views.exceptions, name="exceptions"),
+    path("dashboard/indicators/<int:pk>/", views.indicator, name="indicator"),
+    path("charts/<str:key>.svg", views.chart, name="chart"),
+    path("reports/", views.archive, name="archive"),
+    path("reports/compile/", views.report_compile_view, name="compile"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/publish/", views.report_publish_view, name="publish"),
+    path("reports/<int:pk>/download.<report_format:fmt>", views.report_download, name="download"),
+]

@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Agency
+from actionplans.models import ReportingPeriod
+
+from .charts import chart_dir, trend_chart
+from .files import report_dir
+from .models import QuarterlyReport
+from .quarter import quarter_build
+from .services import QUEUE_DOWN, ReportNotReady, report_publish, report_request
+
+
+def _period(request: HttpRequest) -> ReportingPeriod:
+    """The period asked for (?period=id), else the latest whose window has closed, else the latest."""
+    chosen = request.GET.get("period", "")
+    if chosen.isdigit():
+        return get_object_or_404(ReportingPeriod, pk=int(chosen))
+    today = timezone.localdate()
+    period = (
+        ReportingPeriod.objects.filter(window_closes__lt=today).order_by("-financial_year", "-quarter").first()
+        or ReportingPeriod.objects.order_by("-financial_year", "-quarter").first()
+    )
+    if period is None:
+        raise Http404("No reporting periods yet")
+    return period
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET.get(key, "") for key in ("priority", "agency", "rag")}
+
+
+def _filtered_actions(quarter: dict[str, Any], filters: dict[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for priority in quarter["priorities"]:
+        if filters["priority"] and str(priority["number"]) != filters["priority"]:
+            continue
+        for action in priority["actions"]:
+            if filters["agency"] and action["lead"] != filters["agency"]:
+                continue
+            if filters["rag"] and (action["rag"] or "none") != filters["rag"]:
+                continue
+            rows.append({**action, "priority": priority["number"]})
+    return rows
+
+
+def _context(request: HttpRequest, period: ReportingPeriod, **extra: Any) -> dict[str, Any]:
+    return {
+        "period": period,
+        "periods": ReportingPeriod.objects.order_by("-financial_year", "-quarter"),
+        "agencies": Agency.objects.filter(kind=Agency.Kind.RESPONSIBLE_AUTHORITY).order_by("name"),
+        "filters": _filters(request),
+        "can_compile": request.user.has_perm("reports.compile_reports"),
+        "rag_choices": [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("none", "Not rated")],
+        **extra,
+    }
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    period = _period(request)
+    quarter = quarter_build(period)
+    return render(request, "reports/dashboard.html", _context(request, period, s=quarter))
+
+
+def priority(request: HttpRequest, number: int) -> HttpResponse:
+    period = _period(request)
+    quarter = quarter_build(period)
+    found = next((p for p in quarter["priorities"] if p["number"] == number), None)
+    if found is None:
+        raise Http404("No such priority")
+    filters = {**_filters(request), "priority": str(number)}
+    rows = _filtered_actions(quarter, filters)
+    return render(request, "reports/priority.html", _context(request, period, s=quarter, p=found, rows=rows))
+
+
+def exceptions(request: HttpRequest) -> HttpResponse:
+    period = _period(request)
+    quarter = quarter_build(period)
+    filters = _filters(request)
+    rows = [
+        e
+        for e in quarter["exceptions"]
+        if (not filters["priority"] or str(e["priority"]) == filters["priority"])
+        and (not filters["agency"] or e["lead"] == filters["agency"])
+        and (not filters["rag"] or (e["rag"] or "none") == filters["rag"])
+    ]
+    return render(request, "reports/exceptions.html", _context(request, period, s=quarter, rows=rows))
+
+
+def indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request)
+    quarter = quarter_build(period)
+    row = next((i for i in quarter["indicators"] if i["id"] == pk), None)
+    if row is None:
+        raise Http404("No such indicator")
+    chart = trend_chart(title=row["title"], unit=row["unit"], series=row["series"], target=row["target"])
+    return render(request, "reports/indicator.html", _context(request, period, s=quarter, row=row, chart=chart))
+
+
+def chart(request: HttpRequest, key: str) -> FileResponse:
+    if not re.fullmatch(r"[0-9a-f]{32}", key):
+        raise Http404("No such chart")
+    path = chart_dir() / f"{key}.svg"
+    if not path.exists():
+        raise Http404("No such chart")
+    response = FileResponse(path.open("rb"), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=31536000, immutable"  # the name is the data's hash
+    return response
+
+
+# The board's reports ------------------------------------------------------------------
+
+
+def _get_report_for_reader(request: HttpRequest, pk: int) -> QuarterlyReport:
+    if not request.user.has_perm("reports.read_reports"):
+        raise PermissionDenied
+    report = get_object_or_404(QuarterlyReport.objects.select_related("period", "requested_by"), pk=pk)
+    if not report.is_published and not request.user.has_perm("reports.compile_reports"):
+        raise Http404("No such report")  # drafts are the team's until published
+    return report
+
+
+def archive(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("reports.read_reports"):
+        raise PermissionDenied
+    reports = QuarterlyReport.objects.select_related("period", "requested_by")
+    if not request.user.has_perm("reports.compile_reports"):
+        reports = reports.filter(published_at__isnull=False)
+    return render(
+        request,
+        "reports/archive.html",
+        {"reports": reports, "can_compile": request.user.has_perm("reports.compile_reports")},
+    )
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _get_report_for_reader(request, pk)
+    charts = {}
+    if report.snapshot:
+        from .files import charts_for
+
+        charts = charts_for(report.snapshot)
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "s": report.snapshot,
+            "charts": charts,
+            "can_compile": request.user.has_perm("reports.compile_reports"),
+        },
+    )
+
+
+DOWNLOADS = {
+    "pdf": ("pdf_file", "application/pdf"),
+    "xlsx": ("xlsx_file", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "html": ("html_file", "text/html; charset=utf-8"),
+}
+
+
+def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    report = _get_report_for_reader(request, pk)
+    attribute, content_type = DOWNLOADS[fmt]
+    name = getattr(report, attribute)
+    if report.status != QuarterlyReport.Status.READY or not name:
+        raise Http404("The report is not ready")
+    return FileResponse(
+        (report_dir(report.pk) / name).open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+
+
+@require_POST
+def report_compile_view(request: HttpRequest) -> HttpResponse:
+    """Queue a new version and return at once: the compiling happens in a worker."""
+    if not request.user.has_perm("reports.compile_reports"):
+        raise PermissionDenied
+    period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period") or 0)
+    report = report_request(period=period, user=request.user)  # type: ignore[arg-type]
+    report.refresh_from_db()
+    if report.status == QuarterlyReport.Status.FAILED and report.error == QUEUE_DOWN:
+        messages.error(request, QUEUE_DOWN)
+    else:
+        messages.success(request, f"Version {report.version} of the {period.label} report is being compiled.")
+    return redirect("reports:archive")
+
+
+@require_POST
+def report_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("reports.compile_reports"):
+        raise PermissionDenied
+    report = get_object_or_404(QuarterlyReport.objects.select_related("period"), pk=pk)
+    try:
+        report_publish(report=report, user=request.user)  # type: ignore[arg-type]
+    except ReportNotReady as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{report} published. Board members have been emailed a link.")
+    return redirect(report)
