@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PLAN_FILE := data/plans/bedford-borough-2020-2024.yaml
 
-.PHONY: setup run test lint format bench ci chromium clean
+.PHONY: setup run test lint format bench ci chromium system-packages clean
 
 setup: $(VENV)/.installed node_modules/.installed .env static/build/css/app.css
 
@@ -30,6 +30,7 @@ static/build/css/app.css: node_modules/.installed scripts/build-assets.mjs $(wil
 	@echo "Wrote .env (development settings)."
 
 run: setup
+	@$(MAKE) --no-print-directory system-packages || echo "Without those packages the portal runs, but reports cannot be made into PDFs."
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_plan $(PLAN_FILE)
 	$(BIN)/python manage.py load_demo_users
@@ -37,18 +38,28 @@ run: setup
 	@echo "Serving on http://127.0.0.1:8000 (web, worker and beat; Ctrl-C stops all three)."
 	PATH="$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
-test: setup chromium
+test: setup system-packages
 	bash scripts/services.sh
 	$(BIN)/python -m pytest
 
-# The browser tests need Debian's Chromium; install it when we can, else say what to install.
-chromium:
-	@command -v chromium >/dev/null || { \
+# System packages from Debian: Chromium for the browser tests; Pango and Liberation fonts
+# (Arial's metrics) for WeasyPrint's PDFs. Installed when we can (root with apt-get);
+# otherwise the message names the packages. Never a silent skip.
+SYSTEM_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing="$$missing fonts-liberation"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "The browser tests need Chromium: install Debian's 'chromium' package (apt-get install chromium chromium-driver)."; exit 1; \
-	  fi; }
+	    echo "Install Debian's packages:$$missing (apt-get install$$missing)."; exit 1; \
+	  fi; \
+	fi
+
+chromium: system-packages
 
 lint: setup
 	$(BIN)/ruff check .

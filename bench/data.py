@@ -67,6 +67,7 @@ def main(scale: int, db_path: Path) -> None:
         "my_actions": reverse("actionplans:my_actions"),
         "action": action.get_absolute_url(),
         "update_form": reverse("actionplans:update", args=[action.pk, period.pk]),
+        "dashboard": reverse("reports:dashboard"),
         "trivial": "/bench/trivial/",
     }
     results = {}
@@ -82,6 +83,20 @@ def main(scale: int, db_path: Path) -> None:
             client.get(url)
             timings.append((time.perf_counter() - start) * 1000)
         results[name] = {"url": url, "queries": queries, "median_ms": statistics.median(timings)}
+    # Compiling the latest closed quarter's report, in this process (what the worker does).
+    from reports.models import QuarterlyReport
+    from reports.services import report_compile
+
+    closed = ReportingPeriod.objects.filter(window_closes__lt=today).order_by("-financial_year", "-quarter").first()
+    assert closed is not None
+    compile_ms = []
+    for version in (1, 2, 3):
+        report = QuarterlyReport.objects.create(period=closed, version=version)
+        start = time.perf_counter()
+        report_compile(report_id=report.pk)
+        compile_ms.append((time.perf_counter() - start) * 1000)
+    results["compile_report"] = {"url": "", "queries": 0, "median_ms": statistics.median(compile_ms)}
+
     counts = {"actions": Action.objects.count(), "priorities": Priority.objects.count()}
     print(
         json.dumps({"scale": scale, "pages": results, "counts": counts, "session": client.cookies["sessionid"].value})

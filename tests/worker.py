@@ -22,7 +22,7 @@ def redis_url() -> str:
     return configured if configured.startswith("redis://") else "redis://127.0.0.1:6379/15"
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """The database of the running test session, so a worker sees what the test wrote."""
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
@@ -33,7 +33,7 @@ def test_database_url() -> str:
 @contextmanager
 def running_worker(env_overrides: dict[str, str], *, name: str = "test") -> Iterator[subprocess.Popen[bytes]]:
     env = {key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"}
-    env.update({"DJANGO_SETTINGS_MODULE": "csp_portal.settings", "DATABASE_URL": test_database_url()})
+    env.update({"DJANGO_SETTINGS_MODULE": "csp_portal.settings", "DATABASE_URL": worker_database_url()})
     env.update(env_overrides)
     process = subprocess.Popen(
         [

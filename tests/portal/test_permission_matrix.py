@@ -22,6 +22,8 @@ from accounts.models import User
 from actionplans import periods
 from actionplans.models import Action, ActionPlan, ActionUpdate, Milestone, ReportingPeriod
 from priorities.models import Priority
+from reports.files import report_dir
+from reports.models import QuarterlyReport
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +121,45 @@ def _review() -> dict[str, Any]:
     return {"pk": _police_action().updates.get().pk}
 
 
+def _published_report() -> QuarterlyReport:
+    report = QuarterlyReport.objects.filter(version=1).first()
+    if report is None:
+        period = _police_action().updates.get().period
+        report = QuarterlyReport.objects.create(
+            period=period, version=1, status="ready", snapshot=None, pdf_file="r.pdf", published_at=timezone.now()
+        )
+        report_dir(report.pk).mkdir(parents=True, exist_ok=True)
+        (report_dir(report.pk) / "r.pdf").write_bytes(b"%PDF-1.7 matrix")
+    return report
+
+
+def _report() -> dict[str, Any]:
+    return {"pk": _published_report().pk}
+
+
+def _download() -> dict[str, Any]:
+    return {"pk": _published_report().pk, "fmt": "pdf"}
+
+
+def _dashboard_priority() -> dict[str, Any]:
+    _police_action()
+    return {"number": 1}
+
+
+def _indicator() -> dict[str, Any]:
+    action = _police_action()
+    indicator = action.plan.priority.indicators.first() or action.plan.priority.indicators.create(
+        title="Matrix indicator", unit="offences", higher_is_better=False
+    )
+    return {"pk": indicator.pk}
+
+
+def _chart() -> dict[str, Any]:
+    from reports.charts import trend_chart
+
+    return {"key": trend_chart(title="Matrix", unit="x", series=[["2023-24 Q1", 1]], target=None).key}
+
+
 def _export() -> dict[str, Any]:
     return {"pk": _police_action().plan_id, "fmt": "csv"}
 
@@ -150,6 +191,18 @@ EXPECTATIONS: dict[str, Expect] = {
     "actionplans:reviews": Expect(SIGN_IN, 403, 403, 200),
     # An officer who leads no priority is an outsider to reviews (404); a board member is read-only (403).
     "actionplans:update_review": Expect(SIGN_IN, 404, 403, 200, kwargs=_review),
+    # Dashboards: everyone signed in. Reports and their files: board members and admins.
+    "reports:dashboard": Expect(SIGN_IN, 200, 200, 200, kwargs=lambda: (_police_action(), {})[1]),
+    "reports:priority": Expect(SIGN_IN, 200, 200, 200, kwargs=_dashboard_priority),
+    "reports:exceptions": Expect(SIGN_IN, 200, 200, 200, kwargs=lambda: (_police_action(), {})[1]),
+    "reports:indicator": Expect(SIGN_IN, 200, 200, 200, kwargs=_indicator),
+    "reports:chart": Expect(SIGN_IN, 200, 200, 200, kwargs=_chart),
+    "reports:archive": Expect(SIGN_IN, 403, 200, 200),
+    "reports:report": Expect(SIGN_IN, 403, 200, 200, kwargs=_report),
+    "reports:download": Expect(SIGN_IN, 403, 200, 200, kwargs=_download),
+    # POST only: a GET is refused; the writes are tried in tests/reports.
+    "reports:compile": Expect(SIGN_IN, 405, 405, 405),
+    "reports:publish": Expect(SIGN_IN, 405, 405, 405, kwargs=_report),
 }
 
 # The admin is for CSP admins alone: signed out, you are sent to sign in; signed in
@@ -275,3 +328,8 @@ def test_the_admin_sign_in_page_sends_people_to_the_portal_sign_in(client) -> No
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('accounts:login')}?next=%2Fadmin%2F"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = str(tmp_path / "media")

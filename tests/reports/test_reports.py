@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
@@ -67,7 +66,8 @@ def test_an_indicator_page_has_its_trend_chart_with_a_text_alternative_and_the_n
     html = client.get(reverse("reports:indicator", args=[indicator.pk])).content.decode()
 
     key = re.search(
-        r'src="/charts/([0-9a-f]{32}).svg" alt="Line chart of Recorded knife crime offences \(offences\), 2023-24 Q1 to 2023-24 Q4',
+        r'src="/charts/([0-9a-f]{32}).svg" '
+        r'alt="Line chart of Recorded knife crime offences \(offences\), 2023-24 Q1 to 2023-24 Q4',
         html,
     )
     assert key
@@ -160,7 +160,7 @@ def test_a_failure_is_recorded_with_its_error_for_admins(quarter, settings, csp_
     settings.MEDIA_ROOT = "/proc/not-writable"
     report = QuarterlyReport.objects.create(period=quarter, version=1)
 
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="not-writable"):
         report_compile(report_id=report.pk)
 
     report.refresh_from_db()

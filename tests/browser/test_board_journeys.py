@@ -1,0 +1,104 @@
+"""The board's side in a real browser: dashboard → priority → action → PDF, and an admin
+compiling a report through a real worker; axe on every page, the HTML report included."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from actionplans.demo import demo_load
+from reports.models import QuarterlyReport
+from reports.services import report_compile, report_publish
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_plan_journey import sign_in
+from tests.worker import running_worker
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(plan, officer: User) -> None:  # type: ignore[no-untyped-def]
+    demo_load(today=timezone.localdate(), scale=1)
+
+
+def test_a_board_member_reads_the_quarter_and_downloads_the_pdf(  # type: ignore[no-untyped-def]
+    live_server, page: Page, board_member: User, csp_admin: User, demo
+) -> None:
+    from django.test import RequestFactory
+
+    from reports.views import _period
+
+    period = _period(RequestFactory().get("/"))
+    report = QuarterlyReport.objects.create(period=period, version=1)
+    report_compile(report_id=report.pk)
+    report.refresh_from_db()
+    report_publish(report=report, user=csp_admin)
+    base = live_server.url
+
+    sign_in(page, base, board_member, check=False)
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(period.label)
+    assert_accessible(page)
+    page.get_by_role("link", name="Exceptions").first.click()
+    assert_accessible(page)
+    page.get_by_label("RAG").select_option("red")
+    page.get_by_role("button", name="Show").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Priority 1", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Priority 1")
+    assert_accessible(page)
+    page.locator("table a.govuk-link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Dashboard").click()
+    page.locator("#main-content table a.govuk-link").first.click()
+    expect(page.locator("figure img")).to_have_attribute("alt", re.compile(r"^Line chart of "))
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Reports").click()
+    assert_accessible(page)
+    page.get_by_role("link", name=f"{period.label}, version 1").click()
+    expect(page.locator("#exceptions")).to_be_visible()
+    assert_accessible(page)  # the HTML report itself
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+
+def test_an_admin_compiles_a_report_and_sees_it_become_ready(  # type: ignore[no-untyped-def]
+    live_server, page: Page, csp_admin: User, demo
+) -> None:
+    base = live_server.url
+    sign_in(page, base, csp_admin, check=False)
+    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("button", name="Compile report").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is being compiled")
+    assert_accessible(page)
+    report = QuarterlyReport.objects.get()
+    assert report.status == "queued"
+
+    worker_env = {"MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    if os.environ.get("CELERY_BROKER_URL"):
+        worker_env["CELERY_BROKER_URL"] = os.environ["CELERY_BROKER_URL"]
+    with running_worker(worker_env, name="browser"):
+        deadline = time.monotonic() + 90
+        while QuarterlyReport.objects.get(pk=report.pk).status in {"queued", "running"}:
+            assert time.monotonic() < deadline, "the worker did not compile the report"
+            time.sleep(0.3)
+
+    page.reload()
+    expect(page.locator("main")).to_contain_text("Ready")
+    page.get_by_role("link", name=f"{report.period.label}, version 1").click()
+    expect(page.get_by_role("button", name="Publish to the board")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish to the board").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("published")

@@ -1,0 +1,95 @@
+"""The report queue when things go wrong: Redis down, and a worker killed mid-compile."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import redis
+
+from reports.models import QuarterlyReport
+from tests.conftest import ROOT
+from tests.worker import redis_url, running_worker, worker_database_url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_down_compile_says_so_and_every_page_still_works(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    # A real Django process whose broker is a closed port on this machine.
+    script = f"""
+import django; django.setup()
+from django.test import Client
+from accounts.models import User
+from reports.models import QuarterlyReport
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(User.objects.get(pk={csp_admin.pk}))
+for url in ["/", "/dashboard/", "/reports/", "/my-actions/", "/action-plans/"]:
+    assert client.get(url).status_code == 200, url
+response = client.post("/reports/compile/", {{"period": {quarter.pk}}}, follow=True)
+print(response.status_code)
+print("not answering" in response.content.decode())
+print(QuarterlyReport.objects.get().status)
+"""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "csp_portal.settings",
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_BROKER_URL": "redis://127.0.0.1:9/0",
+        "MEDIA_ROOT": str(ROOT / "var" / "test-media"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["200", "True", "failed"]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_compile_still_ends_in_exactly_one_ready_version(quarter, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = redis_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.ConnectionError as exc:  # pragma: no cover - a machine without Redis
+        pytest.fail(f"Redis is not answering at {url}: start it (see README) — {exc}")
+    redis.Redis.from_url(url).flushdb()
+    worker_env = {
+        "CELERY_BROKER_URL": url,
+        # Redelivery of an unacknowledged task after its worker dies, in seconds, not an hour.
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    from tests.worker import client_app
+
+    app = client_app(url, url, broker_transport_options={"visibility_timeout": 3})
+    report = QuarterlyReport.objects.create(period=quarter, version=1)
+
+    with running_worker(worker_env, name="doomed") as worker:
+        app.send_task("reports.compile_report", args=[report.pk])
+        deadline = time.monotonic() + 60
+        while QuarterlyReport.objects.get(pk=report.pk).status != "running":
+            assert time.monotonic() < deadline, "the worker never started compiling"
+            time.sleep(0.02)
+        os.killpg(worker.pid, signal.SIGKILL)  # mid-compile: no chance to acknowledge or clean up
+        worker.wait(timeout=10)
+    assert QuarterlyReport.objects.get(pk=report.pk).status == "running"
+    # Past the visibility timeout, so the next worker takes the orphaned task back at start.
+    time.sleep(4)
+
+    with running_worker(worker_env, name="rescuer"):
+        deadline = time.monotonic() + 120
+        while QuarterlyReport.objects.get(pk=report.pk).status != "ready":
+            assert time.monotonic() < deadline, "the task was never redelivered"
+            time.sleep(0.2)
+
+    reports = list(QuarterlyReport.objects.values_list("version", "status", "attempts"))
+    assert reports == [(1, "ready", 2)]
+    assert sorted(p.suffix for p in (tmp_path / "media" / "reports" / str(report.pk)).iterdir()) == [
+        ".html",
+        ".pdf",
+        ".xlsx",
+    ]
