@@ -370,6 +370,11 @@ def demo_load(*, today: dt.date, scale: int = 1) -> DemoSummary:
         indicators = _indicators(summary, priorities)
         _values(summary, [i for group in indicators.values() for i in group], quarters, today)
         agencies = list(plan.partnership.responsible_authorities().order_by("name"))
+        # The demo priority lead reviews priority one's updates.
+        lead = User.objects.filter(groups__name=Role.PRIORITY_LEAD.value, is_active=True).order_by("email").first()
+        if lead is not None and priorities.get(1) is not None and priorities[1].lead_id is None:
+            priorities[1].lead = lead
+            priorities[1].save(update_fields=["lead"])
         current_fy = periods.financial_year_of(today)
         for fy in (current_fy - 1, current_fy):
             for number, priority in priorities.items():

@@ -238,7 +238,7 @@ class UpdateForm(forms.Form):
                 decimal_places=2,
                 # A text box with a numeric keypad, as the GOV.UK Design System advises for numbers.
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-                error_messages={"invalid": f"Enter {indicator.title.lower()} as a number"},
+                error_messages={"invalid": f"Enter the figure for {indicator.title} as a number"},
             )
             self.fields[f"{prefix}_provisional"] = forms.BooleanField(
                 label="This figure is provisional", required=False
@@ -300,7 +300,8 @@ class UpdateForm(forms.Form):
                 data.get(f"{prefix}_note") or data.get(f"{prefix}_provisional")
             ):
                 self.add_error(
-                    f"{prefix}_value", f"Enter {indicator.title.lower()}, or clear its note and provisional box"
+                    f"{prefix}_value",
+                    f"Enter the figure for {indicator.title}, or clear its note and untick “provisional”",
                 )
         if self.is_submit:
             if not data.get("rag"):

@@ -233,7 +233,9 @@ def read_table(name: str, content: bytes) -> tablib.Dataset:
     except TableError:
         raise
     except Exception as exc:
-        raise TableError(f"The file could not be read as a table ({exc.__class__.__name__}).") from exc
+        raise TableError(
+            "The file could not be read as a table. Check it is a .csv saved as “CSV UTF-8” or an Excel .xlsx workbook."
+        ) from exc
     raise TableError("Upload a .csv or .xlsx file.")
 
 
@@ -264,7 +266,11 @@ def import_table(*, plan: ActionPlan, kind: str, dataset: tablib.Dataset, dry_ru
         return report
     missing = REQUIRED_COLUMNS[kind] - set(headers)
     if missing:
-        report.problems.append(f"Line 1: the file has no column called {', '.join(sorted(missing))}")
+        other = "milestones" if kind == "actions" else "actions"
+        report.problems.append(
+            f"Line 1: missing columns: {', '.join(sorted(missing))}. "
+            f"If this is a file of {other}, choose {other} instead."
+        )
         return report
     dataset.headers = headers
 

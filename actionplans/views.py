@@ -370,7 +370,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
     )
     if not request.user.has_perm("accounts.use_admin"):
         updates = updates.filter(action__plan__priority__lead_id=request.user.pk)
-    return render(request, "actionplans/review_list.html", {"updates": updates.order_by("submitted_at")})
+    leads_nothing = not request.user.has_perm("accounts.use_admin") and not request.user.led_priorities.exists()  # type: ignore[union-attr]
+    return render(
+        request,
+        "actionplans/review_list.html",
+        {"updates": updates.order_by("submitted_at"), "leads_nothing": leads_nothing},
+    )
 
 
 @require_http_methods(["GET", "POST"])

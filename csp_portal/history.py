@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 # Bookkeeping, not content: never shown as a change.
 HIDDEN_FIELDS = {"version", "saved_by"}
@@ -37,7 +38,8 @@ class HistoryEntry:
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    return str(getattr(model._meta.get_field(name), "verbose_name", name)).capitalize()
+    label = str(getattr(model._meta.get_field(name), "verbose_name", name))
+    return label[:1].upper() + label[1:]  # "RAG rating" keeps its capitals
 
 
 class _Names:
@@ -71,6 +73,10 @@ class _Names:
             return str(dict(model_field.flatchoices).get(value, value))  # type: ignore[union-attr]
         if isinstance(value, bool):
             return "Yes" if value else "No"
+        if isinstance(value, dt.datetime):
+            return f"{timezone.localtime(value):%-d %B %Y, %H:%M}"
+        if isinstance(value, dt.date):
+            return f"{value:%-d %B %Y}"
         return str(value)
 
 

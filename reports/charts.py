@@ -56,7 +56,12 @@ def _draw(path: Path, *, title: str, unit: str, series: list[list[Any]], target:
     from matplotlib import pyplot as plt
 
     plt.rcParams.update(
-        {"svg.fonttype": "none", "font.family": ["Liberation Sans", "Arial", "DejaVu Sans"], "font.size": 10}
+        {
+            "svg.fonttype": "none",
+            "font.family": ["Liberation Sans", "Arial", "DejaVu Sans"],
+            "font.size": 10,
+            "text.parse_math": False,  # a "$" in a title is a dollar, not mathematics
+        }
     )
     labels = [label for label, _ in series]
     values = [value for _, value in series]

@@ -60,37 +60,58 @@ def render_xlsx(snapshot: dict[str, Any]) -> bytes:
     assert actions is not None
     actions.title = "Actions"
     actions.append(
-        ["Priority", "Reference", "Action", "Lead", "Due", "RAG", "Update", "Commentary", "Issues and risks"]
+        [
+            "Priority",
+            "Reference",
+            "Action",
+            "Lead",
+            "Due",
+            "RAG",
+            "Update",
+            "Commentary",
+            "Issues and risks",
+            "Support asked of the board",
+        ]
     )
     milestones = book.create_sheet("Milestones")
-    milestones.append(["Priority", "Action", "Complete", "Overdue", "On time", "Overdue milestones"])
+    milestones.append(["Priority", "Action", "Milestone", "Due", "Completed", "State at the quarter's end"])
     for priority in snapshot.get("priorities", []):
         for action in priority["actions"]:
             actions.append(
                 [
                     priority["number"],
-                    action["reference"],
-                    _text(action["title"]),
-                    action["lead"],
-                    action["due"],
-                    action["rag"] or "not rated",
-                    action["update_status"],
-                    _text(action["commentary"]),
-                    _text(action["issues"]),
+                    *map(
+                        _text,
+                        [
+                            action["reference"],
+                            action["title"],
+                            action["lead"],
+                            action["due"],
+                            action["rag"] or "not rated",
+                            action["update_status"],
+                            action["commentary"],
+                            action["issues"],
+                            action["support"],
+                        ],
+                    ),
                 ]
             )
-            counts = action["milestones"]
-            overdue = "; ".join(f"{m['title']} (due {m['due']})" for m in action["overdue_milestones"])
-            milestones.append(
-                [
-                    priority["number"],
-                    action["reference"],
-                    counts["complete"],
-                    counts["overdue"],
-                    counts["on_time"],
-                    _text(overdue),
-                ]
-            )
+            for milestone in action.get("milestone_list", []):
+                milestones.append(
+                    [
+                        priority["number"],
+                        *map(
+                            _text,
+                            [
+                                action["reference"],
+                                milestone["title"],
+                                milestone["due"],
+                                milestone["completed"],
+                                milestone["state"],
+                            ],
+                        ),
+                    ]
+                )
     indicators = book.create_sheet("Indicators")
     indicators.append(
         [
@@ -113,7 +134,7 @@ def render_xlsx(snapshot: dict[str, Any]) -> bytes:
             [
                 row["priority"],
                 _text(row["title"]),
-                row["unit"],
+                _text(row["unit"]),
                 row["baseline"],
                 row["target"],
                 row["this_quarter"],
@@ -134,6 +155,8 @@ def render_xlsx(snapshot: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _text(value: str) -> str:
+def _text(value: Any) -> Any:
     """Text a spreadsheet shows, never runs as a formula."""
-    return "'" + value if value.startswith(("=", "+", "-", "@")) else value
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value

@@ -26,7 +26,7 @@ from actionplans.models import (
     Rag,
     ReportingPeriod,
 )
-from priorities.models import GlossaryTerm, StrategicPlan
+from priorities.models import GlossaryTerm, Priority, StrategicPlan
 
 from .judgements import Direction, TargetStatus, direction, target_status
 
@@ -41,17 +41,31 @@ def _period_key(financial_year: int, quarter: int) -> str:
     return periods.period_label(financial_year, quarter)
 
 
-def _milestone_counts(milestones: list[Milestone], on: dt.date) -> dict[str, int]:
+def milestone_state(milestone: Milestone, as_of: dt.date) -> str:
+    """A milestone as it stood on a day: "complete" if done by then, "overdue" if due before
+    then and not done by then, else "on_time" (so a later completion never rewrites a
+    past quarter's figures)."""
+    if milestone.completed_on is not None and milestone.completed_on <= as_of:
+        return "complete"
+    if milestone.due_date < as_of:
+        return "overdue"
+    return "on_time"
+
+
+def _milestone_counts(milestones: list[Milestone], as_of: dt.date) -> dict[str, int]:
     counts = {"complete": 0, "overdue": 0, "on_time": 0}
     for milestone in milestones:
-        status = milestone.status(on)
-        if status == Milestone.Status.COMPLETE:
-            counts["complete"] += 1
-        elif status == Milestone.Status.OVERDUE:
-            counts["overdue"] += 1
-        else:
-            counts["on_time"] += 1
+        counts[milestone_state(milestone, as_of)] += 1
     return counts
+
+
+REPORTED = {ActionUpdate.Status.SUBMITTED, ActionUpdate.Status.APPROVED}
+
+
+def _reported(update: ActionUpdate | None) -> ActionUpdate | None:
+    """Only a submitted or approved update speaks for an action; a draft or a returned one
+    is the officer's work in progress, not a return."""
+    return update if update is not None and update.status in REPORTED else None
 
 
 def _direction(indicator: Indicator, current: IndicatorValue | None, earlier: IndicatorValue | None) -> str:
@@ -123,11 +137,19 @@ def _indicators(period: ReportingPeriod, priority_ids: list[int]) -> list[dict[s
 def quarter_build(period: ReportingPeriod) -> dict[str, Any]:
     """The quarter as plain, JSON-ready data (see the module docstring)."""
     plan = StrategicPlan.objects.current()
-    on = min(period.window_closes, max(period.ends, timezone.localdate()))
+    # Figures as they stood at the quarter's end (or today, for a quarter still running).
+    as_of = min(period.ends, timezone.localdate())
     if plan is None:
         return {"period": {"label": period.label}, "priorities": [], "indicators": []}
-    priorities = list(plan.priorities.current().order_by("number"))
+    # The priorities that year's action plans served, retired or not; else today's.
+    priorities = list(
+        Priority.objects.filter(action_plans__financial_year=period.financial_year).distinct().order_by("number")
+    ) or list(plan.priorities.current().order_by("number"))
     priority_ids = [p.pk for p in priorities]
+    previous_period = ReportingPeriod.objects.filter(
+        financial_year=periods.previous_quarter(period.financial_year, period.quarter)[0],
+        quarter=periods.previous_quarter(period.financial_year, period.quarter)[1],
+    ).first()
 
     actions = list(
         Action.objects.filter(
@@ -149,7 +171,9 @@ def quarter_build(period: ReportingPeriod) -> dict[str, Any]:
 
     this = period.label
     previous_label = _period_key(*periods.previous_quarter(period.financial_year, period.quarter))
-    history_start = timezone.make_aware(dt.datetime.combine(period.starts, dt.time.min))
+    # Since the last report: from the day after the previous window closed.
+    since = previous_period.window_closes + dt.timedelta(days=1) if previous_period else period.starts
+    history_start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
     history_end = timezone.make_aware(dt.datetime.combine(period.window_closes, dt.time.max))
 
     priority_rows: dict[int, dict[str, Any]] = {
@@ -166,10 +190,11 @@ def quarter_build(period: ReportingPeriod) -> dict[str, Any]:
     exceptions = []
     missing_returns = []
     rag_moves = []
+    support_asked = []
     for action in actions:
-        update = updates[action.pk].get(this)
+        update = _reported(updates[action.pk].get(this))
         rag = update.rag if update and update.rag else ""
-        counted = _milestone_counts(milestones[action.pk], on)
+        counted = _milestone_counts(milestones[action.pk], as_of)
         row = priority_rows[action.plan.priority.number]
         row["rag"][rag or "none"] += 1
         for key, count in counted.items():
@@ -177,7 +202,7 @@ def quarter_build(period: ReportingPeriod) -> dict[str, Any]:
         overdue = [
             {"title": m.title, "due": m.due_date.isoformat()}
             for m in milestones[action.pk]
-            if m.status(on) == Milestone.Status.OVERDUE
+            if milestone_state(m, as_of) == "overdue"
         ]
         row["actions"].append(
             {
@@ -191,27 +216,51 @@ def quarter_build(period: ReportingPeriod) -> dict[str, Any]:
                 "due": action.due_date.isoformat(),
                 "state": action.get_state_display(),
                 "rag": rag,
-                "update_status": update.get_status_display() if update else "Not started",
+                "update_status": (
+                    update.get_status_display()
+                    if update
+                    else ("Not submitted" if updates[action.pk].get(this) else "Not started")
+                ),
                 "commentary": update.progress if update else "",
                 "issues": update.issues_and_risks if update else "",
                 "support": update.support_requested if update else "",
                 "milestones": counted,
                 "overdue_milestones": overdue,
+                "milestone_list": [
+                    {
+                        "title": m.title,
+                        "due": m.due_date.isoformat(),
+                        "completed": m.completed_on.isoformat() if m.completed_on and m.completed_on <= as_of else "",
+                        "state": milestone_state(m, as_of).replace("_", " "),
+                    }
+                    for m in milestones[action.pk]
+                ],
                 "illustrative": action.is_illustrative,
             }
         )
-        if not update or update.status not in {ActionUpdate.Status.SUBMITTED, ActionUpdate.Status.APPROVED}:
+        if update is not None and update.support_requested.strip():
+            support_asked.append(
+                {"reference": action.reference, "title": action.title, "support": update.support_requested}
+            )
+        if update is None:
             missing_returns.append(
                 {"reference": action.reference, "title": action.title, "lead": action.lead_agency.name}
             )
         if rag in EXCEPTION_RAGS or overdue:
-            # How long: consecutive quarters, back from this one, rated red or amber.
+            # How long: consecutive quarters, back from this one, in which the action was an
+            # exception (rated red or amber in its return, or a milestone overdue at the end).
             quarters, cursor = 0, (period.financial_year, period.quarter)
-            while (earlier := updates[action.pk].get(_period_key(*cursor))) and earlier.rag in EXCEPTION_RAGS:
+            while periods.quarter_end(*cursor) >= action.start_date:
+                earlier = _reported(updates[action.pk].get(_period_key(*cursor)))
+                end = min(periods.quarter_end(*cursor), as_of)
+                late = any(milestone_state(m, end) == "overdue" for m in milestones[action.pk])
+                if not ((earlier and earlier.rag in EXCEPTION_RAGS) or late):
+                    break
                 quarters += 1
                 cursor = periods.previous_quarter(*cursor)
             exceptions.append(
                 {
+                    "action_id": action.pk,
                     "reference": action.reference,
                     "title": action.title,
                     "priority": action.plan.priority.number,
@@ -223,7 +272,7 @@ def quarter_build(period: ReportingPeriod) -> dict[str, Any]:
                     "quarters": quarters,
                 }
             )
-        before = updates[action.pk].get(previous_label)
+        before = _reported(updates[action.pk].get(previous_label))
         if before and before.rag and rag and before.rag != rag:
             rag_moves.append({"reference": action.reference, "title": action.title, "from": before.rag, "to": rag})
 
@@ -297,6 +346,8 @@ def quarter_build(period: ReportingPeriod) -> dict[str, Any]:
         "priorities": list(priority_rows.values()),
         "indicators": indicators,
         "exceptions": exceptions,
+        "support_asked": support_asked,
+        "perception_count": sum(1 for i in indicators if i["is_perception"]),
         "changes": {"rag_moves": rag_moves, "slipped": slipped, "added": added, "closed": closed},
         "data_quality": {
             "provisional": [i["title"] for i in indicators if i["provisional"]],

@@ -66,6 +66,8 @@ def _context(request: HttpRequest, period: ReportingPeriod, **extra: Any) -> dic
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if not ReportingPeriod.objects.exists():
+        return render(request, "reports/no_periods.html")
     period = _period(request)
     quarter = quarter_build(period)
     return render(request, "reports/dashboard.html", _context(request, period, s=quarter))
@@ -190,7 +192,11 @@ def report_compile_view(request: HttpRequest) -> HttpResponse:
     if report.status == QuarterlyReport.Status.FAILED and report.error == QUEUE_DOWN:
         messages.error(request, QUEUE_DOWN)
     else:
-        messages.success(request, f"Version {report.version} of the {period.label} report is being compiled.")
+        messages.success(
+            request,
+            f"Version {report.version} of the {period.label} report is queued: it is compiled in the background, "
+            "usually within a few minutes. Its status below changes to Ready when it is done.",
+        )
     return redirect("reports:archive")
 
 

@@ -33,8 +33,8 @@ def test_history_shows_who_when_and_old_and_new_values(police_action, period, of
     assert "Milestone: Deliver twelve sessions changed" in html
     assert "by Aisha Khan" in html
     assert "Deliver ten sessions</td>" in html
-    assert "2024-03-31</td>" in html
-    assert "2024-04-30</td>" in html
+    assert "31 March 2024</td>" in html
+    assert "30 April 2024</td>" in html
     assert "by Priya Shah" in html
     assert "Amber</td>" in html
     assert "Red</td>" in html

@@ -140,7 +140,7 @@ def test_milestones_import_against_the_plans_actions(police_action, csp_admin) -
         ("actions.csv", "reference,title\n1.1,ça\n".encode("latin-1"), "not UTF-8 text"),
         ("actions.txt", b"reference\n", "must be a .csv or .xlsx file"),
         ("actions.xlsx", b"not really a spreadsheet", "could not be read as a table"),
-        ("actions.csv", b"title,theme\nA,Robbery\n", "no column called due_date, lead_agency, reference, start_date"),
+        ("actions.csv", b"title,theme\nA,Robbery\n", "missing columns: due_date, lead_agency, reference, start_date"),
     ],
 )
 def test_an_unreadable_file_gets_a_clear_error(action_plan, csp_admin, name, content, message) -> None:  # type: ignore[no-untyped-def]

@@ -151,5 +151,8 @@ def test_a_note_without_a_value_is_an_error_not_silently_dropped(police_action, 
     response = client_for(officer).post(
         url, {"rag": "amber", "progress": "x", f"indicator_{indicator.pk}_note": "Awaiting data", "save_draft": ""}
     )
-    assert "Enter recorded knife crime offences, or clear its note and provisional box" in response.content.decode()
+    assert (
+        "Enter the figure for Recorded knife crime offences, or clear its note and untick “provisional”"
+        in response.content.decode()
+    )
     assert not ActionUpdate.objects.exists()

@@ -97,7 +97,7 @@ def test_a_bad_indicator_value_is_an_error_in_the_summary(police_action, period,
     response = client_for(officer).post(
         _update_url(police_action, period), _form(**{f"indicator_{indicator.pk}_value": "lots", "save_draft": ""})
     )
-    assert "Enter recorded knife crime offences as a number" in response.content.decode()
+    assert "Enter the figure for Recorded knife crime offences as a number" in response.content.decode()
     assert not ActionUpdate.objects.exists()
 
 

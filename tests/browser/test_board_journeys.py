@@ -81,7 +81,7 @@ def test_an_admin_compiles_a_report_and_sees_it_become_ready(  # type: ignore[no
     sign_in(page, base, csp_admin, check=False)
     page.get_by_role("link", name="Dashboard").click()
     page.get_by_role("button", name="Compile report").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("is being compiled")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is queued")
     assert_accessible(page)
     report = QuarterlyReport.objects.get()
     assert report.status == "queued"

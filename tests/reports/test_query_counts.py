@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from actionplans.demo import demo_load
 from actionplans.models import Action, Indicator
-from priorities.models import StrategicPlan
+from priorities.models import Priority, StrategicPlan
 from priorities.scale import plan_scale_up
 from reports.models import QuarterlyReport
 from reports.services import report_compile
@@ -18,7 +18,25 @@ from tests.reports.conftest import REPORT_DAY
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED = {"dashboard": 19, "priority": 20, "exceptions": 20, "indicator": 18, "archive": 7, "report": 7}
+EXPECTED = {"dashboard": 21, "priority": 21, "exceptions": 21, "indicator": 19, "archive": 7, "report": 7}
+
+
+def _more_history_and_indicators(factor: int) -> None:
+    """Changes inside the quarter's "what changed" window, and indicators with values, so
+    those sections grow with the data too."""
+    import datetime as dt
+
+    from actionplans.models import IndicatorValue, ReportingPeriod
+
+    for action in Action.objects.filter(plan__financial_year=2023).order_by("pk")[: 2 * factor]:
+        action.due_date += dt.timedelta(days=7)
+        action.save()
+    periods = list(ReportingPeriod.objects.all())
+    for priority in Priority.objects.filter(indicators__isnull=True)[: 3 * factor]:
+        indicator = Indicator.objects.create(
+            priority=priority, title=f"Copy {priority.number}", unit="%", higher_is_better=True
+        )
+        IndicatorValue.objects.bulk_create(IndicatorValue(indicator=indicator, period=p, value=30) for p in periods)
 
 
 def _count(client, url: str) -> int:  # type: ignore[no-untyped-def]
@@ -40,12 +58,15 @@ def test_dashboard_and_report_pages_cost_the_same_at_ten_times_the_data(quarter,
         "archive": reverse("reports:archive"),
         "report": report.get_absolute_url(),
     }
+    _more_history_and_indicators(1)
     client.get(urls["dashboard"])
 
     at_one = {name: _count(client, url) for name, url in urls.items()}
     plan_scale_up(plan=StrategicPlan.objects.current(), factor=10)
     demo_load(today=REPORT_DAY, scale=1)
     assert Action.objects.count() >= 10 * 26
+    _more_history_and_indicators(10)
+    assert Indicator.objects.count() >= 10 * 3
     big = QuarterlyReport.objects.create(period=quarter, version=2)
     report_compile(report_id=big.pk)
     urls["report"] = big.get_absolute_url()

@@ -257,3 +257,101 @@ def test_report_files_are_written_atomically(tmp_path: Path) -> None:
     write_atomically(target, b"two")
     assert target.read_bytes() == b"two"
     assert [p.name for p in target.parent.iterdir()] == ["report.pdf"]
+
+
+def test_the_dashboard_explains_itself_before_any_period_exists(plan, board_member) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(board_member).get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    assert "no reporting periods have been set up" in response.content.decode()
+
+
+def test_only_submitted_or_approved_updates_count_and_drafts_are_missing_returns(quarter) -> None:  # type: ignore[no-untyped-def]
+    from reports.quarter import quarter_build
+
+    update = ActionUpdate.objects.filter(period=quarter).exclude(status__in=["submitted", "approved"]).first()
+    assert update is not None
+    update.rag = "green"
+    update.support_requested = "Draft support request"
+    update.save()
+
+    built = quarter_build(quarter)
+
+    action = next(
+        a
+        for p in built["priorities"]
+        for a in p["actions"]
+        if a["reference"] == update.action.reference and a["id"] == update.action_id
+    )
+    assert action["rag"] == ""
+    assert action["commentary"] == ""
+    assert update.action.reference in {m["reference"] for m in built["data_quality"]["missing_returns"]}
+    assert "Draft support request" not in str(built["support_asked"])
+
+
+def test_a_milestone_completed_after_the_quarter_still_counts_as_overdue_in_it(quarter) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import Milestone
+    from reports.quarter import quarter_build
+
+    action = Action.objects.filter(plan__financial_year=2023).first()
+    late = Milestone.objects.create(action=action, title="Late one", due_date=dt.date(2024, 2, 1))
+    before = quarter_build(quarter)["headline"]["milestones"]["overdue"]
+    late.completed_on = dt.date(2024, 4, 10)  # after the quarter ended on 31 March
+    late.save()
+
+    assert quarter_build(quarter)["headline"]["milestones"]["overdue"] == before
+
+
+def test_a_milestone_due_after_the_quarter_is_not_overdue_in_it(quarter) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import Milestone
+    from reports.quarter import milestone_state
+
+    milestone = Milestone(title="May", due_date=dt.date(2024, 5, 20))
+    assert milestone_state(milestone, quarter.ends) == "on_time"
+
+
+def test_a_report_cannot_be_published_twice(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    from reports.services import ReportNotReady
+
+    report = _compile(quarter)
+    report_publish(report=report, user=csp_admin)
+    with pytest.raises(ReportNotReady, match="already published"):
+        report_publish(report=report, user=csp_admin)
+
+
+def test_the_schedule_catches_up_a_missed_day_and_fails_abandoned_compiles(quarter, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    abandoned = QuarterlyReport.objects.create(
+        period=quarter, version=9, status="running", started_at=timezone.now() - dt.timedelta(hours=3)
+    )
+    made = reports_schedule(today=dt.date(2024, 4, 18))  # beat missed the 16th and 17th
+
+    abandoned.refresh_from_db()
+    assert abandoned.status == "failed"
+    assert "worker was lost" in abandoned.error
+    assert made == []  # quarter already has a report (the abandoned one)
+    QuarterlyReport.objects.all().delete()
+    assert [r.period for r in reports_schedule(today=dt.date(2024, 4, 18))] == [quarter]
+
+
+def test_a_report_another_worker_is_compiling_is_left_alone(quarter, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    busy = QuarterlyReport.objects.create(period=quarter, version=1, status="running", started_at=timezone.now())
+
+    assert report_compile(report_id=busy.pk) is False
+    busy.started_at = timezone.now() - dt.timedelta(hours=2)  # past the visibility timeout: its worker died
+    busy.save()
+    assert report_compile(report_id=busy.pk) is True
+
+
+def test_a_dollar_in_an_indicator_title_is_text_not_mathematics(quarter, board_member) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import Indicator
+
+    indicator = Indicator.objects.first()
+    indicator.title = "Cost $\\frac$ per case"
+    indicator.save()
+
+    assert client_for(board_member).get(reverse("reports:indicator", args=[indicator.pk])).status_code == 200
+    assert _compile(quarter).status == "ready"

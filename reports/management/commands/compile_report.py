@@ -39,10 +39,7 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError("No period's update window has closed yet; name a period.")
         if sync:
-            report = QuarterlyReport.objects.create(
-                period=found,
-                version=(found.reports.order_by("-version").values_list("version", flat=True).first() or 0) + 1,
-            )
+            report = report_request(period=found, user=None, queue=False)
             report_compile(report_id=report.pk)
             report.refresh_from_db()
             self.stdout.write(f"{report}: {report.get_status_display().lower()}.")
