@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Agency, Role, User
 from priorities.models import Priority, StrategicPlan, Theme
@@ -350,7 +351,11 @@ def _action(
             status=status,
             saved_by=action.owner,
             submitted_by=action.owner if status != ActionUpdate.Status.DRAFT else None,
-            submitted_at=None,
+            submitted_at=(
+                timezone.make_aware(dt.datetime.combine(min(period.ends, today), dt.time(10)))
+                if status != ActionUpdate.Status.DRAFT
+                else None
+            ),
             review_comment="Illustrative: please say what the sessions achieved."
             if status == ActionUpdate.Status.RETURNED
             else "",

@@ -363,7 +363,7 @@ def export_actions(plan: ActionPlan) -> tablib.Dataset:
     """The plan's actions in the same columns the importer reads, with no live formulas."""
     queryset = plan.actions.select_related("theme", "lead_agency", "owner").order_by("reference")
     exported = ActionResource(plan).export(queryset=queryset)
-    safe = tablib.Dataset(headers=exported.headers)
+    safe = tablib.Dataset(headers=exported.headers, title="Actions")
     for row in exported:
         safe.append([_inert(value) for value in row])
     return safe

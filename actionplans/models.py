@@ -333,6 +333,8 @@ class ReminderSent(models.Model):
 
     class Meta:
         ordering = ["-sent_on"]
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
         constraints = [models.UniqueConstraint(fields=["recipient", "sent_on"], name="one_reminder_a_day")]
 
     def __str__(self) -> str:

@@ -116,7 +116,14 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "actionplans/my_actions.html",
-        {"period": period, "groups": dict(groups), "today": today, "returned": returned, "reopened": reopened},
+        {
+            "period": period,
+            "groups": dict(groups),
+            "today": today,
+            "returned": returned,
+            "reopened": reopened,
+            "any_illustrative": any(a.is_illustrative for a in actions),
+        },
     )
 
 

@@ -48,6 +48,7 @@ class KeyIssueInline(PlanItemInline):
     model = KeyIssue
     fields = ["position", "parent", "text", "retired_at"]
     verbose_name = "key issue (a sub-point names its parent)"
+    verbose_name_plural = "key issues (a sub-point names its parent)"
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from .models import GlossaryTerm, Priority, StrategicPlan
 
@@ -20,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["authorities"] = plan.partnership.responsible_authorities()
         context["priorities"] = plan.priorities.current()
         context["assessments"] = plan.partnership.assessments.all()
+        context["plan_ended"] = plan.ends < timezone.localdate()
     return render(request, "priorities/home.html", context)
 
 

@@ -159,6 +159,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "s": report.snapshot,
             "charts": charts,
             "can_compile": request.user.has_perm("reports.compile_reports"),
+            "newer": QuarterlyReport.objects.filter(period=report.period, version__gt=report.version).exists(),
         },
     )
 
