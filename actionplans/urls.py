@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from . import views
-from .converters import ExportFormat
+from csp_portal.converters import choice_converter
 
-register_converter(ExportFormat, "export_format")
+from . import views
+
+register_converter(choice_converter("csv", "xlsx"), "export_format")
 
 app_name = "actionplans"
 

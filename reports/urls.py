@@ -2,20 +2,11 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
+from csp_portal.converters import choice_converter
+
 from . import views
 
-
-class DownloadFormat:
-    regex = "pdf|xlsx|html"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(DownloadFormat, "report_format")
+register_converter(choice_converter("pdf", "xlsx", "html"), "report_format")
 
 app_name = "reports"
 

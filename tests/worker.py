@@ -22,6 +22,20 @@ def redis_url() -> str:
     return configured if configured.startswith("redis://") else "redis://127.0.0.1:6379/15"
 
 
+def require_redis() -> str:
+    """The Redis URL, flushed for the test; fails (never skips) when Redis is not answering."""
+    import pytest
+    import redis
+
+    url = redis_url()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.ConnectionError as exc:  # pragma: no cover - a machine without Redis
+        pytest.fail(f"Redis is not answering at {url}: start it (see README, make test does) — {exc}")
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
 def worker_database_url() -> str:
     """The database of the running test session, so a worker sees what the test wrote."""
     db = settings.DATABASES["default"]

@@ -5,20 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import redis
 
-from tests.worker import client_app, redis_url, running_worker
+from tests.worker import client_app, require_redis, running_worker
 
 pytestmark = pytest.mark.worker
 
 
 def test_a_task_goes_through_a_real_worker_on_redis() -> None:
-    url = redis_url()
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.ConnectionError as exc:  # pragma: no cover - a machine without Redis
-        pytest.fail(f"Redis is not answering at {url}: start it (see README, 'Services') — {exc}")
-    redis.Redis.from_url(url).flushdb()
+    url = require_redis()
     app = client_app(url, url)
 
     with running_worker({"CELERY_BROKER_URL": url}, name="redis-test"):

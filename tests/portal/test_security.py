@@ -30,6 +30,18 @@ def _production_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _in_production(script: str) -> subprocess.CompletedProcess[str]:
+    """Run a Python snippet in a fresh process with production settings."""
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.test import Client; " + script],
+        cwd=ROOT,
+        env=_production_env(DJANGO_SETTINGS_MODULE="csp_portal.settings"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_check_deploy_is_clean_with_production_settings() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -44,20 +56,10 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
 
 
 def test_production_responses_carry_hsts_and_secure_cookies() -> None:
-    script = (
-        "import django; django.setup();"
-        "from django.test import Client;"
+    result = _in_production(
         "r = Client(HTTP_HOST='csp.example.org').get('/accounts/sign-in/', secure=True);"
         "print(r.status_code); print(r['Strict-Transport-Security']);"
         "print(r.cookies['csrftoken']['secure'])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=_production_env(DJANGO_SETTINGS_MODULE="csp_portal.settings"),
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     status, hsts, secure_cookie = result.stdout.split("\n")[:3]
@@ -147,19 +149,7 @@ def test_healthz_says_when_the_embedded_queue_folder_is_missing(client, settings
 
 
 def test_healthz_answers_plain_http_probes_in_production() -> None:
-    script = (
-        "import django; django.setup();"
-        "from django.test import Client;"
-        "print(Client(HTTP_HOST='csp.example.org').get('/healthz').status_code)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=_production_env(DJANGO_SETTINGS_MODULE="csp_portal.settings"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _in_production("print(Client(HTTP_HOST='csp.example.org').get('/healthz').status_code)")
     assert result.stdout.strip().splitlines()[-1] in {"200", "503"}, result.stderr
 
 

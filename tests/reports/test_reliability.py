@@ -9,11 +9,10 @@ import sys
 import time
 
 import pytest
-import redis
 
 from reports.models import QuarterlyReport
 from tests.conftest import ROOT
-from tests.worker import redis_url, running_worker, worker_database_url
+from tests.worker import require_redis, running_worker, worker_database_url
 
 
 @pytest.mark.django_db(transaction=True)
@@ -51,12 +50,7 @@ print(QuarterlyReport.objects.get().status)
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_compile_still_ends_in_exactly_one_ready_version(quarter, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url = redis_url()
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.ConnectionError as exc:  # pragma: no cover - a machine without Redis
-        pytest.fail(f"Redis is not answering at {url}: start it (see README) — {exc}")
-    redis.Redis.from_url(url).flushdb()
+    url = require_redis()
     worker_env = {
         "CELERY_BROKER_URL": url,
         # Redelivery of an unacknowledged task after its worker dies, in seconds, not an hour.
