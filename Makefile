@@ -35,7 +35,7 @@ run: setup
 	$(BIN)/python manage.py import_plan $(PLAN_FILE)
 	$(BIN)/python manage.py load_demo_users
 	$(BIN)/python manage.py load_demo
-	@echo "Serving on http://127.0.0.1:8000 (web, worker and beat; Ctrl-C stops all three)."
+	@echo "Serving on http://127.0.0.1:$${PORT:-8000} (web, worker and beat; Ctrl-C stops all three)."
 	PATH="$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: setup system-packages

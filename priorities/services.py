@@ -174,8 +174,10 @@ def _import(writer: _Writer, plan_file: PlanFile, user: User | None) -> None:
         partnership._history_user = user  # type: ignore[attr-defined]
         partnership.members.add(*missing)
         partnership.members.remove(*departed)
-        writer.result.created["partnership memberships"] += len(missing)
-        writer.result.retired["partnership memberships"] += len(departed)
+        if missing:
+            writer.result.created["partnership memberships"] += len(missing)
+        if departed:
+            writer.result.retired["partnership memberships"] += len(departed)
 
     assessments = {
         data.year: writer.sync(

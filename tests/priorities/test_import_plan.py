@@ -266,3 +266,9 @@ def test_dry_run_rehearses_the_whole_import(tmp_path: Path) -> None:
 
     assert "An import would have: updated 1 priorities." in out.getvalue()
     assert Priority.objects.get(number=1).title == "High Harm & Violence"
+
+
+def test_the_summary_names_only_what_changed() -> None:
+    out = StringIO()
+    call_command("import_plan", str(SHIPPED_PLAN), stdout=out)
+    assert " 0 " not in out.getvalue()
