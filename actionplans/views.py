@@ -68,6 +68,17 @@ def _rebase(form: Any, stale: StaleEdit) -> None:
     form.data["version"] = str(stale.current.version)
 
 
+def _save_unless_stale(form: Any, user: User) -> StaleEdit | None:
+    """Save a valid edit form of a versioned record; if someone saved it meanwhile, save
+    nothing, keep what was typed and return what changed."""
+    try:
+        versioned_save(instance=form.instance, expected_version=form.cleaned_data["version"], user=user, save=form.save)
+    except StaleEdit as stale:
+        _rebase(form, stale)
+        return stale
+    return None
+
+
 # Reading --------------------------------------------------------------------------------
 
 
@@ -255,14 +266,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            versioned_save(
-                instance=form.instance, expected_version=form.cleaned_data["version"], user=user, save=form.save
-            )
-        except StaleEdit as exc:
-            stale = exc
-            _rebase(form, exc)
-        else:
+        stale = _save_unless_stale(form, user)
+        if stale is None:
             messages.success(request, "Action saved.")
             return redirect(action)
     return render(
@@ -288,17 +293,8 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MilestoneForm(request.POST or None, instance=milestone)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            versioned_save(
-                instance=form.instance,
-                expected_version=form.cleaned_data["version"],
-                user=request.user,  # type: ignore[arg-type]
-                save=form.save,
-            )
-        except StaleEdit as exc:
-            stale = exc
-            _rebase(form, exc)
-        else:
+        stale = _save_unless_stale(form, request.user)  # type: ignore[arg-type]
+        if stale is None:
             messages.success(request, "Milestone saved.")
             return redirect(action)
     return render(

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import Agency, Role, User
 
 PASSWORD = "a-long-test-password"
+
+
+def gds_date(name: str, day: dt.date) -> dict[str, str]:
+    """A date as the GOV.UK date input posts it: day, month and year boxes."""
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):

@@ -13,9 +13,11 @@ from accounts.models import Agency, Role, User
 from actionplans import periods
 from actionplans.models import Action, ActionPlan, Indicator, Milestone, ReportingPeriod
 from priorities.models import Priority
-from tests.factories import UserFactory
+from tests.factories import UserFactory, gds_date
 
 DEADLINE_DAY = dt.date(2024, 3, 25)
+# An action running the whole 2023-24 financial year, as the action form posts it.
+WHOLE_YEAR = {**gds_date("start_date", dt.date(2023, 4, 1)), **gds_date("due_date", dt.date(2024, 3, 31))}
 
 
 @pytest.fixture(autouse=True)

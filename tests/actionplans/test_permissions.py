@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans.models import ActionUpdate, Milestone
+from tests.actionplans.conftest import WHOLE_YEAR
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -68,12 +69,7 @@ def test_an_officer_adds_actions_only_for_their_own_agency(action_plan, council_
         "theme": theme.pk,
         "lead_agency": police.pk,
         "state": "open",
-        "start_date_0": "1",
-        "start_date_1": "4",
-        "start_date_2": "2023",
-        "due_date_0": "31",
-        "due_date_1": "3",
-        "due_date_2": "2024",
+        **WHOLE_YEAR,
     }
 
     refused = client_for(council_officer).post(url, data)
@@ -105,12 +101,7 @@ def test_an_owner_from_another_agency_keeps_the_lead_agency_when_editing(
     data.update(
         version="1",
         lead_agency=police.pk,
-        start_date_0="1",
-        start_date_1="4",
-        start_date_2="2023",
-        due_date_0="31",
-        due_date_1="3",
-        due_date_2="2024",
+        **WHOLE_YEAR,
         title="Renamed by its owner",
     )
 
@@ -138,12 +129,7 @@ def test_an_officer_cannot_link_indicators_or_change_the_lead(police_action, off
         version="1",
         lead_agency=council.pk,
         indicators=[other.pk],
-        start_date_0="1",
-        start_date_1="4",
-        start_date_2="2023",
-        due_date_0="31",
-        due_date_1="3",
-        due_date_2="2024",
+        **WHOLE_YEAR,
     )
 
     assert client_for(officer).post(url, data).status_code == 302
@@ -161,12 +147,7 @@ def test_a_duplicate_reference_is_a_form_error_not_a_crash(police_action, csp_ad
         "theme": police_action.theme_id,
         "lead_agency": police_action.lead_agency_id,
         "state": "open",
-        "start_date_0": "1",
-        "start_date_1": "4",
-        "start_date_2": "2023",
-        "due_date_0": "31",
-        "due_date_1": "3",
-        "due_date_2": "2024",
+        **WHOLE_YEAR,
     }
     response = client_for(csp_admin).post(url, data)
     assert "The plan already has an action 1.1" in response.content.decode()

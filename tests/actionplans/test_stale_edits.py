@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from actionplans.models import ActionUpdate, Milestone
+from tests.actionplans.conftest import WHOLE_YEAR
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -82,12 +83,7 @@ def test_a_stale_action_edit_is_refused(police_action, officer, csp_admin) -> No
     }
     data.update(
         version="1",
-        start_date_0="1",
-        start_date_1="4",
-        start_date_2="2023",
-        due_date_0="31",
-        due_date_1="3",
-        due_date_2="2024",
+        **WHOLE_YEAR,
     )
 
     assert client_for(csp_admin).post(url, {**data, "title": "Admin's title"}).status_code == 302
