@@ -33,6 +33,7 @@ run: setup
 	@$(MAKE) --no-print-directory system-packages || echo "Without those packages the portal runs, but reports cannot be made into PDFs."
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_plan $(PLAN_FILE)
+	$(BIN)/python manage.py load_consultations
 	$(BIN)/python manage.py load_demo_users
 	$(BIN)/python manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$${PORT:-8000} (web, worker and beat; Ctrl-C stops all three)."

@@ -15,6 +15,20 @@ NAVIGATION = [
         {"reports:dashboard", "reports:priority", "reports:exceptions", "reports:indicator"},
         None,
     ),
+    (
+        "Consultations",
+        "consultations:list",
+        {
+            "consultations:list",
+            "consultations:consultation",
+            "consultations:question",
+            "consultations:coding",
+            "consultations:import",
+            "consultations:import_map",
+            "consultations:feed",
+        },
+        None,
+    ),
     ("Reports", "reports:archive", {"reports:archive", "reports:report"}, "reports.read_reports"),
     (
         "My actions",

@@ -9,8 +9,10 @@ urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("actionplans.urls")),
     path("", include("reports.urls")),
+    path("consultations/", include("consultations.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("charts/<str:key>.svg", views.chart, name="chart"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from .charts import chart_dir
 
 
 def _database_ok() -> bool:
@@ -57,3 +60,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_not_required
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
+
+
+def chart(request: HttpRequest, key: str) -> FileResponse:
+    """A chart drawn for a page or a report; everyone signed in may see one."""
+    if not re.fullmatch(r"[0-9a-f]{32}", key):
+        raise Http404("No such chart")
+    path = chart_dir() / f"{key}.svg"
+    if not path.exists():
+        raise Http404("No such chart")
+    response = FileResponse(path.open("rb"), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=31536000, immutable"  # the name is the data's hash
+    return response

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from .charts import Chart, trend_chart
+from csp_portal.charts import Chart, trend_chart
 
 REPORT_DIR = "reports"
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from actionplans import periods
@@ -26,6 +27,8 @@ from actionplans.models import (
     Rag,
     ReportingPeriod,
 )
+from consultations.models import IndicatorFeed
+from consultations.results import report_section
 from priorities.models import GlossaryTerm, Priority, StrategicPlan
 
 from .judgements import Direction, TargetStatus, direction, target_status
@@ -80,7 +83,10 @@ def _direction(indicator: Indicator, current: IndicatorValue | None, earlier: In
 
 def _indicators(period: ReportingPeriod, priority_ids: list[int]) -> list[dict[str, Any]]:
     indicators = list(
-        Indicator.objects.filter(priority_id__in=priority_ids).select_related("priority", "supplying_agency")
+        Indicator.objects.filter(priority_id__in=priority_ids)
+        .select_related("priority", "supplying_agency")
+        # Fed by a consultation: a perception measure whatever its source says.
+        .annotate(fed=Exists(IndicatorFeed.objects.filter(indicator=OuterRef("pk"))))
     )
     values: dict[int, dict[str, IndicatorValue]] = defaultdict(dict)
     for value in IndicatorValue.objects.filter(indicator__in=indicators).select_related("period"):
@@ -128,10 +134,21 @@ def _indicators(period: ReportingPeriod, priority_ids: list[int]) -> list[dict[s
                     for label in sorted(series, key=lambda lab: periods.parse_period_label(lab))
                     if periods.parse_period_label(label) <= (period.financial_year, period.quarter)
                 ],
-                "is_perception": "survey" in indicator.data_source.lower(),
+                "is_perception": "survey" in indicator.data_source.lower() or indicator.fed,
             }
         )
     return rows
+
+
+def report_build(period: ReportingPeriod) -> dict[str, Any]:
+    """What a compiled report freezes: the quarter, plus the latest consultation closed by
+    its end (which the live dashboards don't need)."""
+    quarter = quarter_build(period)
+    plan = StrategicPlan.objects.current()
+    quarter["consultation"] = (
+        report_section(partnership_id=plan.partnership_id, as_of=period.ends) if plan is not None else None
+    )
+    return quarter
 
 
 def quarter_build(period: ReportingPeriod) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from actionplans.models import ReportingPeriod
 
 from .files import charts_for, render_html, render_pdf, render_xlsx, report_dir, write_atomically
 from .models import QuarterlyReport
-from .quarter import quarter_build
+from .quarter import report_build
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def report_compile(*, report_id: int) -> bool:
         return False
     report = QuarterlyReport.objects.select_related("period").get(pk=report_id)
     try:
-        snapshot = quarter_build(report.period)
+        snapshot = report_build(report.period)
         charts = charts_for(snapshot)
         directory = report_dir(report.pk)
         stem = f"quarterly-report-{report.period.label.replace(' ', '-').lower()}-v{report.version}"

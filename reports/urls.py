@@ -15,7 +15,6 @@ urlpatterns = [
     path("dashboard/priorities/<int:number>/", views.priority, name="priority"),
     path("dashboard/exceptions/", views.exceptions, name="exceptions"),
     path("dashboard/indicators/<int:pk>/", views.indicator, name="indicator"),
-    path("charts/<str:key>.svg", views.chart, name="chart"),
     path("reports/", views.archive, name="archive"),
     path("reports/compile/", views.report_compile_view, name="compile"),
     path("reports/<int:pk>/", views.report_detail, name="report"),

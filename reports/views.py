@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -12,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Agency
 from actionplans.models import ReportingPeriod
+from csp_portal.charts import trend_chart
 
-from .charts import chart_dir, trend_chart
 from .files import report_dir
 from .models import QuarterlyReport
 from .quarter import quarter_build
@@ -106,17 +105,6 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such indicator")
     chart = trend_chart(title=row["title"], unit=row["unit"], series=row["series"], target=row["target"])
     return render(request, "reports/indicator.html", _context(request, period, s=quarter, row=row, chart=chart))
-
-
-def chart(request: HttpRequest, key: str) -> FileResponse:
-    if not re.fullmatch(r"[0-9a-f]{32}", key):
-        raise Http404("No such chart")
-    path = chart_dir() / f"{key}.svg"
-    if not path.exists():
-        raise Http404("No such chart")
-    response = FileResponse(path.open("rb"), content_type="image/svg+xml")
-    response["Cache-Control"] = "private, max-age=31536000, immutable"  # the name is the data's hash
-    return response
 
 
 # The board's reports ------------------------------------------------------------------

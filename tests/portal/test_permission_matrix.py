@@ -155,13 +155,61 @@ def _indicator() -> dict[str, Any]:
 
 
 def _chart() -> dict[str, Any]:
-    from reports.charts import trend_chart
+    from csp_portal.charts import trend_chart
 
     return {"key": trend_chart(title="Matrix", unit="x", series=[["2023-24 Q1", 1]], target=None).key}
 
 
 def _export() -> dict[str, Any]:
     return {"pk": _police_action().plan_id, "fmt": "csv"}
+
+
+def _survey() -> Any:
+    """The shipped 2022 consultation, with an upload, a saved mapping and an indicator feed."""
+    from consultations.models import ColumnMapping, Consultation, IndicatorFeed, ResponseImport
+    from consultations.seed import consultations_load
+    from tests.consultations.conftest import CONSULTATIONS_FILE
+
+    survey = Consultation.objects.filter(slug="csp-consultation-2022").first()
+    if survey is not None:
+        return survey
+    consultations_load(CONSULTATIONS_FILE)
+    survey = Consultation.objects.get(slug="csp-consultation-2022")
+    ResponseImport.objects.create(
+        consultation=survey, tool="Matrix", file_name="m.csv", content=b"id,q1\r\n1,Very confident\r\n", sha256="0"
+    )
+    ColumnMapping.objects.create(consultation=survey, tool="Matrix", columns={"id": "response_id", "q1": "question 1"})
+    action = _police_action()
+    indicator = action.plan.priority.indicators.create(title="Matrix confidence", unit="%", higher_is_better=True)
+    IndicatorFeed.objects.create(
+        question=survey.questions.get(number=1),
+        indicator=indicator,
+        period=action.updates.get().period,
+        value=34,
+        respondents=448,
+    )
+    return survey
+
+
+def _consultation() -> dict[str, Any]:
+    return {"slug": _survey().slug}
+
+
+def _question() -> dict[str, Any]:
+    return {"slug": _survey().slug, "number": 1}
+
+
+def _free_text_question() -> dict[str, Any]:
+    return {"slug": _survey().slug, "number": 2}
+
+
+def _results_export() -> dict[str, Any]:
+    return {"slug": _survey().slug, "fmt": "xlsx"}
+
+
+def _upload() -> dict[str, Any]:
+    survey = _survey()
+    return {"slug": survey.slug, "pk": survey.imports.get().pk}
 
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -196,7 +244,16 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports:priority": Expect(SIGN_IN, 200, 200, 200, kwargs=_dashboard_priority),
     "reports:exceptions": Expect(SIGN_IN, 200, 200, 200, kwargs=lambda: (_police_action(), {})[1]),
     "reports:indicator": Expect(SIGN_IN, 200, 200, 200, kwargs=_indicator),
-    "reports:chart": Expect(SIGN_IN, 200, 200, 200, kwargs=_chart),
+    "chart": Expect(SIGN_IN, 200, 200, 200, kwargs=_chart),
+    # Consultations: everyone signed in reads results; only admins import, code free text and feed indicators.
+    "consultations:list": Expect(SIGN_IN, 200, 200, 200, kwargs=lambda: (_survey(), {})[1]),
+    "consultations:consultation": Expect(SIGN_IN, 200, 200, 200, kwargs=_consultation),
+    "consultations:question": Expect(SIGN_IN, 200, 200, 200, kwargs=_question),
+    "consultations:export": Expect(SIGN_IN, 200, 200, 200, kwargs=_results_export),
+    "consultations:coding": Expect(SIGN_IN, 403, 403, 200, kwargs=_free_text_question),
+    "consultations:import": Expect(SIGN_IN, 403, 403, 200, kwargs=_consultation),
+    "consultations:import_map": Expect(SIGN_IN, 403, 403, 200, kwargs=_upload),
+    "consultations:feed": Expect(SIGN_IN, 403, 403, 200, kwargs=_consultation),
     "reports:archive": Expect(SIGN_IN, 403, 200, 200),
     "reports:report": Expect(SIGN_IN, 403, 200, 200, kwargs=_report),
     "reports:download": Expect(SIGN_IN, 403, 200, 200, kwargs=_download),
@@ -221,6 +278,8 @@ ADMIN_OVERRIDES: dict[str, Expect] = {
     "admin:axes_accessattempt_add": Expect(SIGN_IN, 403, 403, 403),
     "admin:axes_accesslog_add": Expect(SIGN_IN, 403, 403, 403),
     "admin:axes_accessfailurelog_add": Expect(SIGN_IN, 403, 403, 403),
+    # Uploads are made by the import page, never by hand.
+    "admin:consultations_responseimport_add": Expect(SIGN_IN, 403, 403, 403),
 }
 
 
@@ -256,6 +315,8 @@ def _admin_arguments(name: str, pattern: URLPattern) -> tuple[list[Any], dict[st
         ReminderSent.objects.get_or_create(
             recipient=action.owner, sent_on=timezone.localdate(), period=period, actions=1
         )
+    if model is not None and model._meta.app_label == "consultations":
+        _survey()
     if name.endswith("_simple_history"):
         # django-simple-history's "see this version" page: positional object id and version.
         assert model is not None

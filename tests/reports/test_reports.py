@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import escape
 from pypdf import PdfReader
@@ -72,7 +73,7 @@ def test_an_indicator_page_has_its_trend_chart_with_a_text_alternative_and_the_n
     )
     assert key
     assert "Recorded knife crime offences by quarter</caption>" in html
-    svg = client.get(reverse("reports:chart", args=[key.group(1)]))
+    svg = client.get(reverse("chart", args=[key.group(1)]))
     assert svg["Content-Type"] == "image/svg+xml"
     assert b"<svg" in b"".join(svg.streaming_content)
 
@@ -355,3 +356,39 @@ def test_a_dollar_in_an_indicator_title_is_text_not_mathematics(quarter, board_m
 
     assert client_for(board_member).get(reverse("reports:indicator", args=[indicator.pk])).status_code == 200
     assert _compile(quarter).status == "ready"
+
+
+def test_the_report_has_the_consultation_section_and_the_confidence_indicator(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    from consultations.demo import consultation_demo_load
+    from consultations.models import Response
+    from consultations.seed import consultations_load
+    from tests.consultations.conftest import CONSULTATIONS_FILE
+
+    consultations_load(CONSULTATIONS_FILE)
+    consultation_demo_load()
+    report = _compile(quarter)
+
+    section = report.snapshot["consultation"]
+    assert section["title"] == "CSP Consultation 2022"
+    assert round(section["headline"]["percent"]) == 34
+    assert section["comparison"]["earlier_percent"] == 41.0
+    assert next(t["name"] for t in section["themes_safe"]) == "Positive relationships with neighbours"
+    ward_sizes = dict(
+        Response.objects.filter(consultation__slug="csp-consultation-2022")
+        .values_list("ward__name")
+        .annotate(n=Count("id"))
+    )
+    for row in section["by_ward"]["rows"]:
+        assert row["suppressed"] or ward_sizes.get(row["label"] if row["label"] != "Not stated" else None, 0) >= 10
+        assert row["suppressed"] == (row["n"] is None)
+    assert any(row["suppressed"] for row in section["by_ward"]["rows"])
+    text = _pdf_text(report)
+    for words in [
+        "CSP Consultation 2022",
+        "cannot be tested for significance",
+        "Positive relationships with neighbours",
+        "Residents confident that agencies work together",
+    ]:
+        assert words in text
+    html = client_for(csp_admin).get(reverse("reports:report", args=[report.pk])).content.decode()
+    assert "Not shown: fewer than 10 respondents" in html

@@ -7,10 +7,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from actionplans.demo import demo_load
+from consultations.demo import consultation_demo_load
 
 
 class Command(BaseCommand):
-    help = "Make illustrative actions, milestones, updates and indicator values (DEBUG only); idempotent."
+    help = (
+        "Make illustrative actions, milestones, updates, indicator values and consultation responses "
+        "(DEBUG only); idempotent."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=int, default=1, help="Actions per theme per year (for benchmarks).")
@@ -22,6 +26,8 @@ class Command(BaseCommand):
             raise CommandError("--scale must be 1 or more")
         try:
             summary = demo_load(today=timezone.localdate(), scale=scale)
+            consultation_summary = consultation_demo_load(scale=scale)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Illustrative demo data: {summary}.")
+        self.stdout.write(f"Illustrative consultation: {consultation_summary}.")

@@ -1,0 +1,125 @@
+"""Loading the partnership's consultations, wards and theme tags from the data file.
+
+The file (data/consultations/bedford-borough-consultations.yaml) holds what the plan
+publishes; loading it again changes only what differs, so history stays true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import models, transaction
+
+from priorities.models import Partnership
+
+from .models import Consultation, Option, Question, ThemeTag, Ward
+
+
+class SeedError(Exception):
+    """The data file is wrong; the message says where."""
+
+
+@dataclass
+class SeedSummary:
+    wards: int = 0
+    tags: int = 0
+    consultations: int = 0
+    questions: int = 0
+    options: int = 0
+    changed: int = 0
+
+    def __str__(self) -> str:
+        added = ", ".join(
+            f"{count} {name.replace('tags', 'theme tags')}" for name, count in vars(self).items() if name != "changed"
+        )
+        return f"{added} added; {self.changed} changed"
+
+
+def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, str]:
+    """Create, or update only the fields that differ: "new", "changed" or "same"."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        return model._default_manager.create(**lookup, **values), "new"
+    differs = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in differs:
+        setattr(obj, name, values[name])
+    if differs:
+        obj.save(update_fields=differs)
+    return obj, "changed" if differs else "same"
+
+
+def consultations_load(path: Path) -> SeedSummary:
+    """Load (or bring up to date) wards, theme tags and consultations from a data file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    summary = SeedSummary()
+    partnership = Partnership.objects.filter(name=data["partnership"]).first()
+    if partnership is None:
+        raise SeedError(f"No partnership called {data['partnership']!r}: import its plan first (make run does).")
+    wards = yaml.safe_load((path.parent / data["wards"]).read_text(encoding="utf-8"))
+    if len({w["name"] for w in wards["wards"]}) != len(wards["wards"]):
+        raise SeedError(f"{data['wards']}: a ward is listed twice")
+    with transaction.atomic():
+        for ward in wards["wards"]:
+            _, state = _upsert(
+                Ward,
+                {"partnership": partnership, "boundaries": wards["boundaries"], "name": ward["name"]},
+                {"code": ward.get("code", "")},
+            )
+            summary.wards += state == "new"
+            summary.changed += state == "changed"
+        for position, tag in enumerate(data.get("theme_tags", []), start=1):
+            _, state = _upsert(
+                ThemeTag,
+                {"partnership": partnership, "name": tag["name"]},
+                {"feeling": tag["feeling"], "position": position},
+            )
+            summary.tags += state == "new"
+            summary.changed += state == "changed"
+        for item in data.get("consultations", []):
+            _consultation(partnership, item, summary)
+    return summary
+
+
+def _consultation(partnership: Partnership, item: dict[str, Any], summary: SeedSummary) -> None:
+    headline = item.get("headline") or {}
+    percent = headline.get("percent")
+    consultation, state = _upsert(
+        Consultation,
+        {"slug": item["slug"]},
+        {
+            "partnership": partnership,
+            "title": item["title"],
+            "year": item["year"],
+            "method": item.get("method", ""),
+            "ward_boundaries": item.get("ward_boundaries", ""),
+            "headline_label": headline.get("label", ""),
+            "published_percent": None if percent is None else Decimal(str(percent)),
+            "published_respondents": headline.get("respondents"),
+            "published_source": headline.get("source", ""),
+        },
+    )
+    summary.consultations += state == "new"
+    summary.changed += state == "changed"
+    for question_item in item.get("questions", []):
+        question, state = _upsert(
+            Question,
+            {"consultation": consultation, "number": question_item["number"]},
+            {"text": question_item["text"], "kind": question_item["kind"], "note": question_item.get("note", "")},
+        )
+        summary.questions += state == "new"
+        summary.changed += state == "changed"
+        for position, option_item in enumerate(question_item.get("options", []), start=1):
+            _, state = _upsert(
+                Option,
+                {"question": question, "label": option_item["label"]},
+                {"position": position, "is_positive": bool(option_item.get("positive", False))},
+            )
+            summary.options += state == "new"
+            summary.changed += state == "changed"
+        if question_item.get("headline") and consultation.headline_question_id != question.id:
+            consultation.headline_question = question
+            consultation.save(update_fields=["headline_question"])

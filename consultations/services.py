@@ -1,0 +1,110 @@
+"""Writes that touch several records: coding free-text answers and feeding an indicator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from actionplans.models import Indicator, IndicatorValue, ReportingPeriod
+from actionplans.services import StaleEdit, _claim
+
+from .models import Answer, IndicatorFeed, Question, ThemeTag
+from .results import positive_share
+from .stats import wilson
+
+
+@dataclass(frozen=True)
+class Coding:
+    """What the coding screen collected for one answer."""
+
+    answer_id: int
+    version: int
+    tag_ids: frozenset[int]
+    publishable: bool
+
+
+@dataclass
+class CodingResult:
+    saved: int = 0
+    unchanged: int = 0
+    stale: list[int] | None = None  # answers someone else coded since the page was opened
+
+
+def answers_code(*, codings: list[Coding], user: User) -> CodingResult:
+    """Save each answer's tags and publishable flag, unless it was coded by someone else
+    since the screen was opened; those are left as they are and named in the result."""
+    result = CodingResult(stale=[])
+    answers = {
+        a.id: a
+        for a in Answer.objects.filter(id__in=[c.answer_id for c in codings], option__isnull=True).prefetch_related(
+            "tags"
+        )
+    }
+    allowed_tags = set(ThemeTag.objects.values_list("id", flat=True))
+    for coding in codings:
+        answer = answers.get(coding.answer_id)
+        if answer is None:
+            continue
+        tag_ids = coding.tag_ids & allowed_tags
+        if {t.id for t in answer.tags.all()} == tag_ids and answer.publishable == coding.publishable:
+            result.unchanged += 1
+            continue
+        try:
+            with transaction.atomic():
+                _claim(answer, coding.version)
+                answer.publishable = coding.publishable
+                answer._history_user = user  # type: ignore[attr-defined]
+                answer.save(update_fields=["publishable"])
+                answer.tags.set(tag_ids)
+        except StaleEdit:
+            assert result.stale is not None
+            result.stale.append(answer.id)
+            continue
+        result.saved += 1
+    return result
+
+
+def indicator_feed(
+    *, question: Question, indicator: Indicator, period: ReportingPeriod, user: User | None
+) -> IndicatorFeed:
+    """Write a question's headline (% positive) into the indicator's value for the period."""
+    consultation = question.consultation
+    if not question.options.filter(is_positive=True).exists():
+        raise ValidationError("This question has no answers marked positive, so it has no headline to feed.")
+    if indicator.unit.strip() != "%":
+        raise ValidationError(f"“{indicator}” is measured in {indicator.unit}, not %: choose a percentage indicator.")
+    positives, n = positive_share(question)
+    if not n:
+        raise ValidationError("There are no responses to this question yet: import them first.")
+    low, high = wilson(positives, n)
+    value = Decimal(100 * positives / n).quantize(Decimal("0.1"))
+    positive_labels = " or ".join(o.label.lower() for o in question.options.filter(is_positive=True))
+    note = (
+        f"From {consultation.title}, question {question.number}: {positives} of {n} respondents answered "
+        f"{positive_labels} (95 % interval {100 * low:.1f}–{100 * high:.1f} %)."
+    )
+    if consultation.responses_are_illustrative:
+        note += " Illustrative responses."
+    with transaction.atomic():
+        existing = IndicatorValue.objects.select_for_update().filter(indicator=indicator, period=period).first()
+        if existing is None:
+            existing = IndicatorValue(indicator=indicator, period=period, value=value)
+        else:
+            existing.version += 1  # a feed is an edit: forms opened before it become stale
+        existing.value = value
+        existing.note = note
+        existing.provisional = False
+        existing.entered_by = user
+        existing._history_user = user  # type: ignore[attr-defined]
+        existing.full_clean()
+        existing.save()
+        feed, _ = IndicatorFeed.objects.update_or_create(
+            indicator=indicator,
+            period=period,
+            defaults={"question": question, "value": value, "respondents": n, "fed_by": user},
+        )
+    return feed

@@ -1,0 +1,345 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from actionplans.imports import _inert
+from csp_portal.charts import bar_chart
+
+from .forms import FeedForm, MappingForm, UploadForm
+from .imports import (
+    Mapping,
+    TableError,
+    guess_mapping,
+    mapping_save,
+    read_table,
+    responses_check,
+    responses_import,
+    upload_save,
+)
+from .models import Answer, ColumnMapping, Consultation, IndicatorFeed, Question, ResponseImport, ThemeTag
+from .results import BREAKDOWNS, breakdown, consultation_results, headline, headline_breakdown
+from .services import Coding, answers_code, indicator_feed
+from .stats import THRESHOLD
+
+CODING_PAGE = 20
+
+
+def _get_consultation(request: HttpRequest, slug: str) -> Consultation:
+    if not request.user.has_perm("consultations.view_results"):
+        raise PermissionDenied
+    return get_object_or_404(Consultation.objects.select_related("partnership", "headline_question"), slug=slug)
+
+
+def _get_consultation_to_manage(request: HttpRequest, slug: str) -> Consultation:
+    consultation = _get_consultation(request, slug)
+    if not request.user.has_perm("consultations.manage"):
+        raise PermissionDenied
+    return consultation
+
+
+def _charts(results: dict[str, Any]) -> dict[int, Any]:
+    return {
+        row["number"]: bar_chart(title=row["text"], bars=[(o["label"], o["percent"] or 0.0) for o in row["options"]])
+        for row in results["questions"]
+        if "options" in row and row["respondents"] and not row["too_few"]
+    }
+
+
+@require_GET
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("consultations.view_results"):
+        raise PermissionDenied
+    consultations = list(
+        Consultation.objects.select_related("headline_question").annotate(
+            responses_held=Count("responses", distinct=True)
+        )
+    )
+    rows = [{"consultation": c, "headline": headline(c)} for c in consultations]
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {"rows": rows, "can_manage": request.user.has_perm("consultations.manage")},
+    )
+
+
+@require_GET
+def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _get_consultation(request, slug)
+    results = consultation_results(consultation)
+    feeds = IndicatorFeed.objects.filter(question__consultation=consultation).select_related("indicator", "period")
+    return render(
+        request,
+        "consultations/consultation_detail.html",
+        {
+            "consultation": consultation,
+            "r": results,
+            "charts": _charts(results),
+            "feeds": feeds,
+            "by_ward": headline_breakdown(consultation, "ward"),
+            "by_age": headline_breakdown(consultation, "age_band"),
+            "can_manage": request.user.has_perm("consultations.manage"),
+        },
+    )
+
+
+@require_GET
+def question_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    consultation = _get_consultation(request, slug)
+    question = get_object_or_404(consultation.questions.prefetch_related("options"), number=number)
+    results = consultation_results(consultation)
+    row = next(r for r in results["questions"] if r["number"] == number)
+    context: dict[str, Any] = {
+        "consultation": consultation,
+        "question": question,
+        "row": row,
+        "charts": _charts({"questions": [row]}),
+        "can_manage": request.user.has_perm("consultations.manage"),
+    }
+    if question.has_options:
+        context["breakdowns"] = [breakdown(question, by) for by in BREAKDOWNS]
+    return render(request, "consultations/question_detail.html", context)
+
+
+def _export_rows(consultation: Consultation) -> tablib.Dataset:
+    results = consultation_results(consultation)
+    data = tablib.Dataset(
+        headers=["question", "question_text", "breakdown", "group", "answer", "respondents", "count", "percent"],
+        title="Results",
+    )
+    hidden = f"not shown (fewer than {THRESHOLD} respondents, or hidden to protect a smaller group)"
+    questions = {q.number: q for q in consultation.questions.prefetch_related("options")}
+    for row in results["questions"]:
+        number, text = row["number"], row["text"]
+        if row["too_few"]:
+            data.append([number, text, "all respondents", "", "", hidden, "", ""])
+            continue
+        if "options" in row:
+            for option in row["options"]:
+                data.append(
+                    [
+                        number,
+                        text,
+                        "all respondents",
+                        "",
+                        option["label"],
+                        row["respondents"],
+                        option["count"],
+                        option["percent"],
+                    ]
+                )
+            for by in BREAKDOWNS:
+                table = breakdown(questions[number], by)
+                for group in table["rows"]:
+                    if group["suppressed"]:
+                        data.append([number, text, table["by_label"].lower(), group["label"], "", hidden, "", ""])
+                        continue
+                    for label, cell in zip(table["options"], group["cells"], strict=True):
+                        data.append(
+                            [
+                                number,
+                                text,
+                                table["by_label"].lower(),
+                                group["label"],
+                                label,
+                                group["n"],
+                                cell["count"],
+                                cell["percent"],
+                            ]
+                        )
+        else:
+            for theme in row["themes"]:
+                data.append(
+                    [
+                        number,
+                        text,
+                        "themes (coded answers)",
+                        "",
+                        theme["name"],
+                        row["coded"],
+                        theme["count"],
+                        theme["percent"],
+                    ]
+                )
+    safe = tablib.Dataset(headers=data.headers, title=data.title)
+    for values in data:
+        safe.append([_inert(v) for v in values])
+    return safe
+
+
+@require_GET
+def results_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The results, with every breakdown suppressed as on the pages. Free text is never exported."""
+    consultation = _get_consultation(request, slug)
+    data = _export_rows(consultation)
+    if fmt == "csv":
+        response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-results.{fmt}"'
+    return response
+
+
+# Importing --------------------------------------------------------------------------
+
+
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _get_consultation_to_manage(request, slug)
+    saved_tools = list(consultation.mappings.values_list("tool", flat=True))
+    form = UploadForm(request.POST or None, request.FILES or None, saved_tools=saved_tools)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = upload_save(
+                consultation=consultation,
+                tool=form.cleaned_data["tool"],
+                name=upload.name,
+                content=upload.read(),
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("consultations:import_map", consultation.slug, record.pk)
+    imports = consultation.imports.select_related("uploaded_by").defer("content")[:10]
+    return render(
+        request, "consultations/import_upload.html", {"consultation": consultation, "form": form, "imports": imports}
+    )
+
+
+def _mapping_token(columns: dict[str, str], record: ResponseImport) -> str:
+    return hashlib.sha256(json.dumps([columns, record.sha256], sort_keys=True).encode()).hexdigest()[:32]
+
+
+def import_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Map the file's columns, check every row, then confirm: all or nothing."""
+    consultation = _get_consultation_to_manage(request, slug)
+    record = get_object_or_404(ResponseImport, pk=pk, consultation=consultation)
+    context: dict[str, Any] = {"consultation": consultation, "record": record}
+    if record.imported_at is not None:
+        return render(request, "consultations/import_done.html", context)
+    try:
+        table = read_table(record.file_name, bytes(record.content))
+    except TableError as exc:  # pragma: no cover - the file was read when it was uploaded
+        raise Http404(str(exc)) from exc
+    saved = ColumnMapping.objects.filter(consultation=consultation, tool=record.tool).first()
+    initial = guess_mapping(table.headers, consultation, saved.columns if saved else None).columns
+    form = MappingForm(request.POST or None, headers=table.headers, consultation=consultation, initial_columns=initial)
+    context.update(form=form, saved=saved, preview=table.rows[:5], headers=table.headers, rows=len(table.rows))
+    if request.method == "POST" and form.is_valid():
+        mapping = Mapping(form.columns())
+        token = _mapping_token(mapping.columns, record)
+        if "confirm" in request.POST and request.POST.get("token") == token:
+            check = responses_import(
+                consultation=consultation,
+                table=table,
+                mapping=mapping,
+                user=request.user,  # type: ignore[arg-type]
+                upload=record,
+            )
+            if check.ok:
+                messages.success(
+                    request,
+                    f"Imported {check.added} response{'s' if check.added != 1 else ''} from {record.file_name}"
+                    + (f"; {check.already} were already here" if check.already else "")
+                    + ".",
+                )
+                return redirect(consultation)
+        else:
+            mapping_save(consultation=consultation, tool=record.tool, mapping=mapping, user=request.user)  # type: ignore[arg-type]
+            check = responses_check(consultation=consultation, table=table, mapping=mapping)
+        context.update(check=check, token=token)
+    return render(request, "consultations/import_map.html", context)
+
+
+# Coding free text ---------------------------------------------------------------------
+
+
+def coding(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Tag free-text answers with themes, a page at a time, and mark what may be quoted."""
+    consultation = _get_consultation_to_manage(request, slug)
+    question = get_object_or_404(consultation.questions, number=number, kind=Question.Kind.FREE_TEXT)
+    tags = list(ThemeTag.objects.filter(partnership=consultation.partnership))
+    show = request.GET.get("show", "uncoded")
+    answers = Answer.objects.filter(question=question, option__isnull=True).order_by("response__external_id", "id")
+    if show == "uncoded":
+        answers = answers.filter(tags__isnull=True)
+    elif show != "all":
+        raise Http404("No such list")
+    if request.method == "POST":
+        codings = []
+        for raw in request.POST.getlist("answer"):
+            if not raw.isdigit():
+                continue
+            try:
+                version = int(request.POST.get(f"version_{raw}", ""))
+            except ValueError:
+                continue
+            tag_ids = frozenset(int(t) for t in request.POST.getlist(f"tags_{raw}") if t.isdigit())
+            codings.append(Coding(int(raw), version, tag_ids, request.POST.get(f"publishable_{raw}") == "yes"))
+        outcome = answers_code(codings=codings, user=request.user)  # type: ignore[arg-type]
+        text = f"Saved {outcome.saved} answer{'s' if outcome.saved != 1 else ''}."
+        if outcome.stale:
+            messages.warning(
+                request,
+                text + f" {len(outcome.stale)} had been coded by someone else since you opened the page and were "
+                "left as they now are: check them below.",
+            )
+        else:
+            messages.success(request, text)
+        # Coded answers leave the "not yet coded" list, so its first page holds the next ones.
+        page_number = "1" if show == "uncoded" else request.GET.get("page", "1")
+        return redirect(f"{request.path}?show={show}&page={page_number}")
+    page = Paginator(answers.prefetch_related("tags"), CODING_PAGE).get_page(request.GET.get("page"))
+    counts = Answer.objects.filter(question=question, option__isnull=True).aggregate(
+        total=Count("id", distinct=True), uncoded=Count("id", filter=Q(tags__isnull=True), distinct=True)
+    )
+    return render(
+        request,
+        "consultations/coding.html",
+        {
+            "consultation": consultation,
+            "question": question,
+            "tags": tags,
+            "page": page,
+            "answers": [(a, {t.id for t in a.tags.all()}) for a in page],
+            "show": show,
+            "counts": counts,
+        },
+    )
+
+
+# Feeding the plan ---------------------------------------------------------------------
+
+
+def feed(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _get_consultation_to_manage(request, slug)
+    form = FeedForm(request.POST or None, consultation=consultation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = indicator_feed(
+                question=form.cleaned_data["question"],
+                indicator=form.cleaned_data["indicator"],
+                period=form.cleaned_data["period"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(
+                request, f"“{made.indicator}” for {made.period} is now {made.value} %, from this consultation."
+            )
+            return redirect(consultation)
+    return render(request, "consultations/feed.html", {"consultation": consultation, "form": form})
