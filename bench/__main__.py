@@ -1,5 +1,7 @@
 """`make bench`: queries and median latency per page at 1x and 10x data, then throughput
-under concurrent load against gunicorn, relative to a trivial view in the same run.
+under concurrent load against gunicorn, relative to a trivial view in the same run; the
+consultation results pages under load at 10x responses too, and the time to import a
+10,000-row survey export.
 
 Everything runs on this machine, on loopback, with bounded request counts and durations.
 """
@@ -23,6 +25,8 @@ WORK = ROOT / "var" / "bench"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(os.cpu_count() or 2)))
+# Served again at 10x, where the data they read is ten times the responses.
+RESULTS_PAGES = ("consultation", "question_1")
 
 
 def _env(db_path: Path) -> dict[str, str]:
@@ -37,16 +41,18 @@ def _env(db_path: Path) -> dict[str, str]:
         SECURE_COOKIES="false",
         STATIC_MANIFEST="false",
         CELERY_DATA_DIR=str(WORK / "celery"),
+        MEDIA_ROOT=str(WORK / "media"),  # the charts the pages draw
     )
     return env
 
 
-def _build(scale: int) -> tuple[dict[str, object], dict[str, str]]:
-    db_path = WORK / f"bench-{scale}x.sqlite3"
+def _run(module: str, db_name: str, *args: str) -> tuple[dict[str, object], dict[str, str]]:
+    """Run a bench module on its own fresh database; its last line of output is JSON."""
+    db_path = WORK / db_name
     db_path.unlink(missing_ok=True)
     env = _env(db_path)
     out = subprocess.run(
-        [sys.executable, "-m", "bench.data", str(scale), str(db_path)],
+        [sys.executable, "-m", module, *args, str(db_path)],
         cwd=ROOT,
         env=env,
         check=True,
@@ -54,6 +60,10 @@ def _build(scale: int) -> tuple[dict[str, object], dict[str, str]]:
         text=True,
     ).stdout
     return json.loads(out.strip().splitlines()[-1]), env
+
+
+def _build(scale: int) -> tuple[dict[str, object], dict[str, str]]:
+    return _run("bench.data", f"bench-{scale}x.sqlite3", str(scale))
 
 
 def _free_port() -> int:
@@ -88,7 +98,9 @@ def _load(port: int, path: str, session: str) -> float:
     return sum(done) / (time.monotonic() - start)
 
 
-def _throughput(result: dict[str, object], env: dict[str, str]) -> dict[str, float]:
+def _throughput(
+    result: dict[str, object], env: dict[str, str], only: tuple[str, ...] | None = None
+) -> dict[str, float]:
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -115,7 +127,11 @@ def _throughput(result: dict[str, object], env: dict[str, str]) -> dict[str, flo
                 time.sleep(0.1)
         pages: dict[str, dict[str, object]] = result["pages"]  # type: ignore[assignment]
         session = str(result["session"])
-        return {name: _load(port, str(page["url"]), session) for name, page in pages.items() if page["url"]}
+        return {
+            name: _load(port, str(page["url"]), session)
+            for name, page in pages.items()
+            if page["url"] and (only is None or name in only)
+        }
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -125,8 +141,10 @@ def main() -> None:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     one, env_one = _build(1)
-    ten, _ = _build(10)
+    ten, env_ten = _build(10)
+    imported, _ = _run("bench.imports", "bench-import.sqlite3")
     rates = _throughput(one, env_one)
+    rates_ten = _throughput(ten, env_ten, only=(*RESULTS_PAGES, "trivial"))
 
     print(
         f"CSP portal benchmark: {os.cpu_count()} cores, gunicorn {WORKERS} workers, {CLIENTS} clients, "
@@ -136,10 +154,7 @@ def main() -> None:
         f"{'page':<14}{'queries 1x':>11}{'queries 10x':>12}"
         f"{'median ms 1x':>14}{'median ms 10x':>15}{'req/s':>9}{'vs trivial':>12}"
     )
-    print(
-        f"data: 1x = {one['counts']['priorities']} priorities, {one['counts']['actions']} actions; "  # type: ignore[index]
-        f"10x = {ten['counts']['priorities']} priorities, {ten['counts']['actions']} actions"  # type: ignore[index]
-    )
+    print(f"data: 1x = {_data(one)}; 10x = {_data(ten)}")
     print(header)
     print("-" * len(header))
     one_pages: dict[str, dict[str, float]] = one["pages"]  # type: ignore[assignment]
@@ -153,6 +168,8 @@ def main() -> None:
             f"{rates[name]:>9.0f}{rates[name] / rates['trivial']:>11.0%}"
         )
     print(_compile_line(one_pages, ten_pages))
+    print(_results_line(rates_ten, ten))
+    print(_import_line(imported))
 
 
 def _compile_line(one: dict[str, dict[str, float]], ten: dict[str, dict[str, float]]) -> str:
@@ -161,6 +178,32 @@ def _compile_line(one: dict[str, dict[str, float]], ten: dict[str, dict[str, flo
     return (
         f"compile report (median of 3): {small / 1000:.2f} s at 1x, {large / 1000:.2f} s at 10x: "
         f"{large / small:.1f} times, {verdict} the 10x allowed"
+    )
+
+
+def _data(result: dict[str, object]) -> str:
+    counts: dict[str, int] = result["counts"]  # type: ignore[assignment]
+    return (
+        f"{counts['priorities']} priorities, {counts['actions']} actions, "
+        f"{counts['responses']:,} consultation responses"
+    )
+
+
+def _results_line(rates: dict[str, float], ten: dict[str, object]) -> str:
+    counts: dict[str, int] = ten["counts"]  # type: ignore[assignment]
+    pages = ", ".join(
+        f"{name} {rates[name]:.0f} req/s ({rates[name] / rates['trivial']:.0%} of trivial)" for name in RESULTS_PAGES
+    )
+    return f"results pages under load at 10x ({counts['responses']:,} responses): {pages}"
+
+
+def _import_line(imported: dict[str, object]) -> str:
+    figures: dict[str, float] = imported  # type: ignore[assignment]
+    rows, first, again = int(figures["rows"]), figures["first_s"], figures["again_s"]
+    return (
+        f"import {rows:,} responses (read_table + responses_import, fresh 2022 consultation): "
+        f"{first:.2f} s, {rows / first:,.0f} rows/s; the same file again: {again:.2f} s, "
+        f"{figures['again_added']:.0f} added, {figures['again_already']:,.0f} already there"
     )
 
 

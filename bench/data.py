@@ -57,6 +57,12 @@ def main(scale: int, db_path: Path) -> None:
     assert action is not None
     assert period is not None
 
+    # The 2022 consultation with its illustrative responses: 448 at 1x, 4,480 at 10x.
+    from consultations.demo import SLUG, consultation_demo_load
+    from consultations.models import Response
+
+    consultation_demo_load(scale=scale)
+
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     pages = {
@@ -68,6 +74,8 @@ def main(scale: int, db_path: Path) -> None:
         "action": action.get_absolute_url(),
         "update_form": reverse("actionplans:update", args=[action.pk, period.pk]),
         "dashboard": reverse("reports:dashboard"),
+        "consultation": reverse("consultations:consultation", args=[SLUG]),
+        "question_1": reverse("consultations:question", args=[SLUG, 1]),
         "trivial": "/bench/trivial/",
     }
     results = {}
@@ -97,7 +105,11 @@ def main(scale: int, db_path: Path) -> None:
         compile_ms.append((time.perf_counter() - start) * 1000)
     results["compile_report"] = {"url": "", "queries": 0, "median_ms": statistics.median(compile_ms)}
 
-    counts = {"actions": Action.objects.count(), "priorities": Priority.objects.count()}
+    counts = {
+        "actions": Action.objects.count(),
+        "priorities": Priority.objects.count(),
+        "responses": Response.objects.filter(consultation__slug=SLUG).count(),
+    }
     print(
         json.dumps({"scale": scale, "pages": results, "counts": counts, "session": client.cookies["sessionid"].value})
     )

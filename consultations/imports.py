@@ -31,6 +31,7 @@ from accounts.models import User
 from .models import AgeBand, Answer, ColumnMapping, Consultation, Option, Question, Response, ResponseImport, Ward
 
 MAX_ROWS = 50_000
+UPLOAD_KEPT_FOR = dt.timedelta(days=7)
 MAX_TEXT = 5_000
 MAX_ID = 64
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -70,7 +71,8 @@ def _decode(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = content[: exc.start].count(b"\n") + 1
+        # exc.start counts from after a byte-order mark, as exc.object does.
+        line = exc.object[: exc.start].count(b"\n") + 1
         raise TableError(
             f"Line {line}: the file is not UTF-8 text (it may have been saved as “CSV” rather than “CSV UTF-8”). "
             "In Excel choose File, Save As, “CSV UTF-8 (Comma delimited)”, then upload it again."
@@ -99,6 +101,8 @@ def _read_csv(content: bytes) -> Table:
         raise TableError(f"Line {line}: the file could not be read as CSV ({exc}).") from exc
     if headers is None:
         raise TableError("The file is empty: it needs a heading row and a row for each response.")
+    if not any(h.strip() for h in headers):
+        raise TableError("Line 1 is empty: the file must start with its heading row.")
     return Table(headers=headers, rows=rows)
 
 
@@ -202,7 +206,7 @@ def guess_mapping(headers: list[str], consultation: Consultation, saved: dict[st
             target = WARD
         elif words.startswith("age"):
             target = AGE_BAND
-        elif "date" in words or "submitted" in words:
+        elif ("date" in words or "submitted" in words) and "birth" not in words:  # never keep a date of birth
             target = SUBMITTED_ON
         else:
             for question in questions:
@@ -259,6 +263,9 @@ def mapping_from_file(text: str) -> tuple[str, Mapping]:
         target_text = _squash(str(target)).lower()
         if isinstance(target, int) and not isinstance(target, bool):
             target_text = f"question {target}"
+        elif match := QUESTION_TARGET.fullmatch(target_text):
+            # “question 03” is question 3: one spelling, so its columns are checked and read together.
+            target_text = f"question {int(match.group(1))}"
         columns[_squash(str(column))] = target_text
     return _squash(str(data.get("tool") or "command line")), Mapping(columns)
 
@@ -281,7 +288,7 @@ def _cell_text(value: Any) -> str:
 def _key(text: str) -> str:
     """For matching names typed by people: case, spacing, “&”, dashes and apostrophes don't count."""
     text = unicodedata.normalize("NFKC", text).lower().replace("&", " and ")
-    text = re.sub(r"[\u2010-\u2015\-]", "-", text)
+    text = re.sub(r"\s*[\u2010-\u2015\-]\s*", "-", text)  # "18 - 24" is "18-24"
     text = re.sub(r"['’`.]", "", text)
     return " ".join(text.split())
 
@@ -394,7 +401,7 @@ class _Row:
         for question in c.questions:
             columns = c.question_columns.get(question.number, [])
             if question.kind == Question.Kind.FREE_TEXT:
-                text = "\n".join(t for t in (str(self.value(col) or "").strip() for col in columns) if t)
+                text = "\n".join(t for t in (_cell_text(self.value(col)) for col in columns) if t)
                 if len(text) > MAX_TEXT:
                     self.problems.append(
                         f"the answer to question {question.number} is longer than {MAX_TEXT:,} characters"
@@ -651,8 +658,12 @@ def mapping_save(*, consultation: Consultation, tool: str, mapping: Mapping, use
 
 
 def upload_save(*, consultation: Consultation, tool: str, name: str, content: bytes, user: User) -> ResponseImport:
-    """Keep an uploaded file for the mapping and confirm steps, once it reads as a table."""
+    """Keep an uploaded file for the mapping and confirm steps, once it reads as a table.
+    Files never imported are dropped after a week: they may hold what people wrote."""
     read_table(name, content)
+    ResponseImport.objects.filter(imported_at__isnull=True, uploaded_at__lt=timezone.now() - UPLOAD_KEPT_FOR).exclude(
+        content=b""
+    ).update(content=b"")
     return ResponseImport.objects.create(
         consultation=consultation,
         tool=tool,

@@ -230,6 +230,9 @@ def import_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"consultation": consultation, "record": record}
     if record.imported_at is not None:
         return render(request, "consultations/import_done.html", context)
+    if not record.content:
+        messages.error(request, f"The upload of {record.file_name} has expired. Upload the file again.")
+        return redirect("consultations:import", consultation.slug)
     try:
         table = read_table(record.file_name, bytes(record.content))
     except TableError as exc:  # pragma: no cover - the file was read when it was uploaded

@@ -44,6 +44,8 @@ class Command(BaseCommand):
             tool, columns = mapping_from_file(mapping.read_text(encoding="utf-8"))
         except (TableError, MappingError, UnicodeDecodeError) as exc:
             raise CommandError(str(exc)) from exc
+        if len(tool) > 80:
+            raise CommandError(f"{mapping}: the tool's name is longer than 80 characters")
         if dry_run:
             check = responses_check(consultation=target, table=table, mapping=columns)
         else:

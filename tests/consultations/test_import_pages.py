@@ -1,0 +1,121 @@
+"""The import pages: upload, map, check, confirm; the mapping remembered per tool; old uploads dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.models import ColumnMapping, Consultation, Response, ResponseImport
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "Respondent ID,Ward,Age,Q1 Confidence\r\n"
+    "R1,Castle,25-34,Very confident\r\n"
+    "R2,Queens Park,18 to 24,Not very confident\r\n"
+)
+
+
+def _upload(client, survey: Consultation, text: str, tool: str = "SmartSurvey") -> ResponseImport:  # type: ignore[no-untyped-def]
+    response = client.post(
+        reverse("consultations:import", args=[survey.slug]),
+        {"tool": tool, "file": SimpleUploadedFile("export.csv", text.encode("utf-8-sig"), "text/csv")},
+    )
+    assert response.status_code == 302
+    return ResponseImport.objects.latest("pk")
+
+
+def test_an_admin_uploads_maps_checks_and_imports(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    record = _upload(client, survey, GOOD)
+    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+
+    page = client.get(url)
+    guessed = {name: page.context["form"][name].value() for name in page.context["form"].fields}
+    assert list(guessed.values()) == ["response_id", "ward", "age_band", "question 1"]
+    checked = client.post(url, {**guessed, "check": "1"})
+    assert checked.context["check"].ok
+    assert Response.objects.count() == 0  # checking saves nothing
+    done = client.post(url, {**guessed, "confirm": "1", "token": checked.context["token"]})
+
+    assert done.status_code == 302
+    assert Response.objects.filter(consultation=survey).count() == 2
+    record.refresh_from_db()
+    assert record.imported_at is not None
+    assert record.responses_added == 2
+    assert bytes(record.content) == b""  # the file is not kept once imported
+
+
+def test_a_confirm_for_a_mapping_changed_after_the_check_only_checks_again(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    record = _upload(client, survey, GOOD)
+    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    guessed = {name: field.initial for name, field in client.get(url).context["form"].fields.items()}
+    token = client.post(url, {**guessed, "check": "1"}).context["token"]
+
+    changed = {**guessed, "column_2": "ignore"}
+    response = client.post(url, {**changed, "confirm": "1", "token": token})
+
+    assert response.status_code == 200
+    assert Response.objects.count() == 0
+
+
+def test_a_bad_row_is_named_and_nothing_is_imported(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    record = _upload(client, survey, GOOD + "R3,Atlantis,25-34,Very confident\r\n")
+    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    guessed = {name: field.initial for name, field in client.get(url).context["form"].fields.items()}
+
+    response = client.post(url, {**guessed, "check": "1"})
+
+    page = response.content.decode()
+    assert "The file has 1 problem: nothing was imported" in page
+    assert "“Atlantis” is not a ward" in page
+    assert response.context["check"].problems[0][0] == 4
+    assert "Import 3" not in page
+    assert Response.objects.count() == 0
+
+
+def test_the_mapping_is_offered_again_for_the_next_file_from_the_same_tool(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    text = "Ref no,Where,How old,Agencies\r\nR1,Castle,25-34,Very confident\r\n"
+    record = _upload(client, survey, text, tool="Paper forms")
+    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    chosen = {"column_0": "response_id", "column_1": "ward", "column_2": "age_band", "column_3": "question 1"}
+    client.post(url, {**chosen, "check": "1"})
+    assert ColumnMapping.objects.get(consultation=survey, tool="Paper forms").columns["Agencies"] == "question 1"
+
+    second = _upload(client, survey, text.replace("R1", "R2"), tool="Paper forms")
+    form = client.get(reverse("consultations:import_map", args=[survey.slug, second.pk])).context["form"]
+
+    assert {name: field.initial for name, field in form.fields.items()} == chosen
+
+
+def test_an_upload_never_imported_is_dropped_after_a_week(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    old = _upload(client, survey, GOOD)
+    ResponseImport.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=8))
+
+    _upload(client, survey, GOOD)
+
+    old.refresh_from_db()
+    assert bytes(old.content) == b""
+    response = client.get(reverse("consultations:import_map", args=[survey.slug, old.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("consultations:import", args=[survey.slug])
+
+
+def test_a_file_that_is_not_a_table_is_refused_on_the_upload_form(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(csp_admin).post(
+        reverse("consultations:import", args=[survey.slug]),
+        {"tool": "x", "file": SimpleUploadedFile("export.csv", "caf\xe9,1\r\n".encode("cp1252"), "text/csv")},
+    )
+
+    assert response.status_code == 200
+    assert "not UTF-8" in response.content.decode()
+    assert not ResponseImport.objects.exists()

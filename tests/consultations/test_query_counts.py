@@ -1,0 +1,67 @@
+"""The consultation pages cost the same queries at ten times the responses."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from consultations.demo import RESPONDENTS, consultation_demo_load
+from consultations.models import Consultation, Response
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+# The page, and the queries it costs an admin (pinned). None depends on the number of
+# responses: results.py reads every figure with a fixed set of aggregate queries.
+EXPECTED = {
+    "list": 13,
+    "consultation": 25,
+    "question_1": 28,
+    "question_2": 23,
+    "question_3": 28,
+    "coding_2": 13,
+    "export_csv": 37,
+}
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def _urls(survey: Consultation) -> dict[str, str]:
+    slug = survey.slug
+    return {
+        "list": reverse("consultations:list"),
+        "consultation": reverse("consultations:consultation", args=[slug]),
+        "question_1": reverse("consultations:question", args=[slug, 1]),
+        "question_2": reverse("consultations:question", args=[slug, 2]),
+        "question_3": reverse("consultations:question", args=[slug, 3]),
+        "coding_2": reverse("consultations:coding", args=[slug, 2]),
+        "export_csv": reverse("consultations:export", args=[slug, "csv"]),
+    }
+
+
+def test_pages_cost_the_same_queries_at_ten_times_the_responses(survey, csp_admin, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path  # the charts are SVG files written there
+    client = client_for(csp_admin)
+    consultation_demo_load(scale=1)
+    assert Response.objects.filter(consultation=survey).count() == RESPONDENTS
+    urls = _urls(survey)
+    for url in urls.values():
+        client.get(url)  # draws the charts and fills per-process caches, which later requests reuse
+
+    def measure() -> dict[str, int]:
+        return {name: _queries(client, url) for name, url in urls.items()}
+
+    at_one = measure()
+    consultation_demo_load(scale=10)
+    assert Response.objects.filter(consultation=survey).count() == 10 * RESPONDENTS
+    at_ten = measure()
+
+    assert at_one == EXPECTED
+    assert at_ten == EXPECTED
