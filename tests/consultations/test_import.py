@@ -751,3 +751,25 @@ def test_the_worked_example_in_the_docs_does_what_the_docs_say(survey: Consultat
     shown = docs.split("```yaml\n")[1].split("```")[0]
     assert mapping_from_file(shown) == mapping_from_file(EXAMPLE_MAPPING.read_text(encoding="utf-8"))
     assert Response.objects.get(external_id="D22-0002").submitted_on == dt.date(2022, 7, 22)
+
+
+# Spellings and layouts people send ----------------------------------------------------
+
+
+def test_an_age_band_with_spaces_round_its_dash_is_read(survey: Consultation) -> None:
+    check = _import(survey, _csv(_row("R1", age="18 - 24"), _row("R2", age="65 – 74")))
+
+    assert check.ok, check.messages()
+    assert sorted(Response.objects.values_list("age_band", flat=True)) == [AgeBand.AGE_18_24, AgeBand.AGE_65_74]
+
+
+def test_a_file_starting_with_a_blank_line_says_where_its_headings_should_be() -> None:
+    with pytest.raises(TableError, match="Line 1 is empty"):
+        read_table("export.csv", b"\r\n" + _csv(_row("R1")))
+
+
+def test_a_free_text_answer_of_0_is_kept(survey: Consultation) -> None:
+    check = _import(survey, _xlsx(_row("R1", q2=0)), name="export.xlsx")
+
+    assert check.ok, check.messages()
+    assert _answers(survey, "R1", 2) == ["0"]
