@@ -84,7 +84,8 @@ def _read_csv(content: bytes) -> Table:
     if "\x00" in text:
         raise TableError("The file holds null characters: it is not a text CSV file. Export it again as CSV UTF-8.")
     # newline="" lets the csv module keep line breaks inside quoted answers, and count lines.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unclosed quote is an error naming its line, not the rest of the file in one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     headers: list[str] | None = None
     rows: list[tuple[int, list[Any]]] = []
     line = 1
@@ -603,6 +604,10 @@ def responses_import(
     confirming the same file at once add it once."""
     with transaction.atomic():
         Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        if upload is not None:
+            upload = ResponseImport.objects.select_for_update().defer("content").get(pk=upload.pk)
+            if upload.imported_at is not None:  # a second press of the button, or a colleague's
+                return ImportCheck(problems=[(0, f"{upload.file_name} was imported already: nothing more was added")])
         check = responses_check(consultation=consultation, table=table, mapping=mapping)
         if not check.ok:
             return check
@@ -661,9 +666,7 @@ def upload_save(*, consultation: Consultation, tool: str, name: str, content: by
     """Keep an uploaded file for the mapping and confirm steps, once it reads as a table.
     Files never imported are dropped after a week: they may hold what people wrote."""
     read_table(name, content)
-    ResponseImport.objects.filter(imported_at__isnull=True, uploaded_at__lt=timezone.now() - UPLOAD_KEPT_FOR).exclude(
-        content=b""
-    ).update(content=b"")
+    uploads_expire()
     return ResponseImport.objects.create(
         consultation=consultation,
         tool=tool,
@@ -671,4 +674,14 @@ def upload_save(*, consultation: Consultation, tool: str, name: str, content: by
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=user,
+    )
+
+
+def uploads_expire() -> int:
+    """Drop the files of uploads never imported within a week: they may hold what people
+    wrote, and columns mapped to "ignore". Runs daily (beat) and on each upload."""
+    return (
+        ResponseImport.objects.filter(imported_at__isnull=True, uploaded_at__lt=timezone.now() - UPLOAD_KEPT_FOR)
+        .exclude(content=b"")
+        .update(content=b"")
     )

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from .models import AgeBand, Answer, Consultation, Question, Response, ThemeTag, Ward
 from .stats import THRESHOLD, compare, suppress, wilson
@@ -42,7 +42,8 @@ def _option_counts(consultation: Consultation) -> dict[int, int]:
 def positive_share(question: Question) -> tuple[int, int]:
     """How many respondents gave one of the question's positive answers, and how many answered it."""
     figures = Answer.objects.filter(question=question).aggregate(
-        n=Count("response_id", distinct=True), positives=Count("id", filter=Q(option__is_positive=True))
+        n=Count("response_id", distinct=True),
+        positives=Count("response_id", distinct=True, filter=Q(option__is_positive=True)),
     )
     return figures["positives"], figures["n"]
 
@@ -63,14 +64,23 @@ def headline(
         "positives": None,
         "low": None,
         "high": None,
+        "proportion": None,  # unrounded, for comparisons
+        "too_few": False,
     }
     question = consultation.headline_question
     if question is not None:
-        if counts is None:
-            counts = _option_counts(consultation)
-        if respondents is None:
-            respondents = _respondents_by_question(consultation).get(question.id, 0)
-        positives = sum(counts.get(o.id, 0) for o in question.options.all() if o.is_positive)
+        if question.kind == question.Kind.MULTIPLE:
+            # Several positive answers may come from one person: count people, not answers.
+            positives, respondents = positive_share(question)
+        else:
+            if counts is None:
+                counts = _option_counts(consultation)
+            if respondents is None:
+                respondents = _respondents_by_question(consultation).get(question.id, 0)
+            positives = sum(counts.get(o.id, 0) for o in question.options.all() if o.is_positive)
+        if 0 < respondents < THRESHOLD:
+            result.update(too_few=True, n=None)
+            return result
         if respondents:
             low, high = wilson(positives, respondents)
             result.update(
@@ -80,10 +90,12 @@ def headline(
                 positives=positives,
                 low=round(100 * low, 1),
                 high=round(100 * high, 1),
+                proportion=positives / respondents,
             )
             return result
     if result["published_percent"] is not None:
         result["percent"] = result["published_percent"]
+        result["proportion"] = result["published_percent"] / 100
         result["n"] = consultation.published_respondents
         if consultation.published_respondents:
             positives = round(result["percent"] / 100 * consultation.published_respondents)
@@ -101,9 +113,9 @@ def comparison(consultation: Consultation, this: dict[str, Any]) -> dict[str, An
         if before["percent"] is None:
             continue
         result = compare(
-            earlier=before["percent"] / 100,
+            earlier=before["proportion"],
             earlier_n=before["n"],
-            later=this["percent"] / 100,
+            later=this["proportion"],
             later_n=this["n"],
         )
         return {
@@ -245,19 +257,18 @@ def breakdown(question: Question, by: str) -> dict[str, Any]:
     groups = _groups(consultation, by)
     if by == "age_band" and "" not in group_n and None in group_n:
         group_n[""] = group_n.pop(None)
-    sizes = [group_n.get(key, 0) for key, _ in groups]
+    table = [[group_n.get(key, 0), *(cells.get((key, o.id), 0) for o in options)] for key, _ in groups]
     rows = []
-    for (key, label), n, hidden in zip(groups, sizes, suppress(sizes), strict=True):
+    for (_, label), values, mask in zip(groups, table, suppress(table), strict=True):
+        n = values[0]
         rows.append(
             {
                 "label": label,
-                "suppressed": hidden,
-                "n": None if hidden else n,
-                "cells": []
-                if hidden
-                else [
-                    {"count": cells.get((key, o.id), 0), "percent": _percent(cells.get((key, o.id), 0), n)}
-                    for o in options
+                "suppressed": mask[0],
+                "n": None if mask[0] else n,
+                "cells": [
+                    None if mask[i] else {"count": values[i], "percent": _percent(values[i], n)}
+                    for i in range(1, len(values))
                 ],
             }
         )
@@ -285,21 +296,23 @@ def headline_breakdown(consultation: Consultation, by: str) -> dict[str, Any] | 
         group: (n, p)
         for group, n, p in Answer.objects.filter(question=question)
         .values_list(field)
-        .annotate(n=Count("response_id", distinct=True), p=Count("id", filter=positive))
+        .annotate(n=Count("response_id", distinct=True), p=Count("response_id", distinct=True, filter=positive))
         .values_list(field, "n", "p")
     }
     if by == "age_band" and None in counts:
         counts[""] = counts.pop(None)
     groups = _groups(consultation, by)
     pairs = [counts.get(key, (0, 0)) for key, _ in groups]
+    # [respondents, positive, not positive]: the two counts make up the group, as suppress expects.
+    table = [[n, positives, n - positives] for n, positives in pairs]
     rows = []
-    for (_, label), (n, positives), hidden in zip(groups, pairs, suppress([n for n, _ in pairs]), strict=True):
+    for (_, label), (n, positives), mask in zip(groups, pairs, suppress(table), strict=True):
         rows.append(
             {
                 "label": label,
-                "suppressed": hidden,
-                "n": None if hidden else n,
-                "percent": None if hidden else _percent(positives, n),
+                "suppressed": mask[0],
+                "n": None if mask[0] else n,
+                "percent": None if mask[1] else _percent(positives, n),
             }
         )
     return {"by": by, "by_label": BREAKDOWNS[by], "rows": rows, "threshold": THRESHOLD}
@@ -308,11 +321,12 @@ def headline_breakdown(consultation: Consultation, by: str) -> dict[str, Any] | 
 def report_section(*, partnership_id: int, as_of: dt.date) -> dict[str, Any] | None:
     """The quarterly report's consultation section: the latest consultation closed by `as_of`,
     with its headline, comparison, ranked themes and suppressed breakdowns, as plain data."""
-    closed = Q(closes_on__lte=as_of) | Q(closes_on__isnull=True, year__lte=as_of.year)
+    # Without a closing date, a consultation counts as closed only once its year is over.
+    closed = Q(closes_on__lte=as_of) | Q(closes_on__isnull=True, year__lt=as_of.year)
     consultation = (
         Consultation.objects.filter(closed, partnership_id=partnership_id)
         .select_related("headline_question")
-        .order_by("-year", "-closes_on")
+        .order_by("-year", F("closes_on").desc(nulls_last=True))
         .first()
     )
     if consultation is None:

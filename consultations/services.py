@@ -34,17 +34,19 @@ class CodingResult:
     stale: list[int] | None = None  # answers someone else coded since the page was opened
 
 
-def answers_code(*, codings: list[Coding], user: User) -> CodingResult:
+def answers_code(*, question: Question, codings: list[Coding], user: User) -> CodingResult:
     """Save each answer's tags and publishable flag, unless it was coded by someone else
-    since the screen was opened; those are left as they are and named in the result."""
+    since the screen was opened; those are left as they are and named in the result.
+    Only answers to `question` and the partnership's own tags are touched."""
     result = CodingResult(stale=[])
     answers = {
         a.id: a
-        for a in Answer.objects.filter(id__in=[c.answer_id for c in codings], option__isnull=True).prefetch_related(
-            "tags"
-        )
+        for a in Answer.objects.filter(
+            id__in=[c.answer_id for c in codings], question=question, option__isnull=True
+        ).prefetch_related("tags")
     }
-    allowed_tags = set(ThemeTag.objects.values_list("id", flat=True))
+    partnership_id = question.consultation.partnership_id
+    allowed_tags = set(ThemeTag.objects.filter(partnership_id=partnership_id).values_list("id", flat=True))
     for coding in codings:
         answer = answers.get(coding.answer_id)
         if answer is None:

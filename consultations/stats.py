@@ -6,7 +6,7 @@
   two-proportion z statistic exceeds 1.96. Where one survey's sample size is not known
   the change cannot be tested, and we say so; we also say the smallest sample that
   would have made the change significant, which is the most the figures allow.
-- Small groups are suppressed: see `suppress`.
+- Small numbers are suppressed: see `suppress`.
 """
 
 from __future__ import annotations
@@ -66,13 +66,14 @@ class Comparison:
             )
             if self.smallest_n_for_significance is not None:
                 text += (
-                    f" It would be significant at 95 % if {unknown} had at least "
-                    f"{self.smallest_n_for_significance:,} respondents, and could be chance with fewer."
+                    f" Taking the published percentages as exact, it would be significant at 95 % if {unknown} "
+                    f"had at least {self.smallest_n_for_significance:,} respondents, and could be chance with fewer."
                 )
             return text
         assert self.p_value is not None
         if self.significant:
-            return f"{what} is statistically significant at 95 % (p = {self.p_value:.3f}): unlikely to be chance."
+            p = "p < 0.001" if self.p_value < 0.001 else f"p = {self.p_value:.3f}"
+            return f"{what} is statistically significant at 95 % ({p}): unlikely to be chance alone."
         return (
             f"{what} is not statistically significant at 95 % (p = {self.p_value:.2f}): "
             "with these numbers of respondents it could be chance."
@@ -116,24 +117,64 @@ def compare(*, earlier: float, earlier_n: int | None, later: float, later_n: int
     return Comparison(earlier, later, earlier_n, later_n, False, None, None, smallest)
 
 
-def suppress(sizes: list[int], *, threshold: int = THRESHOLD) -> list[bool]:
-    """Which groups of a breakdown to hide, so that no group of fewer than `threshold`
-    respondents can be seen or worked out from what is shown.
+def suppress(rows: list[list[int]], *, threshold: int = THRESHOLD) -> list[list[bool]]:
+    """Which cells of a breakdown to hide, so that no group or count of fewer than
+    `threshold` respondents can be seen or worked out from what is shown.
 
-    `sizes` are the groups' numbers of respondents (every group, "not stated" included, so
-    they add up to the total shown elsewhere). The rules:
+    Each row is one group, ``[respondents, count 1, count 2, …]``; every group is a row
+    ("not stated" too), so each column adds up to a total shown elsewhere. The rules,
+    applied until nothing changes:
 
-    1. a group of fewer than `threshold` respondents is hidden, with all its figures
-       (a percentage of a known group size is a count in disguise);
-    2. if exactly one group is hidden, the next smallest is hidden too, or the hidden one
-       could be worked out as the total minus the groups shown.
+    1. a group of 1 to `threshold` - 1 respondents is hidden whole (an empty group names
+       nobody and is shown as 0);
+    2. a count of 1 to `threshold` - 1 is hidden (a percentage of a known group size is a
+       count in disguise, so it goes too);
+    3. a row with exactly one hidden count hides its next smallest count as well, or the
+       hidden one would be the group's size minus the others;
+    4. a column with exactly one hidden cell hides that column in the next smallest group
+       as well, or it would be the column's total minus the others; in the respondents
+       column that hides the whole group.
 
-    Returns a mask of the same length: True where the group is hidden. Within a group that
-    is shown, percentages are shown: the group is the unit that must not be small.
+    Returns a mask of the same shape: True where the cell is hidden.
     """
-    hidden = [size < threshold for size in sizes]
-    if sum(hidden) == 1:
-        shown = [index for index, is_hidden in enumerate(hidden) if not is_hidden]
-        if shown:
-            hidden[min(shown, key=lambda index: (sizes[index], index))] = True
+    hidden = [[False] * len(row) for row in rows]
+
+    def hide_row(r: int) -> None:
+        hidden[r] = [True] * len(rows[r])
+
+    for r, row in enumerate(rows):
+        if 0 < row[0] < threshold:
+            hide_row(r)
+        for c in range(1, len(row)):
+            if 0 < row[c] < threshold:
+                hidden[r][c] = True
+    width = max((len(row) for row in rows), default=0)
+    changed = True
+    while changed:
+        changed = False
+        for r, row in enumerate(rows):
+            if all(hidden[r]):
+                continue
+            counts = [c for c in range(1, len(row)) if hidden[r][c]]
+            if len(counts) == 1:
+                others = [c for c in range(1, len(row)) if not hidden[r][c]]
+                if others:
+                    hidden[r][min(others, key=lambda c: (row[c], c))] = True
+                else:
+                    hide_row(r)
+                changed = True
+        for c in range(width):
+            in_column = [r for r in range(len(rows)) if c < len(rows[r]) and hidden[r][c]]
+            if len(in_column) != 1:
+                continue
+            # The next smallest group that has someone in it: hiding a known zero hides nothing.
+            candidates = [r for r in range(len(rows)) if c < len(rows[r]) and not hidden[r][c] and rows[r][0] > 0]
+            if not candidates:
+                continue
+            smallest = min(candidates, key=lambda r: (rows[r][c], rows[r][0], r))
+            if c == 0:
+                hide_row(smallest)
+            else:
+                hidden[smallest][c] = True
+            changed = True
     return hidden

@@ -20,6 +20,7 @@ from .forms import FeedForm, MappingForm, UploadForm
 from .imports import (
     Mapping,
     TableError,
+    check_mapping,
     guess_mapping,
     mapping_save,
     read_table,
@@ -153,8 +154,8 @@ def _export_rows(consultation: Consultation) -> tablib.Dataset:
                                 group["label"],
                                 label,
                                 group["n"],
-                                cell["count"],
-                                cell["percent"],
+                                "not shown" if cell is None else cell["count"],
+                                "" if cell is None else cell["percent"],
                             ]
                         )
         else:
@@ -261,8 +262,10 @@ def import_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 )
                 return redirect(consultation)
         else:
-            mapping_save(consultation=consultation, tool=record.tool, mapping=mapping, user=request.user)  # type: ignore[arg-type]
             check = responses_check(consultation=consultation, table=table, mapping=mapping)
+            if not check_mapping(mapping, table, consultation):
+                # Remembered for the next file from this tool, once it fits the consultation.
+                mapping_save(consultation=consultation, tool=record.tool, mapping=mapping, user=request.user)  # type: ignore[arg-type]
         context.update(check=check, token=token)
     return render(request, "consultations/import_map.html", context)
 
@@ -272,7 +275,9 @@ def import_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def coding(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Tag free-text answers with themes, a page at a time, and mark what may be quoted."""
-    consultation = _get_consultation_to_manage(request, slug)
+    consultation = _get_consultation(request, slug)
+    if not request.user.has_perm("consultations.read_free_text"):
+        raise PermissionDenied
     question = get_object_or_404(consultation.questions, number=number, kind=Question.Kind.FREE_TEXT)
     tags = list(ThemeTag.objects.filter(partnership=consultation.partnership))
     show = request.GET.get("show", "uncoded")
@@ -292,7 +297,7 @@ def coding(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 continue
             tag_ids = frozenset(int(t) for t in request.POST.getlist(f"tags_{raw}") if t.isdigit())
             codings.append(Coding(int(raw), version, tag_ids, request.POST.get(f"publishable_{raw}") == "yes"))
-        outcome = answers_code(codings=codings, user=request.user)  # type: ignore[arg-type]
+        outcome = answers_code(question=question, codings=codings, user=request.user)  # type: ignore[arg-type]
         text = f"Saved {outcome.saved} answer{'s' if outcome.saved != 1 else ''}."
         if outcome.stale:
             messages.warning(

@@ -93,6 +93,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # (tests pass it the name); one per test session, so two sessions never share one.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Writers queue for the lock at the start of a transaction instead of failing half-way
+    # ("database is locked") when two people save at once.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -231,6 +234,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "update-reminders": {"task": "actionplans.send_update_reminders", "schedule": crontab(hour=7, minute=0)},
     "compile-closed-periods": {"task": "reports.compile_closed_periods", "schedule": crontab(hour=6, minute=0)},
+    "expire-uploads": {"task": "consultations.expire_uploads", "schedule": crontab(hour=3, minute=0)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations.imports import Mapping, read_table, responses_import
 from consultations.models import ColumnMapping, Consultation, Response, ResponseImport
 from tests.conftest import client_for
 
@@ -119,3 +120,61 @@ def test_a_file_that_is_not_a_table_is_refused_on_the_upload_form(survey: Consul
     assert response.status_code == 200
     assert "not UTF-8" in response.content.decode()
     assert not ResponseImport.objects.exists()
+
+
+def test_pressing_import_twice_adds_the_file_once_and_keeps_the_record(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    record = _upload(client, survey, GOOD)
+    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    guessed = {name: field.initial for name, field in client.get(url).context["form"].fields.items()}
+    token = client.post(url, {**guessed, "check": "1"}).context["token"]
+    client.post(url, {**guessed, "confirm": "1", "token": token})
+    table = read_table("export.csv", GOOD.encode())
+
+    again = responses_import(
+        consultation=survey,
+        table=table,
+        mapping=Mapping(dict(zip(table.headers, guessed.values(), strict=True))),
+        user=None,
+        upload=record,
+    )
+
+    assert not again.ok
+    assert "was imported already" in again.messages()[0]
+    record.refresh_from_db()
+    assert record.responses_added == 2
+    assert Response.objects.count() == 2
+
+
+def test_a_mapping_that_does_not_fit_is_not_saved_over_the_good_one(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    record = _upload(client, survey, GOOD)
+    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    good = {"column_0": "response_id", "column_1": "ward", "column_2": "age_band", "column_3": "question 1"}
+    client.post(url, {**good, "check": "1"})
+
+    client.post(url, {**good, "column_0": "ignore", "check": "1"})  # no response id: refused
+
+    assert ColumnMapping.objects.get(tool="SmartSurvey").columns["Respondent ID"] == "response_id"
+
+
+def test_the_daily_task_drops_old_uploads_never_imported(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    from consultations.tasks import expire_uploads
+
+    client = client_for(csp_admin)
+    old, fresh = _upload(client, survey, GOOD), _upload(client, survey, GOOD)
+    ResponseImport.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=8))
+
+    assert expire_uploads() == 1
+
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert bytes(old.content) == b""
+    assert bytes(fresh.content) != b""
+
+
+def test_an_unclosed_quote_is_named_not_swallowed() -> None:
+    from consultations.imports import TableError
+
+    with pytest.raises(TableError, match="could not be read as CSV"):
+        read_table("export.csv", b'id,q1\r\nR1,"Very confident\r\nR2,Fairly confident\r\n')

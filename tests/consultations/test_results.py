@@ -284,3 +284,68 @@ def test_an_unknown_consultation_or_question_is_404(demo, board_member) -> None:
 
     assert client.get(reverse("consultations:consultation", args=["nope"])).status_code == 404
     assert client.get(reverse("consultations:question", args=[demo.slug, 99])).status_code == 404
+
+
+@pytest.mark.parametrize("number", [1, 3, 4])
+def test_no_breakdown_cell_shows_a_count_under_10(demo, board_member, number: int) -> None:  # type: ignore[no-untyped-def]
+    page = client_for(board_member).get(reverse("consultations:question", args=[demo.slug, number])).content.decode()
+
+    counts = [int(n) for n in re.findall(r'govuk-table__cell--numeric">(\d+) \(\d+%\)</td>', page)]
+    assert counts  # the breakdowns show figures
+    assert all(n == 0 or n >= 10 for n in counts)
+    assert "not shown" in page
+
+
+def test_a_headline_from_fewer_than_10_respondents_is_not_shown(survey: Consultation, board_member) -> None:  # type: ignore[no-untyped-def]
+    from consultations.demo import MAPPING, demo_csv
+    from consultations.imports import read_table, responses_import
+
+    text, _ = demo_csv()
+    few = "\r\n".join(text.split("\r\n")[:6]) + "\r\n"  # the heading and 5 responses
+    assert responses_import(consultation=survey, table=read_table("f.csv", few.encode()), mapping=MAPPING, user=None).ok
+
+    results = consultation_results(survey)
+
+    assert results["headline"]["too_few"]
+    assert results["headline"]["percent"] is None
+    assert "so no figure is shown" in client_for(board_member).get(survey.get_absolute_url()).content.decode()
+
+
+def test_a_multiple_choice_question_with_positive_answers_counts_people_not_ticks(demo, csp_admin, plan) -> None:  # type: ignore[no-untyped-def]
+    from consultations.models import Option
+    from consultations.results import positive_share
+
+    question = demo.questions.get(number=3)
+    Option.objects.filter(question=question, label__in=["Alcohol", "Drugs"]).update(is_positive=True)
+    either = Response.objects.filter(
+        answers__question=question, answers__option__label__in=["Alcohol", "Drugs"]
+    ).distinct()
+
+    positives, n = positive_share(question)
+
+    assert positives == either.count() <= n
+    indicator = Indicator.objects.create(
+        priority=plan.priorities.get(number=3), title="Town centre", unit="%", higher_is_better=False
+    )
+    period = ReportingPeriod.objects.create(
+        financial_year=2022, quarter=2, window_opens="2022-09-16", window_closes="2022-10-15"
+    )
+    response = client_for(csp_admin).post(
+        reverse("consultations:feed", args=[demo.slug]),
+        {"question": question.pk, "indicator": indicator.pk, "period": period.pk},
+    )
+    assert response.status_code == 302
+    assert float(IndicatorValue.objects.get(indicator=indicator).value) == round(100 * positives / n, 1)
+
+
+def test_coding_touches_only_answers_to_the_question_on_screen(demo, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    other = Answer.objects.filter(question__consultation=demo, question__number=1).first()
+    assert other is not None
+
+    client_for(csp_admin).post(
+        reverse("consultations:coding", args=[demo.slug, 2]),
+        {"answer": [other.pk], f"version_{other.pk}": other.version, f"publishable_{other.pk}": "yes"},
+    )
+
+    other.refresh_from_db()
+    assert not other.publishable

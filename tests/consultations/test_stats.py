@@ -71,23 +71,55 @@ def test_no_change_says_so() -> None:
     )
 
 
-def test_a_group_under_10_is_hidden_and_so_is_the_next_smallest() -> None:
-    assert suppress([24, 9, 30, 12]) == [False, True, False, True]
+def test_a_group_under_10_is_hidden_whole_and_so_is_the_next_smallest() -> None:
+    hidden = suppress([[24, 12, 12], [9, 4, 5], [30, 15, 15], [12, 6, 6]])
+
+    assert hidden[1] == [True, True, True]
+    assert all(hidden[3])  # the smallest other group: the total minus the others would give it away
+    assert hidden[0] == [False, False, False]
+    assert hidden[2] == [False, False, False]
 
 
-def test_two_small_groups_protect_each_other() -> None:
-    assert suppress([24, 9, 30, 3]) == [False, True, False, True]
+def test_an_empty_group_is_shown_and_protects_nothing() -> None:
+    hidden = suppress([[0, 0, 0], [5, 2, 3], [50, 25, 25], [60, 30, 30]])
+
+    assert hidden[0] == [False, False, False]
+    assert all(hidden[1])
+    assert all(hidden[2])
 
 
-def test_groups_of_10_or_more_are_all_shown() -> None:
-    assert suppress([10, 11, 448]) == [False, False, False]
+def test_a_count_under_10_is_hidden_with_another_in_its_row_and_its_column() -> None:
+    hidden = suppress([[40, 3, 37], [50, 20, 30], [60, 30, 30]])
+
+    assert hidden[0] == [False, True, True]  # 3, and 37 which is 40 minus 3
+    assert hidden[1][1]  # the next smallest in the column of 3
+    assert sum(hidden[r][1] for r in range(3)) >= 2
 
 
-@given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=40))
-def test_no_small_group_is_shown_or_can_be_worked_out(sizes: list[int]) -> None:
-    hidden = suppress(sizes)
+def test_groups_and_counts_of_10_or_more_are_all_shown() -> None:
+    assert suppress([[10, 10, 0], [448, 200, 248]]) == [[False] * 3, [False] * 3]
 
-    assert all(hidden[i] for i, size in enumerate(sizes) if size < 10)
-    # A lone hidden group could be had as the total minus the others: never exactly one,
-    # unless there is no other group to hide with it.
-    assert sum(hidden) != 1 or len(sizes) == 1
+
+@st.composite
+def _breakdowns(draw: st.DrawFn) -> list[list[int]]:
+    width = draw(st.integers(min_value=1, max_value=6))
+    rows = []
+    for _ in range(draw(st.integers(min_value=1, max_value=30))):
+        counts = draw(st.lists(st.integers(min_value=0, max_value=40), min_size=width, max_size=width))
+        rows.append([sum(counts), *counts])
+    return rows
+
+
+@given(_breakdowns())
+def test_no_small_number_is_shown_or_can_be_worked_out(rows: list[list[int]]) -> None:
+    hidden = suppress(rows)
+
+    for row, mask in zip(rows, hidden, strict=True):
+        for value, is_hidden in zip(row, mask, strict=True):
+            assert is_hidden or value == 0 or value >= 10
+        if not mask[0]:  # a shown group: one hidden count could be had from its size
+            assert sum(mask[1:]) != 1
+    for c in range(len(rows[0])):
+        column = [mask[c] for row, mask in zip(rows, hidden, strict=True) if row[0] > 0 or mask[c]]
+        # one hidden cell in a column could be had from the column's total
+        assert sum(column) != 1 or len(column) == 1
