@@ -32,6 +32,12 @@ class SeedSummary:
     options: int = 0
     changed: int = 0
 
+    def note(self, what: str, state: str) -> None:
+        """Count one record `_upsert` made ("new") or changed."""
+        if state == "new":
+            setattr(self, what, getattr(self, what) + 1)
+        self.changed += state == "changed"
+
     def __str__(self) -> str:
         added = ", ".join(
             f"{count} {name.replace('tags', 'theme tags')}" for name, count in vars(self).items() if name != "changed"
@@ -69,16 +75,14 @@ def consultations_load(path: Path) -> SeedSummary:
                 {"partnership": partnership, "boundaries": wards["boundaries"], "name": ward["name"]},
                 {"code": ward.get("code", "")},
             )
-            summary.wards += state == "new"
-            summary.changed += state == "changed"
+            summary.note("wards", state)
         for position, tag in enumerate(data.get("theme_tags", []), start=1):
             _, state = _upsert(
                 ThemeTag,
                 {"partnership": partnership, "name": tag["name"]},
                 {"feeling": tag["feeling"], "position": position},
             )
-            summary.tags += state == "new"
-            summary.changed += state == "changed"
+            summary.note("tags", state)
         for item in data.get("consultations", []):
             _consultation(partnership, item, summary)
     return summary
@@ -102,24 +106,21 @@ def _consultation(partnership: Partnership, item: dict[str, Any], summary: SeedS
             "published_source": headline.get("source", ""),
         },
     )
-    summary.consultations += state == "new"
-    summary.changed += state == "changed"
+    summary.note("consultations", state)
     for question_item in item.get("questions", []):
         question, state = _upsert(
             Question,
             {"consultation": consultation, "number": question_item["number"]},
             {"text": question_item["text"], "kind": question_item["kind"], "note": question_item.get("note", "")},
         )
-        summary.questions += state == "new"
-        summary.changed += state == "changed"
+        summary.note("questions", state)
         for position, option_item in enumerate(question_item.get("options", []), start=1):
             _, state = _upsert(
                 Option,
                 {"question": question, "label": option_item["label"]},
                 {"position": position, "is_positive": bool(option_item.get("positive", False))},
             )
-            summary.options += state == "new"
-            summary.changed += state == "changed"
+            summary.note("options", state)
         if question_item.get("headline") and consultation.headline_question_id != question.id:
             consultation.headline_question = question
             consultation.save(update_fields=["headline_question"])
