@@ -7,7 +7,6 @@ with its line number. The format is documented in docs/action-import.md.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,15 +15,12 @@ from django.db.models import Q, QuerySet
 from import_export import fields, resources, widgets
 
 from accounts.models import Agency, User
+from csp_portal.tables import Table
 from priorities.models import Theme
 
 from .models import Action, ActionPlan, Milestone
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y")
-
-
-class TableError(Exception):
-    """The file itself cannot be read as a table."""
 
 
 class _Lookup(widgets.ForeignKeyWidget):
@@ -201,44 +197,6 @@ REQUIRED_COLUMNS = {
 }
 
 
-def _check_workbook(content: bytes) -> None:
-    """One sheet of data only: rows on a second sheet would otherwise be silently ignored."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    used = [sheet.title for sheet in book.worksheets if sheet.max_row and sheet.max_row > 1]
-    book.close()
-    if len(used) > 1:
-        raise TableError(
-            f"The workbook has data on {len(used)} sheets ({', '.join(used)}): keep one sheet, then upload it."
-        )
-
-
-def read_table(name: str, content: bytes) -> tablib.Dataset:
-    """A CSV (UTF-8, with or without a byte-order mark, any line endings) or XLSX file as a table."""
-    lower = name.lower()
-    try:
-        if lower.endswith(".csv"):
-            try:
-                text = content.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise TableError(
-                    "The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (Comma delimited)” and try again."
-                ) from exc
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-            return tablib.Dataset().load(io.StringIO(text), format="csv")
-        if lower.endswith(".xlsx"):
-            _check_workbook(content)
-            return tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-    except TableError:
-        raise
-    except Exception as exc:
-        raise TableError(
-            "The file could not be read as a table. Check it is a .csv saved as “CSV UTF-8” or an Excel .xlsx workbook."
-        ) from exc
-    raise TableError("Upload a .csv or .xlsx file.")
-
-
 @dataclass
 class ImportReport:
     """What a dry run found, or what an import did."""
@@ -256,10 +214,10 @@ class ImportReport:
         return not self.problems
 
 
-def import_table(*, plan: ActionPlan, kind: str, dataset: tablib.Dataset, dry_run: bool) -> ImportReport:
+def import_table(*, plan: ActionPlan, kind: str, table: Table, dry_run: bool) -> ImportReport:
     """Check (dry run) or import a table of actions or milestones into one plan, all or nothing."""
     report = ImportReport()
-    headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
+    headers = [header.strip().lower() for header in table.headers]
     repeated = sorted({h for h in headers if h and headers.count(h) > 1})
     if repeated:
         report.problems.append(f"Line 1: the column {', '.join(repeated)} appears more than once")
@@ -272,17 +230,21 @@ def import_table(*, plan: ActionPlan, kind: str, dataset: tablib.Dataset, dry_ru
             f"If this is a file of {other}, choose {other} instead."
         )
         return report
-    dataset.headers = headers
 
     # Wholly empty rows are layout, not data (spreadsheets often end with some): drop them,
     # remembering each kept row's line in the file so that problems name the right line.
-    lines = [index + 2 for index, row in enumerate(dataset) if any(str(value or "").strip() for value in row)]
-    kept = tablib.Dataset(headers=headers)
-    wanted = set(lines)
-    for index, row in enumerate(dataset):
-        if index + 2 in wanted:
-            kept.append(row)
-    dataset = kept
+    dataset = tablib.Dataset(headers=headers)
+    lines = []
+    for line, values in table.rows:
+        if not any(str(value or "").strip() for value in values):
+            continue
+        if any(str(value or "").strip() for value in values[len(headers) :]):
+            report.problems.append(
+                f"Line {line}: the row has {len(values)} cells but there are {len(headers)} headings"
+            )
+            continue
+        dataset.append([*values, *[""] * (len(headers) - len(values))][: len(headers)])
+        lines.append(line)
 
     def _line(row_number: int) -> int:
         return lines[row_number - 1]
@@ -342,16 +304,6 @@ def import_table(*, plan: ActionPlan, kind: str, dataset: tablib.Dataset, dry_ru
     return report
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value: Any) -> Any:
-    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def versions_changed(kind: str, versions: dict[str, int]) -> bool:
     """Whether any record the checked file would update has been edited since the check."""
     model = RESOURCES[kind]._meta.model
@@ -360,10 +312,8 @@ def versions_changed(kind: str, versions: dict[str, int]) -> bool:
 
 
 def export_actions(plan: ActionPlan) -> tablib.Dataset:
-    """The plan's actions in the same columns the importer reads, with no live formulas."""
+    """The plan's actions in the same columns the importer reads (`download` makes them inert)."""
     queryset = plan.actions.select_related("theme", "lead_agency", "owner").order_by("reference")
     exported = ActionResource(plan).export(queryset=queryset)
-    safe = tablib.Dataset(headers=exported.headers, title="Actions")
-    for row in exported:
-        safe.append([_inert(value) for value in row])
-    return safe
+    exported.title = "Actions"
+    return exported

@@ -27,6 +27,10 @@ class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):
     def open_on(self, day: dt.date) -> ReportingPeriodQuerySet:
         return self.filter(window_opens__lte=day, window_closes__gte=day)
 
+    def closed_by(self, day: dt.date) -> ReportingPeriodQuerySet:
+        """Periods whose update window closed before `day`, newest first."""
+        return self.filter(window_closes__lt=day).order_by("-financial_year", "-quarter")
+
     def current(self, day: dt.date) -> ReportingPeriod | None:
         """The period whose window is open on `day`; else the latest that has started."""
         open_now = self.open_on(day).order_by("-financial_year", "-quarter").first()

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
+from csp_portal.tables import TableError, download, read_rows
 
 from .forms import ActionForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
 from .history import action_history
-from .imports import RESOURCES, TableError, export_actions, import_table, read_table, versions_changed
+from .imports import RESOURCES, export_actions, import_table, versions_changed
 from .models import Action, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
 from .services import (
     StaleEdit,
@@ -193,7 +194,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         written = {u.period_id for u in updates}
         reopenable = [
             p
-            for p in ReportingPeriod.objects.filter(window_closes__lt=today).order_by("-financial_year", "-quarter")
+            for p in ReportingPeriod.objects.closed_by(today)
             if p.pk not in written and p.starts <= action.due_date and p.ends >= action.start_date
         ]
     return render(
@@ -475,7 +476,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
                 "upload the file again to see the changes.",
             )
             return redirect("actionplans:import", plan.pk)
-        report = import_table(plan=plan, kind=kind, dataset=read_table(path.name, path.read_bytes()), dry_run=False)
+        report = import_table(plan=plan, kind=kind, table=read_rows(path.name, path.read_bytes()), dry_run=False)
         path.unlink(missing_ok=True)
         if report.ok:
             messages.success(
@@ -490,12 +491,12 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            dataset = read_table(upload.name, content)
+            table = read_rows(upload.name, content)
         except TableError as exc:
             form.add_error("file", str(exc))
         else:
             kind = form.cleaned_data["kind"]
-            report = import_table(plan=plan, kind=kind, dataset=dataset, dry_run=True)
+            report = import_table(plan=plan, kind=kind, table=table, dry_run=True)
             context.update(report=report, kind=kind)
             if report.ok:
                 token = uuid.uuid4().hex
@@ -512,13 +513,5 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     plan = get_object_or_404(ActionPlan.objects.select_related("priority"), pk=pk)
-    dataset = export_actions(plan)
     filename = f"actions-{plan.year_label}-priority-{plan.priority.number}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            dataset.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(export_actions(plan), fmt=fmt, filename=filename)

@@ -95,7 +95,7 @@ def main(scale: int, db_path: Path) -> None:
     from reports.models import QuarterlyReport
     from reports.services import report_compile
 
-    closed = ReportingPeriod.objects.filter(window_closes__lt=today).order_by("-financial_year", "-quarter").first()
+    closed = ReportingPeriod.objects.closed_by(today).first()
     assert closed is not None
     compile_ms = []
     for version in (1, 2, 3):

@@ -36,17 +36,17 @@ def main(db_path: Path) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from consultations.demo import DATA_FILE, MAPPING, SLUG
+    from consultations.demo import MAPPING, SLUG
     from consultations.imports import ImportCheck, read_table, responses_import
     from consultations.models import Answer, Consultation, Response
-    from consultations.seed import consultations_load
+    from consultations.seed import SHIPPED_FILE, consultations_load
     from priorities.plan_file import parse_plan
     from priorities.services import plan_import
 
     call_command("migrate", verbosity=0)
     root = Path(__file__).resolve().parent.parent
     plan_import(plan_file=parse_plan((root / "data/plans/bedford-borough-2020-2024.yaml").read_text()))
-    consultations_load(DATA_FILE)  # the 2022 consultation, its questions and the wards; no responses
+    consultations_load(SHIPPED_FILE)  # the 2022 consultation, its questions and the wards; no responses
     consultation = Consultation.objects.get(slug=SLUG)
     content = export_csv(ROWS)
 

@@ -1,1 +1,1 @@
-"""Reserved for the next issue; see DESIGN.md."""
+"""Resident consultations: surveys, their responses, results with small numbers suppressed, and feeds into the plan."""

@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import random
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.db import transaction
 
@@ -22,11 +21,10 @@ from actionplans.models import Indicator, ReportingPeriod
 
 from .imports import Mapping, read_table, responses_import
 from .models import AgeBand, Answer, Consultation, IndicatorFeed, ThemeTag, Ward
-from .seed import consultations_load
+from .seed import SHIPPED_FILE, consultations_load
 from .services import indicator_feed
 
 SLUG = "csp-consultation-2022"
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "consultations" / "bedford-borough-consultations.yaml"
 CONFIDENCE_INDICATOR = "Residents confident that agencies work together"
 
 # Respondents by ward (434 of 448 gave one; 14 did not). Some rural wards are small, so
@@ -154,6 +152,7 @@ def demo_csv(scale: int = 1) -> tuple[str, dict[str, list[str]]]:
     wards = [name for name, count in WARD_COUNTS.items() for _ in range(count)]
     wards += [""] * (RESPONDENTS - len(wards))
     confidence = [label for label, count in CONFIDENCE.items() for _ in range(count)]
+    age_labels = dict(AgeBand.choices)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # as survey tools export it
     writer.writerow(HEADERS)
@@ -184,7 +183,7 @@ def demo_csv(scale: int = 1) -> tuple[str, dict[str, list[str]]]:
                     response_id,
                     submitted.strftime("%d/%m/%Y"),
                     wards[index],
-                    dict(AgeBand.choices).get(age, ""),
+                    age_labels.get(age, ""),
                     confidence[index],
                     text,
                     "; ".join(town),
@@ -200,7 +199,7 @@ def consultation_demo_load(*, scale: int = 1) -> ConsultationDemoSummary:
     summary = ConsultationDemoSummary()
     consultation = Consultation.objects.filter(slug=SLUG).first()
     if consultation is None or not Ward.objects.filter(partnership=consultation.partnership).exists():
-        consultations_load(DATA_FILE)
+        consultations_load(SHIPPED_FILE)
         consultation = Consultation.objects.get(slug=SLUG)
     text, themes = demo_csv(scale)
     table = read_table("illustrative-2022.csv", text.encode("utf-8-sig"))

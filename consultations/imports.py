@@ -11,11 +11,9 @@ The mapping file format for `import_responses` is in docs/consultation-import.md
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
 import hashlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,10 +25,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from csp_portal.tables import Table, TableError, read_rows
 
 from .models import AgeBand, Answer, ColumnMapping, Consultation, Option, Question, Response, ResponseImport, Ward
 
-MAX_ROWS = 50_000
 UPLOAD_KEPT_FOR = dt.timedelta(days=7)
 MAX_TEXT = 5_000
 MAX_ID = 64
@@ -51,100 +49,14 @@ FIELD_TARGETS = {
 QUESTION_TARGET = re.compile(r"question (\d+)")
 
 
-class TableError(Exception):
-    """The file cannot be read as a table at all; the message says why and what to do."""
-
-
 class MappingError(Exception):
     """The mapping does not fit the file or the consultation; the message says how."""
 
 
-@dataclass
-class Table:
-    """A file's heading row and its data rows, each with its line number in the file."""
-
-    headers: list[str]
-    rows: list[tuple[int, list[Any]]]
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # exc.start counts from after a byte-order mark, as exc.object does.
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise TableError(
-            f"Line {line}: the file is not UTF-8 text (it may have been saved as “CSV” rather than “CSV UTF-8”). "
-            "In Excel choose File, Save As, “CSV UTF-8 (Comma delimited)”, then upload it again."
-        ) from exc
-
-
-def _read_csv(content: bytes) -> Table:
-    text = _decode(content)
-    if "\x00" in text:
-        raise TableError("The file holds null characters: it is not a text CSV file. Export it again as CSV UTF-8.")
-    # newline="" lets the csv module keep line breaks inside quoted answers, and count lines.
-    # strict: an unclosed quote is an error naming its line, not the rest of the file in one cell.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    headers: list[str] | None = None
-    rows: list[tuple[int, list[Any]]] = []
-    line = 1
-    try:
-        for record in reader:
-            if headers is None:
-                headers = record
-            else:
-                rows.append((line, record))
-            line = reader.line_num + 1
-            if len(rows) > MAX_ROWS:
-                raise TableError(f"The file has more than {MAX_ROWS:,} rows: split it and import each part.")
-    except csv.Error as exc:
-        raise TableError(f"Line {line}: the file could not be read as CSV ({exc}).") from exc
-    if headers is None:
-        raise TableError("The file is empty: it needs a heading row and a row for each response.")
-    if not any(h.strip() for h in headers):
-        raise TableError("Line 1 is empty: the file must start with its heading row.")
-    return Table(headers=headers, rows=rows)
-
-
-def _read_xlsx(content: bytes) -> Table:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:
-        raise TableError("The file could not be opened as an Excel workbook (.xlsx).") from exc
-    try:
-        used = [sheet for sheet in book.worksheets if sheet.max_row and sheet.max_row > 1]
-        if len(used) > 1:
-            names = ", ".join(sheet.title for sheet in used)
-            raise TableError(f"The workbook has data on {len(used)} sheets ({names}): keep one sheet, then upload it.")
-        sheet = used[0] if used else book.worksheets[0]
-        headers: list[str] | None = None
-        rows: list[tuple[int, list[Any]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if headers is None:
-                headers = ["" if value is None else str(value) for value in values]
-            else:
-                rows.append((number, list(values)))
-            if len(rows) > MAX_ROWS:
-                raise TableError(f"The file has more than {MAX_ROWS:,} rows: split it and import each part.")
-    finally:
-        book.close()
-    if not headers or not any(h.strip() for h in headers):
-        raise TableError("The workbook's first row is empty: it needs a heading row and a row for each response.")
-    return Table(headers=headers, rows=rows)
-
-
 def read_table(name: str, content: bytes) -> Table:
-    """A CSV (UTF-8, with or without a byte-order mark, any line endings) or XLSX file as a table."""
-    lower = name.lower()
-    if lower.endswith(".csv"):
-        table = _read_csv(content)
-    elif lower.endswith(".xlsx"):
-        table = _read_xlsx(content)
-    else:
-        raise TableError("Upload the survey tool's export as a .csv or .xlsx file.")
+    """A survey tool's export as a table whose headings can be mapped: each heading given,
+    once, spaces squashed (see `csp_portal.tables.read_rows` for what is read)."""
+    table = read_rows(name, content)
     table.headers = [_squash(str(h)) for h in table.headers]
     blank = [str(index + 1) for index, h in enumerate(table.headers) if not h]
     if blank and any(_cell_text(row[int(i) - 1]) for _, row in table.rows for i in blank if int(i) - 1 < len(row)):

@@ -18,6 +18,8 @@ from priorities.models import Partnership
 
 from .models import Consultation, Option, Question, ThemeTag, Ward
 
+SHIPPED_FILE = Path(__file__).resolve().parent.parent / "data" / "consultations" / "bedford-borough-consultations.yaml"
+
 
 class SeedError(Exception):
     """The data file is wrong; the message says where."""

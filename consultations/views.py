@@ -13,13 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from actionplans.imports import _inert
 from csp_portal.charts import bar_chart
+from csp_portal.tables import TableError, download
 
 from .forms import FeedForm, MappingForm, UploadForm
 from .imports import (
     Mapping,
-    TableError,
     check_mapping,
     guess_mapping,
     mapping_save,
@@ -172,25 +171,14 @@ def _export_rows(consultation: Consultation) -> tablib.Dataset:
                         theme["percent"],
                     ]
                 )
-    safe = tablib.Dataset(headers=data.headers, title=data.title)
-    for values in data:
-        safe.append([_inert(v) for v in values])
-    return safe
+    return data
 
 
 @require_GET
 def results_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The results, with every breakdown suppressed as on the pages. Free text is never exported."""
     consultation = _get_consultation(request, slug)
-    data = _export_rows(consultation)
-    if fmt == "csv":
-        response = HttpResponse(data.export("csv"), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-results.{fmt}"'
-    return response
+    return download(_export_rows(consultation), fmt=fmt, filename=f"{consultation.slug}-results.{fmt}")
 
 
 # Importing --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from csp_portal.charts import Chart, trend_chart
+from csp_portal.tables import inert
 
 REPORT_DIR = "reports"
 
@@ -81,7 +82,7 @@ def render_xlsx(snapshot: dict[str, Any]) -> bytes:
                 [
                     priority["number"],
                     *map(
-                        _text,
+                        inert,
                         [
                             action["reference"],
                             action["title"],
@@ -101,7 +102,7 @@ def render_xlsx(snapshot: dict[str, Any]) -> bytes:
                     [
                         priority["number"],
                         *map(
-                            _text,
+                            inert,
                             [
                                 action["reference"],
                                 milestone["title"],
@@ -133,8 +134,8 @@ def render_xlsx(snapshot: dict[str, Any]) -> bytes:
         indicators.append(
             [
                 row["priority"],
-                _text(row["title"]),
-                _text(row["unit"]),
+                inert(row["title"]),
+                inert(row["unit"]),
                 row["baseline"],
                 row["target"],
                 row["this_quarter"],
@@ -153,10 +154,3 @@ def render_xlsx(snapshot: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _text(value: Any) -> Any:
-    """Text a spreadsheet shows, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value

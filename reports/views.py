@@ -26,7 +26,7 @@ def _period(request: HttpRequest) -> ReportingPeriod:
         return get_object_or_404(ReportingPeriod, pk=int(chosen))
     today = timezone.localdate()
     period = (
-        ReportingPeriod.objects.filter(window_closes__lt=today).order_by("-financial_year", "-quarter").first()
+        ReportingPeriod.objects.closed_by(today).first()
         or ReportingPeriod.objects.order_by("-financial_year", "-quarter").first()
     )
     if period is None:

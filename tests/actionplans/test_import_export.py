@@ -82,6 +82,27 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_named(action_plan, csp
     assert not Action.objects.exists()
 
 
+def test_a_bad_row_after_a_title_over_two_lines_is_named_by_its_own_line(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        [
+            "1.2",
+            "Robbery hotspot patrols,\nin two parts",
+            "Robbery",
+            "Bedfordshire Police",
+            "",
+            "2023-04-01",
+            "2024-03-31",
+            "",
+        ],
+        ["1.4", "Knife sessions", "Not a theme", "Bedfordshire Police", "", "2023-04-01", "2024-03-31", "open"],
+    ]
+
+    response = _upload(client_for(csp_admin), action_plan, _csv(rows))
+
+    assert "Line 4: theme: no theme of this priority called &#x27;Not a theme&#x27;" in response.content.decode()
+    assert not Action.objects.exists()
+
+
 def test_rows_that_pass_alone_but_fail_together_still_import_nothing(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
     rows = [*GOOD, ["1.6", "Ends before it starts", "Robbery", "Police", "", "2024-03-31", "2023-04-01", "open"]]
     response = _upload(client_for(csp_admin), action_plan, _csv(rows))

@@ -15,9 +15,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
 from actionplans.models import Indicator
-from consultations.demo import CONFIDENCE_INDICATOR, DATA_FILE, consultation_demo_load
+from consultations.demo import CONFIDENCE_INDICATOR, consultation_demo_load
 from consultations.models import Answer, ColumnMapping, Consultation, ResponseImport, ThemeTag
-from consultations.seed import consultations_load
+from consultations.seed import SHIPPED_FILE, consultations_load
 from priorities.models import Priority
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_plan_journey import sign_in
@@ -36,7 +36,7 @@ BAD_WARD = "Atlantis"
 @pytest.fixture
 def survey(plan) -> Consultation:  # type: ignore[no-untyped-def]
     """The 2022 consultation, with no responses yet."""
-    consultations_load(DATA_FILE)
+    consultations_load(SHIPPED_FILE)
     return Consultation.objects.get(year=2022)
 
 

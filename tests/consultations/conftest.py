@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 
 from consultations.models import Consultation
-from consultations.seed import consultations_load
-from tests.conftest import ROOT
+from consultations.seed import SHIPPED_FILE, consultations_load
 
-CONSULTATIONS_FILE = ROOT / "data" / "consultations" / "bedford-borough-consultations.yaml"
+CONSULTATIONS_FILE = SHIPPED_FILE
 
 
 @pytest.fixture

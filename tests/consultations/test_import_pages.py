@@ -178,3 +178,17 @@ def test_an_unclosed_quote_is_named_not_swallowed() -> None:
 
     with pytest.raises(TableError, match="could not be read as CSV"):
         read_table("export.csv", b'id,q1\r\nR1,"Very confident\r\nR2,Fairly confident\r\n')
+
+
+def test_an_imported_upload_says_so_instead_of_offering_the_mapping_again(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    record = _upload(client, survey, GOOD)
+    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    guessed = {name: field.initial for name, field in client.get(url).context["form"].fields.items()}
+    token = client.post(url, {**guessed, "check": "1"}).context["token"]
+    client.post(url, {**guessed, "confirm": "1", "token": token})
+
+    page = client.get(url)
+
+    assert "consultations/import_done.html" in [t.name for t in page.templates]
+    assert "2 responses added" in page.content.decode()

@@ -5,16 +5,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from consultations.seed import SeedError, consultations_load
-
-DEFAULT = Path("data/consultations/bedford-borough-consultations.yaml")
+from consultations.seed import SHIPPED_FILE, SeedError, consultations_load
 
 
 class Command(BaseCommand):
     help = "Load the partnership's consultations (published headlines), wards and theme tags; idempotent."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", type=Path, default=DEFAULT)
+        parser.add_argument("file", nargs="?", type=Path, default=SHIPPED_FILE)
 
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
         if not file.exists():

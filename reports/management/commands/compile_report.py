@@ -31,11 +31,7 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"There is no reporting period {period}.")
         else:
-            found = (
-                ReportingPeriod.objects.filter(window_closes__lt=timezone.localdate())
-                .order_by("-financial_year", "-quarter")
-                .first()
-            )
+            found = ReportingPeriod.objects.closed_by(timezone.localdate()).first()
             if found is None:
                 raise CommandError("No period's update window has closed yet; name a period.")
         if sync:
