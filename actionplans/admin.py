@@ -28,13 +28,13 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
-            obj.version += 1
+            obj.claim(obj.version)  # the one lock every writer takes
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for inline_form in formset.forms:
             if inline_form.instance.pk and inline_form.has_changed():
-                inline_form.instance.version += 1
+                inline_form.instance.claim(inline_form.instance.version)
         super().save_formset(request, form, formset, change)
 
 

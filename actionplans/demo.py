@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, Role, User
+from core import periods
 from priorities.models import Priority, StrategicPlan, Theme
 
-from . import periods
 from .models import Action, ActionPlan, ActionUpdate, Indicator, IndicatorValue, Milestone, Rag, ReportingPeriod
 
 # One illustrative action for each theme of the shipped plan, keyed by the theme's text.

@@ -3,7 +3,7 @@ values of its indicators, old → new."""
 
 from __future__ import annotations
 
-from csp_portal.history import HistoryEntry, history_entries
+from core.history import HistoryEntry, history_entries
 
 from .models import Action, ActionUpdate, Indicator, IndicatorValue, Milestone, ReportingPeriod
 

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from import_export import fields, resources, widgets
 
 from accounts.models import Agency, User
-from csp_portal.tables import Table
+from core.tables import Table
 from priorities.models import Theme
 
 from .models import Action, ActionPlan, Milestone

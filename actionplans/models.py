@@ -8,19 +8,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Agency, User
+from core import periods
+from core.models import Versioned
 from priorities.models import ExpectedOutcome, PartnershipAim, Priority, Theme
-
-from . import periods
-
-
-class Versioned(models.Model):
-    """A record people edit in forms: `version` goes up by one on every save through a
-    service, so a save that started from an older version can be refused (see services)."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    class Meta:
-        abstract = True
 
 
 class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):

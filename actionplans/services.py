@@ -5,114 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.models import StaleEdit, changes_since
 
-from .models import Action, ActionUpdate, IndicatorValue, ReminderSent, ReportingPeriod, Versioned
+from .models import Action, ActionUpdate, IndicatorValue, ReminderSent, ReportingPeriod
 
-V = TypeVar("V", bound=Versioned)
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One field someone else changed while you were editing."""
-
-    field: str
-    before: str
-    after: str
-
-
-@dataclass
-class StaleEdit(Exception):
-    """The record changed after the form was opened; nothing was saved."""
-
-    current: Versioned
-    changes: list[FieldChange] = field(default_factory=list)
-    changed_by: str = "someone else"
-    changed_at: dt.datetime | None = None
 
 
 class UpdateLocked(Exception):
     """The update cannot be edited now; the message says why, in words for the officer."""
-
-
-def _display(record: Any, name: str) -> str:
-    value = getattr(record, name)
-    model_field = record.instance._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value)) if value else "(blank)"
-    if value in (None, ""):
-        return "(blank)"
-    return str(value)
-
-
-def changes_since(obj: Versioned, version: int) -> StaleEdit:
-    """What changed in `obj` after the given version, from its history."""
-    history = obj.history  # type: ignore[attr-defined]
-    before = history.filter(version=version).order_by("-history_id").first()
-    after = history.order_by("-history_id").first()
-    stale = StaleEdit(current=obj)
-    if after is None:
-        return stale
-    if after.history_user is not None:
-        stale.changed_by = str(after.history_user)
-    stale.changed_at = after.history_date
-    if before is not None:
-        delta = after.diff_against(before, excluded_fields=["version"])
-        changed = [change.field for change in delta.changes]
-    else:
-        # They created it while you had the empty form open: everything they wrote is new.
-        changed = [
-            f.name
-            for f in obj._meta.concrete_fields
-            if f.editable and not f.is_relation and f.name not in {"id", "version", "status"} and getattr(after, f.name)
-        ]
-    stale.changes = [
-        FieldChange(
-            field=str(getattr(obj._meta.get_field(name), "verbose_name", name)).capitalize(),
-            before=_display(before, name) if before is not None else "(blank)",
-            after=_display(after, name),
-        )
-        for name in changed
-    ]
-    return stale
-
-
-def _claim(obj: V, expected_version: int) -> None:
-    """Move the row from `expected_version` to the next, or refuse: an atomic compare-and-set,
-    so two saves that both started from version n cannot both win (on SQLite as on PostgreSQL)."""
-    model = type(obj)
-    claimed = model._default_manager.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1)
-    if not claimed:
-        raise changes_since(model._default_manager.get(pk=obj.pk), expected_version)
-    obj.version = expected_version + 1
-
-
-def versioned_save(*, instance: V, expected_version: int | None, user: User, save: Any = None) -> V:
-    """Save a form-edited record unless someone saved it since `expected_version`.
-
-    `save` is what writes it (a ModelForm's `save`, to keep its many-to-many fields);
-    by default the instance's own."""
-    with transaction.atomic():
-        if instance.pk is not None:
-            _claim(instance, expected_version or 0)
-        instance._history_user = user  # type: ignore[attr-defined]
-        instance.full_clean()
-        (save or instance.save)()
-    return instance
 
 
 @dataclass(frozen=True)
@@ -170,7 +83,7 @@ def update_save(
             if expected_version:
                 raise changes_since(ActionUpdate.objects.get(action=update.action, period=update.period), 0)
         else:
-            _claim(update, expected_version or 0)
+            update.claim(expected_version or 0)
         update.rag = data.rag
         update.progress = data.progress
         update.issues_and_risks = data.issues_and_risks
@@ -194,44 +107,49 @@ def update_save(
             raise changes_since(ActionUpdate.objects.get(action=update.action, period=update.period), 0) from exc
 
         for milestone in update.action.milestones.filter(pk__in=data.milestones_completed, completed_on__isnull=True):
-            _claim(milestone, milestone.version)  # nobody may slip a change in between read and write
+            milestone.claim(milestone.version)  # nobody may slip a change in between read and write
             milestone.completed_on = data.milestones_completed[milestone.pk]
             milestone._history_user = user  # type: ignore[attr-defined]
             milestone.save()
 
         for indicator_id, entry in data.indicator_values.items():
-            _indicator_value_save(indicator_id=indicator_id, period=update.period, entry=entry, user=user)
+            indicator_value_save(indicator_id=indicator_id, period=update.period, entry=entry, user=user)
     return update
 
 
-def _indicator_value_save(*, indicator_id: int, period: ReportingPeriod, entry: IndicatorEntry, user: User) -> None:
-    """Write (or clear) one indicator value, refusing it if someone changed it since the form opened."""
+def indicator_value_save(
+    *, indicator_id: int, period: ReportingPeriod, entry: IndicatorEntry, user: User | None
+) -> IndicatorValue | None:
+    """Write (or clear) one indicator value, refusing it (StaleEdit) if someone changed it
+    after `entry.version` was read. Every writer of a value comes here: the update form,
+    and a consultation feeding its headline. Returns the value as saved, None if cleared."""
     existing = IndicatorValue.objects.filter(indicator_id=indicator_id, period=period).first()
     if existing is not None and (existing.value, existing.provisional, existing.note) == (
         entry.value,
         entry.provisional,
         entry.note,
     ):
-        return
+        return existing
     if existing is None:
         if entry.version:
             raise StaleEdit(current=IndicatorValue(indicator_id=indicator_id, period=period), changed_by="someone else")
         if entry.value is None:
-            return
+            return None
         value = IndicatorValue(indicator_id=indicator_id, period=period)
     else:
-        _claim(existing, entry.version or 0)
+        existing.claim(entry.version or 0)
         value = existing
     value._history_user = user  # type: ignore[attr-defined]
     if entry.value is None:
         value.delete()  # cleared on purpose: the history keeps what it was
-        return
+        return None
     value.value = entry.value
     value.provisional = entry.provisional
     value.note = entry.note
     value.entered_by = user
     value.full_clean(validate_unique=False)
     value.save()
+    return value
 
 
 def update_review(*, update: ActionUpdate, reviewer: User, approve: bool, comment: str, expected_version: int) -> None:
@@ -241,7 +159,7 @@ def update_review(*, update: ActionUpdate, reviewer: User, approve: bool, commen
     if not approve and not comment.strip():
         raise ValidationError({"comment": "Say what the officer needs to change"})
     with transaction.atomic():
-        _claim(update, expected_version)
+        update.claim(expected_version)
         update.status = ActionUpdate.Status.APPROVED if approve else ActionUpdate.Status.RETURNED
         update.reviewed_by = reviewer
         update.reviewed_at = timezone.now()
@@ -254,7 +172,7 @@ def update_reopen(*, update: ActionUpdate, admin: User, officer: User, until: dt
     """Let one officer edit one update after its window closed (or after submitting), until a date."""
     with transaction.atomic():
         if update.pk is not None:
-            _claim(update, update.version)
+            update.claim(update.version)
         update.reopened_for = officer
         update.reopened_until = until
         update.reopen_reason = reason

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from csp_portal.converters import choice_converter
+from core.converters import choice_converter
 
 from . import views
 

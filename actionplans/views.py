@@ -17,21 +17,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
-from csp_portal.tables import TableError, download, read_rows
+from core.models import StaleEdit
+from core.services import versioned_save
+from core.tables import TableError, download, read_rows
 
 from .forms import ActionForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
 from .history import action_history
 from .imports import RESOURCES, export_actions, import_table, versions_changed
 from .models import Action, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
 from .services import (
-    StaleEdit,
     UpdateLocked,
     update_check_editable,
     update_for,
     update_reopen,
     update_review,
     update_save,
-    versioned_save,
 )
 
 ACTION_RELATED = ["plan__priority", "theme", "lead_agency", "owner__agency"]
@@ -281,7 +281,7 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     action = _get_action_to_edit(request, pk)
     form = MilestoneForm(request.POST or None, instance=Milestone(action=action))
     if request.method == "POST" and form.is_valid():
-        versioned_save(instance=form.instance, expected_version=None, user=request.user, save=form.save)  # type: ignore[arg-type]
+        versioned_save(instance=form.instance, expected_version=None, user=request.user, save=form.save)
         messages.success(request, "Milestone added.")
         return redirect(action)
     return render(request, "actionplans/milestone_form.html", {"form": form, "action": action, "milestone": None})

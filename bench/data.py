@@ -58,7 +58,8 @@ def main(scale: int, db_path: Path) -> None:
     assert period is not None
 
     # The 2022 consultation with its illustrative responses: 448 at 1x, 4,480 at 10x.
-    from consultations.demo import SLUG, consultation_demo_load
+    from consultations.demo import SLUG
+    from consultations.demo import demo_load as consultation_demo_load
     from consultations.models import Response
 
     consultation_demo_load(scale=scale)

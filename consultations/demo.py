@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from actionplans import periods
 from actionplans.models import Indicator, ReportingPeriod
+from core import periods
 
 from .imports import Mapping, read_table, responses_import
 from .models import AgeBand, Answer, Consultation, IndicatorFeed, ThemeTag, Ward
@@ -193,9 +193,9 @@ def demo_csv(scale: int = 1) -> tuple[str, dict[str, list[str]]]:
     return out.getvalue(), themes
 
 
-def consultation_demo_load(*, scale: int = 1) -> ConsultationDemoSummary:
+def demo_load(*, today: dt.date | None = None, scale: int = 1) -> ConsultationDemoSummary:
     """Import the illustrative 2022 responses, code most free-text answers and feed the
-    confidence indicator; idempotent."""
+    confidence indicator; idempotent. (`today` is the loader's signature: the survey is dated.)"""
     summary = ConsultationDemoSummary()
     consultation = Consultation.objects.filter(slug=SLUG).first()
     if consultation is None or not Ward.objects.filter(partnership=consultation.partnership).exists():

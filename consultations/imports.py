@@ -25,7 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from csp_portal.tables import Table, TableError, read_rows
+from core.tables import Table, TableError, read_rows
 
 from .models import AgeBand, Answer, ColumnMapping, Consultation, Option, Question, Response, ResponseImport, Ward
 
@@ -55,7 +55,7 @@ class MappingError(Exception):
 
 def read_table(name: str, content: bytes) -> Table:
     """A survey tool's export as a table whose headings can be mapped: each heading given,
-    once, spaces squashed (see `csp_portal.tables.read_rows` for what is read)."""
+    once, spaces squashed (see `core.tables.read_rows` for what is read)."""
     table = read_rows(name, content)
     table.headers = [_squash(str(h)) for h in table.headers]
     blank = [str(index + 1) for index, h in enumerate(table.headers) if not h]

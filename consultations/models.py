@@ -15,7 +15,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
-from actionplans.models import Indicator, ReportingPeriod, Versioned
+from actionplans.models import Indicator, ReportingPeriod
+from core.models import Versioned
 from priorities.models import Partnership
 
 

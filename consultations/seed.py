@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import models, transaction
+from django.db import transaction
 
+from core.upsert import upsert
 from priorities.models import Partnership
 
 from .models import Consultation, Option, Question, ThemeTag, Ward
@@ -35,7 +36,7 @@ class SeedSummary:
     changed: int = 0
 
     def note(self, what: str, state: str) -> None:
-        """Count one record `_upsert` made ("new") or changed."""
+        """Count one record `upsert` made ("new") or changed."""
         if state == "new":
             setattr(self, what, getattr(self, what) + 1)
         self.changed += state == "changed"
@@ -45,19 +46,6 @@ class SeedSummary:
             f"{count} {name.replace('tags', 'theme tags')}" for name, count in vars(self).items() if name != "changed"
         )
         return f"{added} added; {self.changed} changed"
-
-
-def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, str]:
-    """Create, or update only the fields that differ: "new", "changed" or "same"."""
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
-        return model._default_manager.create(**lookup, **values), "new"
-    differs = [name for name, value in values.items() if getattr(obj, name) != value]
-    for name in differs:
-        setattr(obj, name, values[name])
-    if differs:
-        obj.save(update_fields=differs)
-    return obj, "changed" if differs else "same"
 
 
 def consultations_load(path: Path) -> SeedSummary:
@@ -72,14 +60,14 @@ def consultations_load(path: Path) -> SeedSummary:
         raise SeedError(f"{data['wards']}: a ward is listed twice")
     with transaction.atomic():
         for ward in wards["wards"]:
-            _, state = _upsert(
+            _, state = upsert(
                 Ward,
                 {"partnership": partnership, "boundaries": wards["boundaries"], "name": ward["name"]},
                 {"code": ward.get("code", "")},
             )
             summary.note("wards", state)
         for position, tag in enumerate(data.get("theme_tags", []), start=1):
-            _, state = _upsert(
+            _, state = upsert(
                 ThemeTag,
                 {"partnership": partnership, "name": tag["name"]},
                 {"feeling": tag["feeling"], "position": position},
@@ -93,7 +81,7 @@ def consultations_load(path: Path) -> SeedSummary:
 def _consultation(partnership: Partnership, item: dict[str, Any], summary: SeedSummary) -> None:
     headline = item.get("headline") or {}
     percent = headline.get("percent")
-    consultation, state = _upsert(
+    consultation, state = upsert(
         Consultation,
         {"slug": item["slug"]},
         {
@@ -110,14 +98,14 @@ def _consultation(partnership: Partnership, item: dict[str, Any], summary: SeedS
     )
     summary.note("consultations", state)
     for question_item in item.get("questions", []):
-        question, state = _upsert(
+        question, state = upsert(
             Question,
             {"consultation": consultation, "number": question_item["number"]},
             {"text": question_item["text"], "kind": question_item["kind"], "note": question_item.get("note", "")},
         )
         summary.note("questions", state)
         for position, option_item in enumerate(question_item.get("options", []), start=1):
-            _, state = _upsert(
+            _, state = upsert(
                 Option,
                 {"question": question, "label": option_item["label"]},
                 {"position": position, "is_positive": bool(option_item.get("positive", False))},

@@ -10,7 +10,8 @@ from django.db import transaction
 
 from accounts.models import User
 from actionplans.models import Indicator, IndicatorValue, ReportingPeriod
-from actionplans.services import StaleEdit, _claim
+from actionplans.services import IndicatorEntry, indicator_value_save
+from core.models import StaleEdit
 
 from .models import Answer, IndicatorFeed, Question, ThemeTag
 from .results import positive_share
@@ -57,7 +58,7 @@ def answers_code(*, question: Question, codings: list[Coding], user: User) -> Co
             continue
         try:
             with transaction.atomic():
-                _claim(answer, coding.version)
+                answer.claim(coding.version)
                 answer.publishable = coding.publishable
                 answer._history_user = user  # type: ignore[attr-defined]
                 answer.save(update_fields=["publishable"])
@@ -71,9 +72,18 @@ def answers_code(*, question: Question, codings: list[Coding], user: User) -> Co
 
 
 def indicator_feed(
-    *, question: Question, indicator: Indicator, period: ReportingPeriod, user: User | None
+    *,
+    question: Question,
+    indicator: Indicator,
+    period: ReportingPeriod,
+    user: User | None,
+    expected_version: int | None = None,
 ) -> IndicatorFeed:
-    """Write a question's headline (% positive) into the indicator's value for the period."""
+    """Write a question's headline (% positive) into the indicator's value for the period.
+
+    The value is written through the one lock every writer takes: from `expected_version`
+    when the caller read one, else from the version standing when the feed reads it, so a
+    value someone changes while the feed runs is refused (StaleEdit), never overwritten."""
     consultation = question.consultation
     if not question.options.filter(is_positive=True).exists():
         raise ValidationError("This question has no answers marked positive, so it has no headline to feed.")
@@ -92,18 +102,17 @@ def indicator_feed(
     if consultation.responses_are_illustrative:
         note += " Illustrative responses."
     with transaction.atomic():
-        existing = IndicatorValue.objects.select_for_update().filter(indicator=indicator, period=period).first()
-        if existing is None:
-            existing = IndicatorValue(indicator=indicator, period=period, value=value)
-        else:
-            existing.version += 1  # a feed is an edit: forms opened before it become stale
-        existing.value = value
-        existing.note = note
-        existing.provisional = False
-        existing.entered_by = user
-        existing._history_user = user  # type: ignore[attr-defined]
-        existing.full_clean()
-        existing.save()
+        if expected_version is None:
+            standing = IndicatorValue.objects.filter(indicator=indicator, period=period).values_list(
+                "version", flat=True
+            )
+            expected_version = standing.first()
+        indicator_value_save(
+            indicator_id=indicator.pk,
+            period=period,
+            entry=IndicatorEntry(value=value, provisional=False, note=note, version=expected_version),
+            user=user,
+        )
         feed, _ = IndicatorFeed.objects.update_or_create(
             indicator=indicator,
             period=period,

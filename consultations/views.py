@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from csp_portal.charts import bar_chart
-from csp_portal.tables import TableError, download
+from core.charts import bar_chart
+from core.models import StaleEdit
+from core.tables import TableError, download
 
 from .forms import FeedForm, MappingForm, UploadForm
 from .imports import (
@@ -333,6 +334,12 @@ def feed(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
+        except StaleEdit as stale:
+            form.add_error(
+                None,
+                f"{stale.changed_by} changed this indicator's value for that quarter while it was being fed: "
+                "nothing was written. Check the value, then feed it again.",
+            )
         else:
             messages.success(
                 request, f"“{made.indicator}” for {made.period} is now {made.value} %, from this consultation."

@@ -27,7 +27,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "csp_portal.apps.PortalAdminConfig",
+    "core.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "import_export",
+    "core",
     "accounts",
     "priorities",
     "actionplans",
@@ -78,7 +79,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp_portal.context_processors.portal",
+                "core.context_processors.navigation",
+                "priorities.context_processors.abbreviations",
             ],
         },
     },

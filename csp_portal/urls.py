@@ -3,8 +3,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
-
 urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("actionplans.urls")),
@@ -12,7 +10,5 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    path("accessibility/", views.accessibility, name="accessibility"),
-    path("charts/<str:key>.svg", views.chart, name="chart"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", include("core.urls")),
 ]

@@ -11,7 +11,7 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from csp_portal.history import HistoryEntry, history_entries
+from core.history import HistoryEntry, history_entries
 
 from .models import (
     ExpectedOutcome,

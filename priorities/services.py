@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Agency, User
+from core.upsert import upsert
 
 from .models import (
     ExpectedOutcome,
@@ -72,18 +73,11 @@ class _Writer:
         obj.save()
 
     def sync(self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
+        obj, state = upsert(model, lookup, values, save=lambda record, _fields: self._save(record))
         name = str(model._meta.verbose_name_plural)
-        obj = model._default_manager.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-            self._save(obj)
+        if state == "new":
             self.result.created[name] += 1
-            return obj
-        changed = [key for key, value in values.items() if getattr(obj, key) != value]
-        if changed:
-            for key in changed:
-                setattr(obj, key, values[key])
-            self._save(obj)
+        elif state == "changed":
             self.result.updated[name] += 1
         return obj
 

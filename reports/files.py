@@ -11,8 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from csp_portal.charts import Chart, trend_chart
-from csp_portal.tables import inert
+from core.charts import Chart, trend_chart
+from core.tables import inert
 
 REPORT_DIR = "reports"
 

@@ -16,7 +16,6 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from actionplans import periods
 from actionplans.models import (
     RAG_DEFINITIONS,
     Action,
@@ -29,6 +28,7 @@ from actionplans.models import (
 )
 from consultations.models import IndicatorFeed
 from consultations.results import report_section
+from core import periods
 from priorities.models import GlossaryTerm, Priority, StrategicPlan
 
 from .judgements import Direction, TargetStatus, direction, target_status

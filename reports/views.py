@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Agency
 from actionplans.models import ReportingPeriod
-from csp_portal.charts import trend_chart
+from core.charts import trend_chart
 
 from .files import report_dir
 from .models import QuarterlyReport

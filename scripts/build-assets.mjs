@@ -26,4 +26,7 @@ writeFileSync(`${out}/css/app.css`, result.css);
 cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/js/govuk-frontend.min.js`);
 cpSync("node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js", `${out}/js/moj-frontend.min.js`);
 cpSync("node_modules/govuk-frontend/dist/govuk/assets", "static/govuk/assets", { recursive: true });
+// MOJ Frontend configures GOV.UK Frontend's asset path and uses it for its own icons too,
+// so both packages' assets go in the one folder (their file names do not clash).
+cpSync("node_modules/@ministryofjustice/frontend/moj/assets", "static/govuk/assets", { recursive: true });
 console.log(`built ${out}/css/app.css (${result.css.length} bytes)`);

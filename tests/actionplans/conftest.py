@@ -10,8 +10,8 @@ import pytest
 import time_machine
 
 from accounts.models import Agency, Role, User
-from actionplans import periods
 from actionplans.models import Action, ActionPlan, Indicator, Milestone, ReportingPeriod
+from core import periods
 from priorities.models import Priority
 from tests.factories import UserFactory, gds_date
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from actionplans.periods import (
+from core.periods import (
     default_window,
     financial_year_label,
     financial_year_of,

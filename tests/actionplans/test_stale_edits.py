@@ -95,7 +95,8 @@ def test_a_stale_action_edit_is_refused(police_action, officer, csp_admin) -> No
 
 
 def test_the_service_refuses_a_stale_claim_whatever_the_form(police_action) -> None:  # type: ignore[no-untyped-def]
-    from actionplans.services import StaleEdit, versioned_save
+    from core.models import StaleEdit
+    from core.services import versioned_save
 
     milestone = Milestone.objects.get(title="Deliver ten sessions")
     first, second = Milestone.objects.get(pk=milestone.pk), Milestone.objects.get(pk=milestone.pk)

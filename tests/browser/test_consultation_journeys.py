@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
 from actionplans.models import Indicator
-from consultations.demo import CONFIDENCE_INDICATOR, consultation_demo_load
+from consultations.demo import CONFIDENCE_INDICATOR
+from consultations.demo import demo_load as consultation_demo_load
 from consultations.models import Answer, ColumnMapping, Consultation, ResponseImport, ThemeTag
 from consultations.seed import SHIPPED_FILE, consultations_load
 from priorities.models import Priority

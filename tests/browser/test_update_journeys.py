@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import Role, User
-from actionplans import periods
 from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, Milestone, ReportingPeriod
+from core import periods
 from priorities.models import Priority
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_plan_journey import sign_in

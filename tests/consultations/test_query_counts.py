@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consultations.demo import RESPONDENTS, consultation_demo_load
+from consultations.demo import RESPONDENTS
+from consultations.demo import demo_load as consultation_demo_load
 from consultations.models import Consultation, Response
 from tests.conftest import client_for
 

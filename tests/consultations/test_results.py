@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from actionplans.models import Indicator, IndicatorValue, ReportingPeriod
-from consultations.demo import consultation_demo_load
+from consultations.demo import demo_load as consultation_demo_load
 from consultations.models import AgeBand, Answer, Consultation, IndicatorFeed, Response, ThemeTag
 from consultations.results import consultation_results
 from tests.conftest import client_for

@@ -19,8 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from actionplans import periods
 from actionplans.models import Action, ActionPlan, ActionUpdate, Milestone, ReportingPeriod
+from core import periods
 from priorities.models import Priority
 from reports.files import report_dir
 from reports.models import QuarterlyReport
@@ -155,7 +155,7 @@ def _indicator() -> dict[str, Any]:
 
 
 def _chart() -> dict[str, Any]:
-    from csp_portal.charts import trend_chart
+    from core.charts import trend_chart
 
     return {"key": trend_chart(title="Matrix", unit="x", series=[["2023-24 Q1", 1]], target=None).key}
 

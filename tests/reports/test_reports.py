@@ -359,7 +359,7 @@ def test_a_dollar_in_an_indicator_title_is_text_not_mathematics(quarter, board_m
 
 
 def test_the_report_has_the_consultation_section_and_the_confidence_indicator(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
-    from consultations.demo import consultation_demo_load
+    from consultations.demo import demo_load as consultation_demo_load
     from consultations.models import Response
     from consultations.seed import consultations_load
     from tests.consultations.conftest import CONSULTATIONS_FILE

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from actionplans.models import ReportingPeriod
-from actionplans.periods import parse_period_label
+from core.periods import parse_period_label
 from reports.models import QuarterlyReport
 from reports.services import QUEUE_DOWN, report_compile, report_request
 

@@ -1,10 +1,9 @@
+"""The navigation every page's layout shows. Sections are named by URL, not imported."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
-
-from priorities.glossary import Abbreviations, abbreviations_for_current_plan
 
 # (label, URL name, the views that belong to the section, the permission it needs)
 NAVIGATION = [
@@ -63,9 +62,8 @@ NAVIGATION = [
 ]
 
 
-def portal(request: HttpRequest) -> dict[str, object]:
-    """What every page's layout needs: navigation marked with where you are, and the
-    glossary for <abbr> markup (loaded only on pages that use it)."""
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """The layout's navigation, marked with where you are; sections need a permission."""
     match = getattr(request, "resolver_match", None)
     here = match.view_name if match else ""
     user = getattr(request, "user", None)
@@ -77,5 +75,4 @@ def portal(request: HttpRequest) -> dict[str, object]:
     ]
     if signed_in and user.has_perm("accounts.use_admin"):  # type: ignore[union-attr]
         nav_items.append({"text": "Admin", "href": reverse("admin:index"), "active": False, "current": False})
-    abbreviations: Abbreviations = SimpleLazyObject(abbreviations_for_current_plan)  # type: ignore[assignment]
-    return {"abbreviations": abbreviations, "nav_items": nav_items}
+    return {"nav_items": nav_items}

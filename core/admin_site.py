@@ -1,3 +1,5 @@
+"""The community safety team's admin site: CSP admins only."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,6 +7,7 @@ from urllib.parse import urlencode
 
 from csp.decorators import csp_update
 from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
@@ -47,3 +50,9 @@ class PortalAdminSite(admin.AdminSite):
         if not self.has_permission(request):
             raise PermissionDenied
         return super().login(request, extra_context)
+
+
+class PortalAdminConfig(AdminConfig):
+    """The admin, served by our own site class so that only CSP admins get in."""
+
+    default_site = "core.admin_site.PortalAdminSite"

@@ -1,0 +1,90 @@
+"""Models every app builds on: the optimistic lock of a record people edit in forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import F
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field someone else changed while you were editing."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class StaleEdit(Exception):
+    """The record changed after the form (or the checked file) was read; nothing was saved."""
+
+    current: Versioned
+    changes: list[FieldChange] = field(default_factory=list)
+    changed_by: str = "someone else"
+    changed_at: dt.datetime | None = None
+
+
+class Versioned(models.Model):
+    """A record people edit: `version` goes up by one on every write, and every writer
+    goes through `claim`, so a write that started from an older version is refused."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def claim(self, expected: int) -> None:
+        """Move the row from version `expected` to the next, or raise StaleEdit naming what
+        changed: an atomic compare-and-set, so two writes that both started from version n
+        cannot both win (on SQLite as on PostgreSQL). Call it inside the write's transaction."""
+        manager = type(self)._default_manager
+        if not manager.filter(pk=self.pk, version=expected).update(version=F("version") + 1):
+            raise changes_since(manager.get(pk=self.pk), expected)
+        self.version = expected + 1
+
+
+def _display(record: Any, name: str) -> str:
+    value = getattr(record, name)
+    model_field = record.instance._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value)) if value else "(blank)"
+    if value in (None, ""):
+        return "(blank)"
+    return str(value)
+
+
+def changes_since(obj: Versioned, version: int) -> StaleEdit:
+    """What changed in `obj` after the given version, from its history."""
+    history = obj.history  # type: ignore[attr-defined]
+    before = history.filter(version=version).order_by("-history_id").first()
+    after = history.order_by("-history_id").first()
+    stale = StaleEdit(current=obj)
+    if after is None:
+        return stale
+    if after.history_user is not None:
+        stale.changed_by = str(after.history_user)
+    stale.changed_at = after.history_date
+    if before is not None:
+        delta = after.diff_against(before, excluded_fields=["version"])
+        changed = [change.field for change in delta.changes]
+    else:
+        # They created it while you had the empty form open: everything they wrote is new.
+        changed = [
+            f.name
+            for f in obj._meta.concrete_fields
+            if f.editable and not f.is_relation and f.name not in {"id", "version", "status"} and getattr(after, f.name)
+        ]
+    stale.changes = [
+        FieldChange(
+            field=str(getattr(obj._meta.get_field(name), "verbose_name", name)).capitalize(),
+            before=_display(before, name) if before is not None else "(blank)",
+            after=_display(after, name),
+        )
+        for name in changed
+    ]
+    return stale
