@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "People and agencies"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the start-up checks)

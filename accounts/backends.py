@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from rules.permissions import ObjectPermissionBackend
 
+from .demo import is_demo_account
 from .rules import is_csp_admin
 
 
@@ -24,7 +26,14 @@ class PasswordBackend(ModelBackend):
 
     Every permission lives in a `rules.py`; Django's per-user permission table is not used,
     so this backend answers no permission question (and costs no query on each page).
+    Demo accounts (whose password is published) never sign in, and lose any session they
+    had, whenever DEBUG is off.
     """
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        if not settings.DEBUG and is_demo_account(getattr(user, "email", "")):
+            return False
+        return super().user_can_authenticate(user)
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         return set()

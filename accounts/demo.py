@@ -34,6 +34,11 @@ DEMO_USERS = [
 ]
 
 
+def is_demo_account(email: str) -> bool:
+    """Whether the address is one of the demo accounts' (their password is in the README)."""
+    return email.lower().endswith("@" + DEMO_DOMAIN)
+
+
 class DemoRefused(Exception):
     """Demo accounts have a published password, so they never exist outside DEBUG."""
 

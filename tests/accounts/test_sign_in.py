@@ -114,3 +114,44 @@ def test_giving_someone_a_role_is_recorded_in_history(plan, csp_admin, officer, 
 
     record = officer.history.latest()
     assert admin_group.pk in [row.group_id for row in record.groups.all()]
+
+
+def test_with_debug_off_a_demo_account_cannot_sign_in_and_loses_its_session(plan, client, settings) -> None:  # type: ignore[no-untyped-def]
+    from accounts.demo import demo_users_load
+
+    settings.DEBUG = True
+    demo_users_load(password=PASSWORD)
+    admin = User.objects.get(email="admin@demo.csp-portal.test")
+    client.force_login(admin)
+    settings.DEBUG = False
+
+    signed_in = client.get(reverse("priorities:home"))
+    fresh = client.post(reverse("accounts:login"), {"username": admin.email, "password": PASSWORD})
+
+    assert signed_in.status_code == 302
+    assert signed_in["Location"].startswith(reverse("accounts:login"))
+    assert fresh.status_code == 200
+    assert "Enter a correct email address and password" in fresh.content.decode()
+
+
+def test_with_debug_off_a_real_account_still_signs_in(plan, officer, client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = False
+
+    response = client.post(reverse("accounts:login"), {"username": officer.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+
+
+def test_start_up_says_when_demo_accounts_exist_with_debug_off(db, settings) -> None:  # type: ignore[no-untyped-def]
+    from accounts.checks import demo_accounts_check
+    from accounts.demo import demo_users_load
+
+    settings.DEBUG = True
+    demo_users_load(password=PASSWORD)
+    assert demo_accounts_check(databases=["default"]) == []
+    settings.DEBUG = False
+
+    warnings = demo_accounts_check(databases=["default"])
+
+    assert [w.id for w in warnings] == ["accounts.W001"]
+    assert "8 demo accounts" in warnings[0].msg
