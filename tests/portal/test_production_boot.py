@@ -250,7 +250,7 @@ def test_a_report_compiles_on_the_worker_and_downloads(admin: Browser) -> None:
     report_path = match.group(1)
     deadline = time.monotonic() + 240
     while f'href="{report_path}download.pdf"' not in (detail := admin.get(report_path).text):
-        assert "govuk-tag--red\">Failed" not in detail, detail
+        assert 'govuk-tag--red">Failed' not in detail, detail
         assert time.monotonic() < deadline, "the report did not compile within 240 s"
         time.sleep(0.5)
     for fmt, kind in (("pdf", "application/pdf"), ("xlsx", "spreadsheetml"), ("html", "text/html")):
