@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
@@ -55,6 +57,38 @@ def healthz(request: HttpRequest) -> JsonResponse:
     ok = all(checks.values())
     body = {"status": "ok" if ok else "unavailable", **{k: "ok" if v else "unavailable" for k, v in checks.items()}}
     return JsonResponse(body, status=200 if ok else 503)
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz_worker(request: HttpRequest) -> JsonResponse:
+    """For operators' monitoring: 200 when at least one Celery worker answers a ping within
+    two seconds, else 503. Kept apart from /healthz so that web servers stay in the load
+    balancer while workers restart: pages do not need a worker, compiling does."""
+    from celery import current_app
+
+    try:
+        replies = current_app.control.ping(timeout=2.0)
+    except Exception:
+        replies = []
+    ok = bool(replies)
+    body = {"status": "ok" if ok else "unavailable", "workers": len(replies)}
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; a 503 page when the database cannot be reached (it says to try again
+    and that nothing saved is lost). Rendered without the request: nothing here may need
+    the database."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError) or (
+        isinstance(exception, DatabaseError) and not _database_ok()
+    ):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 @login_not_required

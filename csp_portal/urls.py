@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("actionplans.urls")),

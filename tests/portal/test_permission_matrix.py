@@ -221,6 +221,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:logout": Expect(SIGN_IN, 405, 405, 405),
     "accessibility": PUBLIC,
     "healthz": PUBLIC,
+    # Public, like /healthz; no worker runs during this test, so it says so.
+    "healthz_worker": Expect(503, 503, 503, 503),
     # Action plans: everyone signed in reads; the police officer owns the matrix action.
     "actionplans:my_actions": READER,
     "actionplans:plans": READER,
