@@ -165,9 +165,11 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     name = getattr(report, attribute)
     if report.status != QuarterlyReport.Status.READY or not name:
         raise Http404("The report is not ready")
-    return FileResponse(
-        (report_dir(report.pk) / name).open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
+    path = report_dir(report.pk) / name
+    if not path.is_file():
+        # A database restored without its files: say so, rather than fail.
+        raise Http404("The report's file is missing: restore the generated files with the database, or compile again")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=content_type)
 
 
 @require_POST
