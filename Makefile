@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PLAN_FILE := data/plans/bedford-borough-2020-2024.yaml
 
-.PHONY: setup run test lint format bench ci chromium system-packages clean
+.PHONY: setup run test lint format bench audit ci chromium system-packages clean
 
 setup: $(VENV)/.installed node_modules/.installed .env static/build/css/app.css
 
@@ -74,6 +74,11 @@ format: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# Known vulnerabilities in the pinned Python and npm packages (scripts/audit.sh says when
+# an advisory service cannot be reached; AUDIT_STRICT=1 makes that a failure).
+audit: node_modules/.installed
+	PYTHON=$(PYTHON) bash scripts/audit.sh
 
 ci: lint test
 
