@@ -13,6 +13,10 @@ class SignInForm(AuthenticationForm):
 
     username = forms.EmailField(
         label="Email address",
+        # The longest address the standards allow; a longer one is refused here, before the
+        # lockout records the attempt (its column holds 255).
+        max_length=254,
+        error_messages={"max_length": "Email address must be 254 characters or fewer"},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password = forms.CharField(

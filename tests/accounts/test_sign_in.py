@@ -155,3 +155,15 @@ def test_start_up_says_when_demo_accounts_exist_with_debug_off(db, settings) -> 
 
     assert [w.id for w in warnings] == ["accounts.W001"]
     assert "8 demo accounts" in warnings[0].msg
+
+
+@pytest.mark.parametrize("length", [255, 300, 320])
+def test_an_overlong_email_is_a_form_error_not_a_server_error(client, db, length: int) -> None:  # type: ignore[no-untyped-def]
+    email = "a" * (length - len("@example.org")) + "@example.org"
+
+    response = client.post(reverse("accounts:login"), {"username": email, "password": "whatever it is"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Email address must be 254 characters or fewer" in html
