@@ -240,6 +240,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
 CELERY_TASK_ALWAYS_EAGER = False
+# A report compile beats every third of this; silent for this long, it counts as abandoned
+# (its process was killed) and the next delivery of its task takes it over.
+REPORT_LEASE_SECONDS = env.int("REPORT_LEASE_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "update-reminders": {"task": "actionplans.send_update_reminders", "schedule": crontab(hour=7, minute=0)},

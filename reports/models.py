@@ -27,6 +27,9 @@ class QuarterlyReport(models.Model):
     requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life from the process compiling it (every few seconds)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -35,7 +38,7 @@ class QuarterlyReport(models.Model):
     pdf_file = models.CharField(max_length=300, blank=True)
     xlsx_file = models.CharField(max_length=300, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["snapshot"])
+    history = HistoricalRecords(excluded_fields=["snapshot", "heartbeat_at"])
 
     class Meta:
         ordering = ["-period__financial_year", "-period__quarter", "-version"]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -50,10 +52,15 @@ def report_request(*, period: ReportingPeriod, user: User | None, queue: bool = 
     """Make the next version of the period's report and (unless `queue` is off, for a
     compile in this process) queue its compilation once the row is committed. Returns at
     once; the work happens in a worker. If the queue is down the report is marked failed
-    with a plain message (see `QUEUE_DOWN`)."""
+    with a plain message (see `QUEUE_DOWN`). While a version of the period is still queued
+    or compiling, asking again (a double click) returns that version: it will show the
+    figures as they are when it compiles."""
     for _ in range(3):
         try:
             with transaction.atomic():
+                in_progress = _in_progress(period)
+                if in_progress is not None:
+                    return in_progress
                 latest = QuarterlyReport.objects.filter(period=period).aggregate(Max("version"))["version__max"] or 0
                 report = QuarterlyReport.objects.create(period=period, version=latest + 1, requested_by=user)
                 if queue:
@@ -65,45 +72,104 @@ def report_request(*, period: ReportingPeriod, user: User | None, queue: bool = 
     raise RuntimeError("Could not number the report version")
 
 
-def _redelivery_grace() -> dt.timedelta:
-    """How long a compile may be under way before its task can be given to another worker:
-    the broker redelivers only after the visibility timeout, so a report still "running"
-    after that long belongs to a worker that died."""
-    options: dict[str, Any] = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    return dt.timedelta(seconds=int(options.get("visibility_timeout", 0)))
+# A queued version older than this is taken to be lost (a message the broker dropped).
+QUEUED_FOR_AT_MOST = dt.timedelta(minutes=10)
+
+
+def _in_progress(period: ReportingPeriod) -> QuarterlyReport | None:
+    status = QuarterlyReport.Status
+    queued = Q(status=status.QUEUED, requested_at__gte=timezone.now() - QUEUED_FOR_AT_MOST)
+    running = Q(status=status.RUNNING) & ~_abandoned()
+    return QuarterlyReport.objects.filter(Q(period=period) & (queued | running)).order_by("-version").first()
+
+
+def _lease() -> dt.timedelta:
+    """How long a compile may go without a heartbeat before it counts as abandoned (its
+    process was killed): a few heartbeats' worth."""
+    return dt.timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+
+
+def _abandoned() -> Q:
+    """A compile whose process stopped beating: killed, or lost with its machine."""
+    silent_since = timezone.now() - _lease()
+    return Q(status=QuarterlyReport.Status.RUNNING) & (
+        Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True, started_at__lte=silent_since)
+    )
+
+
+@contextmanager
+def _heartbeat(report_id: int) -> Iterator[None]:
+    """While compiling, say every REPORT_LEASE_SECONDS / 3 that this process is alive, from
+    a thread with its own connection. Not inside a transaction (a test's): there the row is
+    not visible to another connection, and the heartbeat would only wait on its lock."""
+    if connection.in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.REPORT_LEASE_SECONDS / 3):
+                QuarterlyReport.objects.filter(pk=report_id, status=QuarterlyReport.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"report-{report_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def report_compile(*, report_id: int) -> bool:
     """Freeze the quarter into the report and write its files. Idempotent: a ready report is
     left alone (a second delivery of the same task makes no second version), and so is one
-    another worker is compiling right now. Returns whether it compiled."""
+    another process is compiling right now (its heartbeat is fresh). A compile whose process
+    was killed stops beating and is taken over once its lease runs out. Returns whether it
+    compiled."""
     status = QuarterlyReport.Status
-    abandoned = Q(status=status.RUNNING, started_at__lte=timezone.now() - _redelivery_grace())
+    now = timezone.now()
     claimed = QuarterlyReport.objects.filter(
-        Q(pk=report_id) & (Q(status__in=[status.QUEUED, status.FAILED]) | abandoned)
-    ).update(status=status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error="")
+        Q(pk=report_id) & (Q(status__in=[status.QUEUED, status.FAILED]) | _abandoned())
+    ).update(status=status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1, error="")
     if not claimed:
         return False
     report = QuarterlyReport.objects.select_related("period").get(pk=report_id)
     try:
-        snapshot = report_build(report.period)
-        charts = charts_for(snapshot)
-        directory = report_dir(report.pk)
-        stem = f"quarterly-report-{report.period.label.replace(' ', '-').lower()}-v{report.version}"
-        html = render_html(snapshot, version=report.version, charts=charts, for_print=False)
-        write_atomically(directory / f"{stem}.html", html.encode("utf-8"))
-        pdf = render_pdf(render_html(snapshot, version=report.version, charts=charts, for_print=True))
-        write_atomically(directory / f"{stem}.pdf", pdf)
-        write_atomically(directory / f"{stem}.xlsx", render_xlsx(snapshot))
-        report.snapshot = snapshot
-        report.html_file, report.pdf_file, report.xlsx_file = f"{stem}.html", f"{stem}.pdf", f"{stem}.xlsx"
-        report.status = QuarterlyReport.Status.READY
-        report.finished_at = timezone.now()
-        report.save()
+        with _heartbeat(report_id):
+            _compile_files(report)
     except BaseException as exc:  # a soft time limit too: never leave it "running"
         report_fail(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}")
         raise
     return True
+
+
+def report_is_compiling(*, report_id: int) -> bool:
+    """Whether another process is compiling the report now (its lease is alive)."""
+    return QuarterlyReport.objects.filter(
+        Q(pk=report_id, status=QuarterlyReport.Status.RUNNING) & ~_abandoned()
+    ).exists()
+
+
+def _compile_files(report: QuarterlyReport) -> None:
+    snapshot = report_build(report.period)
+    charts = charts_for(snapshot)
+    directory = report_dir(report.pk)
+    stem = f"quarterly-report-{report.period.label.replace(' ', '-').lower()}-v{report.version}"
+    html = render_html(snapshot, version=report.version, charts=charts, for_print=False)
+    write_atomically(directory / f"{stem}.html", html.encode("utf-8"))
+    pdf = render_pdf(render_html(snapshot, version=report.version, charts=charts, for_print=True))
+    write_atomically(directory / f"{stem}.pdf", pdf)
+    write_atomically(directory / f"{stem}.xlsx", render_xlsx(snapshot))
+    report.snapshot = snapshot
+    report.html_file, report.pdf_file, report.xlsx_file = f"{stem}.html", f"{stem}.pdf", f"{stem}.xlsx"
+    report.status = QuarterlyReport.Status.READY
+    report.finished_at = timezone.now()
+    report.save()
 
 
 def report_fail(*, report_id: int, error: str) -> None:
@@ -144,7 +210,7 @@ def reports_schedule(*, today: dt.date) -> list[QuarterlyReport]:
     """From the day after a window closes, queue its report unless one exists. A period
     missed (beat or broker down that morning) is caught up on a later day, for 30 days.
     Compiles abandoned by a dead worker, long past any time limit, are marked failed."""
-    stale = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - _redelivery_grace()
+    stale = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - _lease()
     abandoned = QuarterlyReport.objects.filter(status=QuarterlyReport.Status.RUNNING, started_at__lt=stale)
     for report_id in abandoned.values_list("pk", flat=True):
         report_fail(report_id=report_id, error="The compile stopped without finishing (its worker was lost).")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task, shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from .services import report_compile, report_fail, reports_schedule
+from .services import report_compile, report_fail, report_is_compiling, reports_schedule
 
 
 class CompileTask(Task):
@@ -19,10 +20,17 @@ class CompileTask(Task):
             report_fail(report_id=int(report_id), error=f"{exc.__class__.__name__}: {exc}")
 
 
-@shared_task(name="reports.compile_report", base=CompileTask, acks_late=True, reject_on_worker_lost=True)
-def compile_report(report_id: int) -> bool:
-    """Compile one report version (idempotent: safe to deliver twice)."""
-    return report_compile(report_id=report_id)
+@shared_task(bind=True, name="reports.compile_report", base=CompileTask, acks_late=True, reject_on_worker_lost=True)
+def compile_report(self: Task, report_id: int) -> bool:
+    """Compile one report version (idempotent: safe to deliver twice). A delivery that finds
+    the report compiling elsewhere comes back after a lease, rather than being acknowledged
+    and forgotten: if that compile's process was killed (a worker child SIGKILLed, whose task
+    is redelivered at once), its lease has run out by then and this delivery takes it over."""
+    if report_compile(report_id=report_id):
+        return True
+    if report_is_compiling(report_id=report_id):
+        raise self.retry(countdown=settings.REPORT_LEASE_SECONDS, max_retries=None)
+    return False
 
 
 @shared_task(name="reports.compile_closed_periods")

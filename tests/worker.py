@@ -45,7 +45,10 @@ def worker_database_url() -> str:
 
 
 @contextmanager
-def running_worker(env_overrides: dict[str, str], *, name: str = "test") -> Iterator[subprocess.Popen[bytes]]:
+def running_worker(
+    env_overrides: dict[str, str], *, name: str = "test", pool: str = "solo"
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A worker process; `pool="prefork"` runs the task in a child process, as production does."""
     env = {key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"}
     env.update({"DJANGO_SETTINGS_MODULE": "csp_portal.settings", "DATABASE_URL": worker_database_url()})
     env.update(env_overrides)
@@ -57,7 +60,7 @@ def running_worker(env_overrides: dict[str, str], *, name: str = "test") -> Iter
             "-A",
             "csp_portal",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
             "--concurrency=1",
             "--without-gossip",
             "--without-mingle",
@@ -90,3 +93,16 @@ def client_app(broker_url: str, backend_url: str, **conf: object) -> Celery:
         # Beside the queue, not in the working directory (kombu's default).
         options["control_folder"] = str(Path(options["data_folder_in"]).parent / "control")
     return app
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (a prefork worker's pool children), from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended while we looked
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children

@@ -12,7 +12,7 @@ import pytest
 
 from reports.models import QuarterlyReport
 from tests.conftest import ROOT
-from tests.worker import require_redis, running_worker, worker_database_url
+from tests.worker import children_of, client_app, require_redis, running_worker, worker_database_url
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,10 +55,9 @@ def test_a_worker_killed_mid_compile_still_ends_in_exactly_one_ready_version(qua
         "CELERY_BROKER_URL": url,
         # Redelivery of an unacknowledged task after its worker dies, in seconds, not an hour.
         "CELERY_VISIBILITY_TIMEOUT": "3",
+        "REPORT_LEASE_SECONDS": "3",
         "MEDIA_ROOT": str(tmp_path / "media"),
     }
-    from tests.worker import client_app
-
     app = client_app(url, url, broker_transport_options={"visibility_timeout": 3})
     report = QuarterlyReport.objects.create(period=quarter, version=1)
 
@@ -87,3 +86,51 @@ def test_a_worker_killed_mid_compile_still_ends_in_exactly_one_ready_version(qua
         ".pdf",
         ".xlsx",
     ]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_child_killed_mid_compile_ends_in_one_ready_version_within_the_visibility_timeout(  # type: ignore[no-untyped-def]
+    quarter, tmp_path
+) -> None:
+    url = require_redis()
+    visibility = 120
+    worker_env = {
+        "CELERY_BROKER_URL": url,
+        "CELERY_VISIBILITY_TIMEOUT": str(visibility),
+        "REPORT_LEASE_SECONDS": "3",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    app = client_app(url, url, broker_transport_options={"visibility_timeout": visibility})
+    report = QuarterlyReport.objects.create(period=quarter, version=1)
+
+    with running_worker(worker_env, name="prefork", pool="prefork") as worker:
+        started = time.monotonic()
+        app.send_task("reports.compile_report", args=[report.pk])
+        while QuarterlyReport.objects.get(pk=report.pk).status != "running":
+            assert time.monotonic() - started < 60, "the worker never started compiling"
+            time.sleep(0.02)
+        children = children_of(worker.pid)
+        assert len(children) == 1
+        # The child alone dies: the main process sees it lost and puts the task back at once,
+        # while the report still says "running" with a fresh start time.
+        os.kill(children[0], signal.SIGKILL)
+        while QuarterlyReport.objects.get(pk=report.pk).status != "ready":
+            assert time.monotonic() - started < visibility, "not ready within the visibility timeout"
+            time.sleep(0.2)
+
+    assert list(QuarterlyReport.objects.values_list("version", "status", "attempts")) == [(1, "ready", 2)]
+
+
+@pytest.mark.django_db
+def test_a_double_clicked_compile_makes_one_version(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    client = client_for(csp_admin)
+    first = client.post(reverse("reports:compile"), {"period": quarter.pk})
+    second = client.post(reverse("reports:compile"), {"period": quarter.pk})
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert QuarterlyReport.objects.filter(period=quarter).count() == 1
