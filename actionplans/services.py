@@ -48,12 +48,6 @@ class UpdateInput:
     indicator_values: dict[int, IndicatorEntry]
 
 
-def update_for(*, action: Action, period: ReportingPeriod) -> ActionUpdate:
-    """The action's update for the period, or a new unsaved draft."""
-    existing = ActionUpdate.objects.filter(action=action, period=period).first()
-    return existing or ActionUpdate(action=action, period=period)
-
-
 def update_check_editable(*, update: ActionUpdate, user: User, today: dt.date) -> None:
     """Raise UpdateLocked, with the reason in plain words, when the officer may not edit now."""
     if update.is_reopened_for(user, today):
@@ -110,6 +104,7 @@ def update_save(
             milestone.claim(milestone.version)  # nobody may slip a change in between read and write
             milestone.completed_on = data.milestones_completed[milestone.pk]
             milestone._history_user = user  # type: ignore[attr-defined]
+            milestone.full_clean()
             milestone.save()
 
         for indicator_id, entry in data.indicator_values.items():
@@ -165,6 +160,7 @@ def update_review(*, update: ActionUpdate, reviewer: User, approve: bool, commen
         update.reviewed_at = timezone.now()
         update.review_comment = comment.strip()
         update._history_user = reviewer  # type: ignore[attr-defined]
+        update.full_clean(validate_unique=False)
         update.save()
 
 
@@ -201,7 +197,8 @@ def _owed_actions(period: ReportingPeriod) -> models.QuerySet[Action]:
     ).values("action_id")
     return (
         Action.objects.open()
-        .filter(start_date__lte=period.ends, due_date__gte=period.starts, owner__isnull=False, owner__is_active=True)
+        .running_in(period)
+        .filter(owner__isnull=False, owner__is_active=True)
         .exclude(pk__in=done)
         .select_related("owner", "plan__priority")
     )
