@@ -316,6 +316,25 @@ class ActionUpdate(Versioned):
     def is_reopened_for(self, user: User, today: dt.date) -> bool:
         return self.reopened_for_id == user.pk and self.reopened_until is not None and today <= self.reopened_until
 
+    def lock_reason(self, user: User, today: dt.date) -> str | None:
+        """Why the officer may not edit the update today, in plain words; None if they may."""
+        if self.is_reopened_for(user, today):
+            return None
+        if not self.is_editable_state:
+            return f"This update was {self.get_status_display().lower()}, so it can no longer be changed."
+        state = self.period.window_state(today)
+        if state == ReportingPeriod.WindowState.UPCOMING:
+            return (
+                f"Updates for {self.period.label} open on {self.period.window_opens:%-d %B %Y}. "
+                "You cannot write one yet."
+            )
+        if state == ReportingPeriod.WindowState.CLOSED:
+            return (
+                f"Updates for {self.period.label} closed on {self.period.window_closes:%-d %B %Y}. "
+                "Ask the community safety team to reopen this update if you need to change it."
+            )
+        return None
+
     def rag_needs_check(self, milestones: Iterable[Milestone], today: dt.date) -> bool:
         """Rated green while one of the action's milestones is overdue: the rating needs a
         second look. `milestones` are the action's, as the caller already loaded them."""

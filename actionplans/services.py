@@ -48,30 +48,13 @@ class UpdateInput:
     indicator_values: dict[int, IndicatorEntry]
 
 
-def update_check_editable(*, update: ActionUpdate, user: User, today: dt.date) -> None:
-    """Raise UpdateLocked, with the reason in plain words, when the officer may not edit now."""
-    if update.is_reopened_for(user, today):
-        return
-    if not update.is_editable_state:
-        raise UpdateLocked(f"This update was {update.get_status_display().lower()}, so it can no longer be changed.")
-    state = update.period.window_state(today)
-    if state == ReportingPeriod.WindowState.UPCOMING:
-        raise UpdateLocked(
-            f"Updates for {update.period.label} open on {update.period.window_opens:%-d %B %Y}. "
-            "You cannot write one yet."
-        )
-    if state == ReportingPeriod.WindowState.CLOSED:
-        raise UpdateLocked(
-            f"Updates for {update.period.label} closed on {update.period.window_closes:%-d %B %Y}. "
-            "Ask the community safety team to reopen this update if you need to change it."
-        )
-
-
 def update_save(
     *, update: ActionUpdate, user: User, data: UpdateInput, expected_version: int | None, submit: bool, today: dt.date
 ) -> ActionUpdate:
     """Save the quarter's update with its milestones and indicator values in one go."""
-    update_check_editable(update=update, user=user, today=today)
+    locked = update.lock_reason(user, today)
+    if locked is not None:
+        raise UpdateLocked(locked)
     with transaction.atomic():
         if update.pk is None:
             if expected_version:

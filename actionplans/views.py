@@ -27,7 +27,6 @@ from .imports import RESOURCES, export_actions, import_table, versions_changed
 from .models import Action, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
 from .services import (
     UpdateLocked,
-    update_check_editable,
     update_reopen,
     update_review,
     update_save,
@@ -307,10 +306,9 @@ def update_form(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     indicators = list(action.indicators.all())
     values = {v.indicator_id: v for v in IndicatorValue.objects.filter(indicator__in=indicators, period=period)}
     context: dict[str, Any] = {"action": action, "period": period, "update": update, "today": today}
-    try:
-        update_check_editable(update=update, user=user, today=today)
-    except UpdateLocked as locked:
-        context["locked"] = str(locked)
+    locked = update.lock_reason(user, today)
+    if locked is not None:
+        context["locked"] = locked
         context["values"] = [(i, values.get(i.pk)) for i in indicators]
         if request.method == "POST":
             # Refused, but what was typed is shown back so that it can be copied, not lost.
@@ -334,8 +332,8 @@ def update_form(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         except StaleEdit as stale:
             context["stale"] = stale
             _rebase(form, stale)
-        except UpdateLocked as locked:
-            messages.error(request, str(locked))
+        except UpdateLocked as refused:
+            messages.error(request, str(refused))
             return redirect(action)
         else:
             if form.is_submit:
