@@ -272,6 +272,10 @@ class ActionUpdateQuerySet(models.QuerySet["ActionUpdate"]):
         existing = self.filter(action=action, period=period).first()
         return existing or ActionUpdate(action=action, period=period)
 
+    def reported(self) -> ActionUpdateQuerySet:
+        """Updates that speak for their action (see `ActionUpdate.is_reported`)."""
+        return self.filter(status__in=ActionUpdate.REPORTED)
+
 
 class ActionUpdate(Versioned):
     """An action's quarterly update: draft → submitted → approved, or returned to the officer."""
@@ -281,6 +285,8 @@ class ActionUpdate(Versioned):
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
         RETURNED = "returned", "Returned"
+
+    REPORTED = frozenset({Status.SUBMITTED, Status.APPROVED})
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
@@ -308,6 +314,12 @@ class ActionUpdate(Versioned):
 
     def __str__(self) -> str:
         return f"{self.action.reference} {self.period.label}"
+
+    @property
+    def is_reported(self) -> bool:
+        """Submitted or approved: a return. A draft or a returned update is the officer's
+        work in progress, so reminders still chase it and reports count it missing."""
+        return self.status in self.REPORTED
 
     @property
     def is_editable_state(self) -> bool:

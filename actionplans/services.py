@@ -175,9 +175,7 @@ REMIND_DAYS_AFTER = 30
 
 def _owed_actions(period: ReportingPeriod) -> models.QuerySet[Action]:
     """Open actions running in the period with no submitted or approved update for it."""
-    done = ActionUpdate.objects.filter(
-        period=period, status__in=[ActionUpdate.Status.SUBMITTED, ActionUpdate.Status.APPROVED]
-    ).values("action_id")
+    done = ActionUpdate.objects.filter(period=period).reported().values("action_id")
     return (
         Action.objects.open()
         .running_in(period)

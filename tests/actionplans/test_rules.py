@@ -119,3 +119,14 @@ def test_what_was_typed_is_shown_back_under_the_forms_own_labels() -> None:
     typed = UpdateForm.typed_back({"rag": "green", "progress": "  Six sessions  ", "issues_and_risks": " "})
 
     assert typed == [("RAG rating", "green"), ("Progress this quarter", "Six sessions")]
+
+
+def test_only_submitted_and_approved_updates_are_reported_and_the_query_agrees(police_action) -> None:  # type: ignore[no-untyped-def]
+    statuses = ["draft", "submitted", "approved", "returned"]
+    updates = [
+        ActionUpdate.objects.create(action=police_action, period=make_period(2022, q), status=status)
+        for q, status in enumerate(statuses, start=1)
+    ]
+
+    assert [u.is_reported for u in updates] == [False, True, True, False]
+    assert set(ActionUpdate.objects.reported().values_list("status", flat=True)) == {"submitted", "approved"}
