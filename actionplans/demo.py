@@ -333,7 +333,7 @@ def _action(
 
     current = periods.quarter_of(today)
     for period in sorted(quarters, key=lambda p: (p.financial_year, p.quarter)):
-        if period.financial_year != plan.financial_year or period.starts > today:
+        if not action.runs_in(period) or period.starts > today:
             continue
         is_current = (period.financial_year, period.quarter) == current
         states = CURRENT_STATES if is_current else PAST_STATES

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -189,6 +190,9 @@ class UpdateForm(forms.Form):
         help_text="Leave blank if the action needs nothing from the board.",
     )
 
+    # The narrative fields, which a refused post shows back under their labels.
+    NARRATIVE = ["rag", "progress", "issues_and_risks", "support_requested"]
+
     def __init__(
         self,
         *args: Any,
@@ -199,6 +203,17 @@ class UpdateForm(forms.Form):
         today: dt.date,
         **kwargs: Any,
     ) -> None:
+        kwargs["initial"] = self._initial(update, indicators, values)
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.open_milestones = [m for m in milestones if m.completed_on is None]
+        self.indicators = indicators
+        self.helper = FormHelper()
+        self.helper.layout = self._layout(self._add_milestone_fields(), self._add_indicator_fields())
+
+    @staticmethod
+    def _initial(update: ActionUpdate, indicators: list[Indicator], values: dict[int, Any]) -> dict[str, Any]:
+        """The saved update and the saved indicator values, with the versions they were read at."""
         initial = {
             "version": update.version if update.pk else None,
             "rag": update.rag,
@@ -213,23 +228,24 @@ class UpdateForm(forms.Form):
                 initial[f"indicator_{indicator.pk}_provisional"] = value.provisional
                 initial[f"indicator_{indicator.pk}_note"] = value.note
                 initial[f"indicator_{indicator.pk}_version"] = value.version
-        kwargs["initial"] = initial
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.open_milestones = [m for m in milestones if m.completed_on is None]
-        self.indicators = indicators
+        return initial
 
+    def _add_milestone_fields(self) -> list[Any]:
+        """A tick box for each milestone not yet complete."""
         milestone_fields = []
         for milestone in self.open_milestones:
             name = f"milestone_{milestone.pk}"
-            status = milestone.status(today).label
+            status = milestone.status(self.today).label
             self.fields[name] = forms.BooleanField(
                 label=f"{milestone.title} (due {milestone.due_date:%-d %B %Y}; {status.lower()})", required=False
             )
             milestone_fields.append(Field.checkbox(name, small=True))
+        return milestone_fields
 
+    def _add_indicator_fields(self) -> list[Any]:
+        """A value, a provisional flag, a note and a version for each indicator the action reports."""
         indicator_fieldsets = []
-        for indicator in indicators:
+        for indicator in self.indicators:
             prefix = f"indicator_{indicator.pk}"
             self.fields[f"{prefix}_value"] = forms.DecimalField(
                 label=f"Value ({indicator.unit})",
@@ -256,8 +272,10 @@ class UpdateForm(forms.Form):
                     legend_size=Size.SMALL,
                 )
             )
+        return indicator_fieldsets
 
-        self.helper = FormHelper()
+    @staticmethod
+    def _layout(milestone_fields: list[Any], indicator_fieldsets: list[Any]) -> Layout:
         parts: list[Any] = [
             Field("version"),
             Field.radios("rag", legend_size=Size.MEDIUM),
@@ -286,7 +304,14 @@ class UpdateForm(forms.Form):
                 'data-module="govuk-button">Save draft</button></div>'
             )
         )
-        self.helper.layout = Layout(*parts)
+        return Layout(*parts)
+
+    @classmethod
+    def typed_back(cls, data: Mapping[str, str]) -> list[tuple[str, str]]:
+        """What was typed into the narrative fields, under the form's own labels, for a page
+        that refused the post but must not lose it."""
+        typed = [(str(cls.base_fields[name].label), str(data.get(name, "")).strip()) for name in cls.NARRATIVE]
+        return [(label, text) for label, text in typed if text]
 
     @property
     def is_submit(self) -> bool:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import models
@@ -154,6 +155,10 @@ class ActionQuerySet(models.QuerySet["Action"]):
             mine |= models.Q(lead_agency_id=user.agency_id)
         return self.filter(mine)
 
+    def running_in(self, period: ReportingPeriod) -> ActionQuerySet:
+        """Actions whose dates overlap the period's quarter (see `Action.runs_in`)."""
+        return self.filter(start_date__lte=period.ends, due_date__gte=period.starts)
+
 
 class Action(Versioned):
     """Something the partnership will do in a year to deliver a priority."""
@@ -198,6 +203,10 @@ class Action(Versioned):
     def is_editable_by_agency_of(self, user: User) -> bool:
         return self.owner_id == user.pk or (user.agency_id is not None and self.lead_agency_id == user.agency_id)
 
+    def runs_in(self, period: ReportingPeriod) -> bool:
+        """The action is under way at some point of the period's quarter, so it owes an update."""
+        return self.start_date <= period.ends and self.due_date >= period.starts
+
 
 class Milestone(Versioned):
     """A dated step of an action; its status follows from its dates."""
@@ -238,6 +247,9 @@ class Milestone(Versioned):
             return self.Status.ON_TRACK
         return self.Status.NOT_DUE
 
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.status(today) == self.Status.OVERDUE
+
 
 class Rag(models.TextChoices):
     """Red, amber, green: the officer's judgement of an action this quarter."""
@@ -254,6 +266,17 @@ RAG_DEFINITIONS = {
 }
 
 
+class ActionUpdateQuerySet(models.QuerySet["ActionUpdate"]):
+    def for_quarter(self, *, action: Action, period: ReportingPeriod) -> ActionUpdate:
+        """The action's update for the period, or a new unsaved draft."""
+        existing = self.filter(action=action, period=period).first()
+        return existing or ActionUpdate(action=action, period=period)
+
+    def reported(self) -> ActionUpdateQuerySet:
+        """Updates that speak for their action (see `ActionUpdate.is_reported`)."""
+        return self.filter(status__in=ActionUpdate.REPORTED)
+
+
 class ActionUpdate(Versioned):
     """An action's quarterly update: draft → submitted → approved, or returned to the officer."""
 
@@ -262,6 +285,8 @@ class ActionUpdate(Versioned):
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
         RETURNED = "returned", "Returned"
+
+    REPORTED = frozenset({Status.SUBMITTED, Status.APPROVED})
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
@@ -281,6 +306,7 @@ class ActionUpdate(Versioned):
     reopen_reason = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    objects = ActionUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-period__financial_year", "-period__quarter"]
@@ -290,11 +316,41 @@ class ActionUpdate(Versioned):
         return f"{self.action.reference} {self.period.label}"
 
     @property
+    def is_reported(self) -> bool:
+        """Submitted or approved: a return. A draft or a returned update is the officer's
+        work in progress, so reminders still chase it and reports count it missing."""
+        return self.status in self.REPORTED
+
+    @property
     def is_editable_state(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
     def is_reopened_for(self, user: User, today: dt.date) -> bool:
         return self.reopened_for_id == user.pk and self.reopened_until is not None and today <= self.reopened_until
+
+    def lock_reason(self, user: User, today: dt.date) -> str | None:
+        """Why the officer may not edit the update today, in plain words; None if they may."""
+        if self.is_reopened_for(user, today):
+            return None
+        if not self.is_editable_state:
+            return f"This update was {self.get_status_display().lower()}, so it can no longer be changed."
+        state = self.period.window_state(today)
+        if state == ReportingPeriod.WindowState.UPCOMING:
+            return (
+                f"Updates for {self.period.label} open on {self.period.window_opens:%-d %B %Y}. "
+                "You cannot write one yet."
+            )
+        if state == ReportingPeriod.WindowState.CLOSED:
+            return (
+                f"Updates for {self.period.label} closed on {self.period.window_closes:%-d %B %Y}. "
+                "Ask the community safety team to reopen this update if you need to change it."
+            )
+        return None
+
+    def rag_needs_check(self, milestones: Iterable[Milestone], today: dt.date) -> bool:
+        """Rated green while one of the action's milestones is overdue: the rating needs a
+        second look. `milestones` are the action's, as the caller already loaded them."""
+        return self.rag == Rag.GREEN and any(m.is_overdue(today) for m in milestones)
 
 
 class IndicatorValue(Versioned):

@@ -48,36 +48,13 @@ class UpdateInput:
     indicator_values: dict[int, IndicatorEntry]
 
 
-def update_for(*, action: Action, period: ReportingPeriod) -> ActionUpdate:
-    """The action's update for the period, or a new unsaved draft."""
-    existing = ActionUpdate.objects.filter(action=action, period=period).first()
-    return existing or ActionUpdate(action=action, period=period)
-
-
-def update_check_editable(*, update: ActionUpdate, user: User, today: dt.date) -> None:
-    """Raise UpdateLocked, with the reason in plain words, when the officer may not edit now."""
-    if update.is_reopened_for(user, today):
-        return
-    if not update.is_editable_state:
-        raise UpdateLocked(f"This update was {update.get_status_display().lower()}, so it can no longer be changed.")
-    state = update.period.window_state(today)
-    if state == ReportingPeriod.WindowState.UPCOMING:
-        raise UpdateLocked(
-            f"Updates for {update.period.label} open on {update.period.window_opens:%-d %B %Y}. "
-            "You cannot write one yet."
-        )
-    if state == ReportingPeriod.WindowState.CLOSED:
-        raise UpdateLocked(
-            f"Updates for {update.period.label} closed on {update.period.window_closes:%-d %B %Y}. "
-            "Ask the community safety team to reopen this update if you need to change it."
-        )
-
-
 def update_save(
     *, update: ActionUpdate, user: User, data: UpdateInput, expected_version: int | None, submit: bool, today: dt.date
 ) -> ActionUpdate:
     """Save the quarter's update with its milestones and indicator values in one go."""
-    update_check_editable(update=update, user=user, today=today)
+    locked = update.lock_reason(user, today)
+    if locked is not None:
+        raise UpdateLocked(locked)
     with transaction.atomic():
         if update.pk is None:
             if expected_version:
@@ -110,6 +87,7 @@ def update_save(
             milestone.claim(milestone.version)  # nobody may slip a change in between read and write
             milestone.completed_on = data.milestones_completed[milestone.pk]
             milestone._history_user = user  # type: ignore[attr-defined]
+            milestone.full_clean()
             milestone.save()
 
         for indicator_id, entry in data.indicator_values.items():
@@ -165,6 +143,7 @@ def update_review(*, update: ActionUpdate, reviewer: User, approve: bool, commen
         update.reviewed_at = timezone.now()
         update.review_comment = comment.strip()
         update._history_user = reviewer  # type: ignore[attr-defined]
+        update.full_clean(validate_unique=False)
         update.save()
 
 
@@ -196,12 +175,11 @@ REMIND_DAYS_AFTER = 30
 
 def _owed_actions(period: ReportingPeriod) -> models.QuerySet[Action]:
     """Open actions running in the period with no submitted or approved update for it."""
-    done = ActionUpdate.objects.filter(
-        period=period, status__in=[ActionUpdate.Status.SUBMITTED, ActionUpdate.Status.APPROVED]
-    ).values("action_id")
+    done = ActionUpdate.objects.filter(period=period).reported().values("action_id")
     return (
         Action.objects.open()
-        .filter(start_date__lte=period.ends, due_date__gte=period.starts, owner__isnull=False, owner__is_active=True)
+        .running_in(period)
+        .filter(owner__isnull=False, owner__is_active=True)
         .exclude(pk__in=done)
         .select_related("owner", "plan__priority")
     )

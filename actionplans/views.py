@@ -27,8 +27,6 @@ from .imports import RESOURCES, export_actions, import_table, versions_changed
 from .models import Action, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
 from .services import (
     UpdateLocked,
-    update_check_editable,
-    update_for,
     update_reopen,
     update_review,
     update_save,
@@ -94,6 +92,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     actions = list(
         Action.objects.open()
         .for_officer(user)
+        .running_in(period)
         .select_related(*ACTION_RELATED)
         .prefetch_related(
             Prefetch("updates", queryset=ActionUpdate.objects.filter(period=period), to_attr="this_quarter"),
@@ -103,8 +102,6 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         if period
         else []
     )
-    if period is not None:
-        actions = [a for a in actions if a.start_date <= period.ends and a.due_date >= period.starts]
     groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for action in actions:
         update = action.this_quarter[0] if action.this_quarter else None  # type: ignore[attr-defined]
@@ -113,12 +110,15 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             {
                 "action": action,
                 "update": update,
-                "overdue_milestones": [m for m in milestones if m.status(today) == Milestone.Status.OVERDUE],
-                "rag_warning": _rag_warning(update, milestones, today),
+                "overdue_milestones": [m for m in milestones if m.is_overdue(today)],
+                "rag_warning": update is not None and update.rag_needs_check(milestones, today),
             }
         )
     returned = sum(
-        1 for rows in groups.values() for row in rows if row["update"] and row["update"].status == "returned"
+        1
+        for rows in groups.values()
+        for row in rows
+        if row["update"] and row["update"].status == ActionUpdate.Status.RETURNED
     )
     reopened = (
         ActionUpdate.objects.filter(reopened_for=user, reopened_until__gte=today)
@@ -136,13 +136,6 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "reopened": reopened,
             "any_illustrative": any(a.is_illustrative for a in actions),
         },
-    )
-
-
-def _rag_warning(update: ActionUpdate | None, milestones: list[Milestone], today: Any) -> bool:
-    """Rated green while a milestone is overdue: the rating needs a second look."""
-    return bool(
-        update and update.rag == "green" and any(m.status(today) == Milestone.Status.OVERDUE for m in milestones)
     )
 
 
@@ -165,7 +158,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "action": action,
                 "latest": latest,
-                "rag_warning": _rag_warning(latest, action.milestone_list, today),
+                "rag_warning": latest is not None and latest.rag_needs_check(action.milestone_list, today),
             }
         )
     return render(
@@ -192,11 +185,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.has_perm("actionplans.reopen_update"):
         # Closed quarters this action ran in that have no update at all: an admin may open one.
         written = {u.period_id for u in updates}
-        reopenable = [
-            p
-            for p in ReportingPeriod.objects.closed_by(today)
-            if p.pk not in written and p.starts <= action.due_date and p.ends >= action.start_date
-        ]
+        reopenable = [p for p in ReportingPeriod.objects.closed_by(today) if p.pk not in written and action.runs_in(p)]
     return render(
         request,
         "actionplans/action_detail.html",
@@ -207,7 +196,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "current_update": current_update,
             "values": values,
-            "rag_warning": _rag_warning(updates[0] if updates else None, milestones, today),
+            "rag_warning": bool(updates) and updates[0].rag_needs_check(milestones, today),
             "can_edit": request.user.has_perm("actionplans.edit_action", action),
             "can_reopen": request.user.has_perm("actionplans.reopen_update"),
             "reopenable": reopenable,
@@ -312,28 +301,18 @@ def update_form(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod, pk=period_pk)
     user: User = request.user  # type: ignore[assignment]
     today = _today()
-    update = update_for(action=action, period=period)
+    update = ActionUpdate.objects.for_quarter(action=action, period=period)
     milestones = list(action.milestones.all())
     indicators = list(action.indicators.all())
     values = {v.indicator_id: v for v in IndicatorValue.objects.filter(indicator__in=indicators, period=period)}
     context: dict[str, Any] = {"action": action, "period": period, "update": update, "today": today}
-    try:
-        update_check_editable(update=update, user=user, today=today)
-    except UpdateLocked as locked:
-        context["locked"] = str(locked)
+    locked = update.lock_reason(user, today)
+    if locked is not None:
+        context["locked"] = locked
         context["values"] = [(i, values.get(i.pk)) for i in indicators]
         if request.method == "POST":
             # Refused, but what was typed is shown back so that it can be copied, not lost.
-            context["typed"] = [
-                (label, request.POST.get(name, "").strip())
-                for name, label in [
-                    ("rag", "RAG rating"),
-                    ("progress", "Progress this quarter"),
-                    ("issues_and_risks", "Issues and risks"),
-                    ("support_requested", "Support asked of the board"),
-                ]
-                if request.POST.get(name, "").strip()
-            ]
+            context["typed"] = UpdateForm.typed_back(request.POST)
         status = 200 if request.method == "GET" else 409
         return render(request, "actionplans/update_locked.html", context, status=status)
 
@@ -353,8 +332,8 @@ def update_form(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         except StaleEdit as stale:
             context["stale"] = stale
             _rebase(form, stale)
-        except UpdateLocked as locked:
-            messages.error(request, str(locked))
+        except UpdateLocked as refused:
+            messages.error(request, str(refused))
             return redirect(action)
         else:
             if form.is_submit:
@@ -416,7 +395,7 @@ def update_reopen_view(request: HttpRequest, pk: int, period_pk: int) -> HttpRes
         raise PermissionDenied
     action = get_object_or_404(Action.objects.select_related(*ACTION_RELATED), pk=pk)
     period = get_object_or_404(ReportingPeriod, pk=period_pk)
-    update = update_for(action=action, period=period)
+    update = ActionUpdate.objects.for_quarter(action=action, period=period)
     officers = (
         User.objects.filter(is_active=True, groups__name=Role.OFFICER.value)
         .filter(Q(agency=action.lead_agency) | Q(pk=action.owner_id))

@@ -8,6 +8,7 @@ detail are ever stored: there are no fields for them.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -32,6 +33,16 @@ class AgeBand(models.TextChoices):
     PREFER_NOT = "prefer-not-to-say", "Prefer not to say"
 
 
+class WardQuerySet(models.QuerySet["Ward"]):
+    def named_by(self, consultation: Consultation) -> WardQuerySet:
+        """The wards a consultation's responses may name: its partnership's, within its
+        boundary set when it names one."""
+        wards = self.filter(partnership_id=consultation.partnership_id)
+        if consultation.ward_boundaries:
+            wards = wards.filter(boundaries=consultation.ward_boundaries)
+        return wards
+
+
 class Ward(models.Model):
     """An electoral ward of the partnership's area, within one set of boundaries."""
 
@@ -39,6 +50,8 @@ class Ward(models.Model):
     name = models.CharField(max_length=120)
     code = models.CharField(max_length=9, blank=True, help_text="The ONS (GSS) code, e.g. E05008495.")
     boundaries = models.CharField(max_length=20, help_text="The boundary set the ward belongs to, e.g. “2011–2023”.")
+
+    objects = WardQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -131,6 +144,11 @@ class Consultation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:consultation", kwargs={"slug": self.slug})
+
+    @cached_property
+    def ward_list(self) -> list[Ward]:
+        """Its wards by name, loaded once however many breakdowns of it are drawn."""
+        return list(Ward.objects.named_by(self).order_by("name"))
 
 
 class Question(models.Model):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q
 
-from .models import AgeBand, Answer, Consultation, Question, Response, ThemeTag, Ward
+from .models import AgeBand, Answer, Consultation, Question, Response, ThemeTag
 from .stats import THRESHOLD, compare, suppress, wilson
 
 QUOTES_SHOWN = 10
@@ -130,12 +130,8 @@ def comparison(consultation: Consultation, this: dict[str, Any]) -> dict[str, An
     return None
 
 
-def consultation_results(consultation: Consultation) -> dict[str, Any]:
-    """Every question's distribution, the headline and its comparison, and the free-text
-    themes ranked, with only publishable answers quoted."""
-    questions = list(consultation.questions.prefetch_related("options"))
-    counts = _option_counts(consultation)
-    respondents = _respondents_by_question(consultation)
+def _tag_counts(consultation: Consultation) -> dict[int, dict[int, int]]:
+    """For each free-text question, how many of its answers carry each tag."""
     tag_counts: dict[int, dict[int, int]] = defaultdict(dict)
     for question_id, tag_id, n in (
         Answer.tags.through.objects.filter(answer__question__consultation=consultation)
@@ -143,13 +139,21 @@ def consultation_results(consultation: Consultation) -> dict[str, Any]:
         .annotate(n=Count("id"))
     ):
         tag_counts[question_id][tag_id] = n
-    coded = dict(
+    return tag_counts
+
+
+def _coded_counts(consultation: Consultation) -> dict[int, int]:
+    """For each free-text question, how many of its answers carry at least one tag."""
+    return dict(
         Answer.objects.filter(question__consultation=consultation, option__isnull=True, tags__isnull=False)
         .values_list("question_id")
         .annotate(n=Count("id", distinct=True))
         .values_list("question_id", "n")
     )
-    tags = list(ThemeTag.objects.filter(partnership_id=consultation.partnership_id))
+
+
+def _quotes(consultation: Consultation) -> dict[int, list[str]]:
+    """For each free-text question, the first few answers an admin marked publishable."""
     quotes: dict[int, list[str]] = defaultdict(list)
     for question_id, text in (
         Answer.objects.filter(question__consultation=consultation, option__isnull=True, publishable=True)
@@ -158,6 +162,47 @@ def consultation_results(consultation: Consultation) -> dict[str, Any]:
     ):
         if len(quotes[question_id]) < QUOTES_SHOWN:
             quotes[question_id].append(text)
+    return quotes
+
+
+def _options_shown(question: Question, counts: dict[int, int], n: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": option.label,
+            "count": counts.get(option.id, 0),
+            "percent": _percent(counts.get(option.id, 0), n),
+            "is_positive": option.is_positive,
+        }
+        for option in question.options.all()
+    ]
+
+
+def _themes_ranked(tags: list[ThemeTag], tag_counts: dict[int, int], n_coded: int) -> list[dict[str, Any]]:
+    return sorted(
+        (
+            {
+                "name": tag.name,
+                "feeling": tag.feeling,
+                "feeling_label": tag.get_feeling_display(),
+                "count": tag_counts.get(tag.id, 0),
+                "percent": _percent(tag_counts.get(tag.id, 0), n_coded),
+            }
+            for tag in tags
+        ),
+        key=lambda theme: (-theme["count"], theme["name"]),
+    )
+
+
+def consultation_results(consultation: Consultation) -> dict[str, Any]:
+    """Every question's distribution, the headline and its comparison, and the free-text
+    themes ranked, with only publishable answers quoted."""
+    questions = list(consultation.questions.prefetch_related("options"))
+    counts = _option_counts(consultation)
+    respondents = _respondents_by_question(consultation)
+    tag_counts = _tag_counts(consultation)
+    coded = _coded_counts(consultation)
+    tags = list(ThemeTag.objects.filter(partnership_id=consultation.partnership_id))
+    quotes = _quotes(consultation)
 
     rows = []
     for question in questions:
@@ -172,31 +217,10 @@ def consultation_results(consultation: Consultation) -> dict[str, Any]:
             "too_few": 0 < n < THRESHOLD,
         }
         if question.has_options:
-            row["options"] = [
-                {
-                    "label": option.label,
-                    "count": counts.get(option.id, 0),
-                    "percent": _percent(counts.get(option.id, 0), n),
-                    "is_positive": option.is_positive,
-                }
-                for option in question.options.all()
-            ]
+            row["options"] = _options_shown(question, counts, n)
         else:
-            n_coded = coded.get(question.id, 0)
-            row["coded"] = n_coded
-            row["themes"] = sorted(
-                (
-                    {
-                        "name": tag.name,
-                        "feeling": tag.feeling,
-                        "feeling_label": tag.get_feeling_display(),
-                        "count": tag_counts[question.id].get(tag.id, 0),
-                        "percent": _percent(tag_counts[question.id].get(tag.id, 0), n_coded),
-                    }
-                    for tag in tags
-                ),
-                key=lambda theme: (-theme["count"], theme["name"]),
-            )
+            row["coded"] = coded.get(question.id, 0)
+            row["themes"] = _themes_ranked(tags, tag_counts[question.id], row["coded"])
             row["quotes"] = quotes.get(question.id, [])
         rows.append(row)
     top = headline(
@@ -221,10 +245,7 @@ BREAKDOWNS = {"ward": "Ward", "age_band": "Age band"}
 
 def _groups(consultation: Consultation, by: str) -> list[tuple[Any, str]]:
     if by == "ward":
-        wards = Ward.objects.filter(partnership_id=consultation.partnership_id)
-        if consultation.ward_boundaries:
-            wards = wards.filter(boundaries=consultation.ward_boundaries)
-        groups: list[tuple[Any, str]] = [(w.id, w.name) for w in wards.order_by("name")]
+        groups: list[tuple[Any, str]] = [(w.id, w.name) for w in consultation.ward_list]
         return [*groups, (None, "Not stated")]
     return [*((value, label) for value, label in AgeBand.choices), ("", "Not stated")]
 

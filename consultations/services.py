@@ -61,6 +61,7 @@ def answers_code(*, question: Question, codings: list[Coding], user: User) -> Co
                 answer.claim(coding.version)
                 answer.publishable = coding.publishable
                 answer._history_user = user  # type: ignore[attr-defined]
+                answer.full_clean()
                 answer.save(update_fields=["publishable"])
                 answer.tags.set(tag_ids)
         except StaleEdit:

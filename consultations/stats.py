@@ -137,44 +137,60 @@ def suppress(rows: list[list[int]], *, threshold: int = THRESHOLD) -> list[list[
 
     Returns a mask of the same shape: True where the cell is hidden.
     """
+    hidden = _small_cells(rows, threshold)
+    changed = True
+    while changed:
+        by_row = _hide_second_cells_in_rows(rows, hidden)
+        by_column = _hide_second_cells_in_columns(rows, hidden)
+        changed = by_row or by_column
+    return hidden
+
+
+def _small_cells(rows: list[list[int]], threshold: int) -> list[list[bool]]:
+    """Rules 1 and 2: small groups hidden whole, and small counts."""
     hidden = [[False] * len(row) for row in rows]
-
-    def hide_row(r: int) -> None:
-        hidden[r] = [True] * len(rows[r])
-
     for r, row in enumerate(rows):
         if 0 < row[0] < threshold:
-            hide_row(r)
+            hidden[r] = [True] * len(row)
         for c in range(1, len(row)):
             if 0 < row[c] < threshold:
                 hidden[r][c] = True
-    width = max((len(row) for row in rows), default=0)
-    changed = True
-    while changed:
-        changed = False
-        for r, row in enumerate(rows):
-            if all(hidden[r]):
-                continue
-            counts = [c for c in range(1, len(row)) if hidden[r][c]]
-            if len(counts) == 1:
-                others = [c for c in range(1, len(row)) if not hidden[r][c]]
-                if others:
-                    hidden[r][min(others, key=lambda c: (row[c], c))] = True
-                else:
-                    hide_row(r)
-                changed = True
-        for c in range(width):
-            in_column = [r for r in range(len(rows)) if c < len(rows[r]) and hidden[r][c]]
-            if len(in_column) != 1:
-                continue
-            # The next smallest group that has someone in it: hiding a known zero hides nothing.
-            candidates = [r for r in range(len(rows)) if c < len(rows[r]) and not hidden[r][c] and rows[r][0] > 0]
-            if not candidates:
-                continue
-            smallest = min(candidates, key=lambda r: (rows[r][c], rows[r][0], r))
-            if c == 0:
-                hide_row(smallest)
-            else:
-                hidden[smallest][c] = True
-            changed = True
     return hidden
+
+
+def _hide_second_cells_in_rows(rows: list[list[int]], hidden: list[list[bool]]) -> bool:
+    """Rule 3, once over every row; says whether it hid anything."""
+    changed = False
+    for r, row in enumerate(rows):
+        if all(hidden[r]):
+            continue
+        counts = [c for c in range(1, len(row)) if hidden[r][c]]
+        if len(counts) == 1:
+            others = [c for c in range(1, len(row)) if not hidden[r][c]]
+            if others:
+                hidden[r][min(others, key=lambda c: (row[c], c))] = True
+            else:
+                hidden[r] = [True] * len(row)
+            changed = True
+    return changed
+
+
+def _hide_second_cells_in_columns(rows: list[list[int]], hidden: list[list[bool]]) -> bool:
+    """Rule 4, once over every column; says whether it hid anything."""
+    changed = False
+    width = max((len(row) for row in rows), default=0)
+    for c in range(width):
+        in_column = [r for r in range(len(rows)) if c < len(rows[r]) and hidden[r][c]]
+        if len(in_column) != 1:
+            continue
+        # The next smallest group that has someone in it: hiding a known zero hides nothing.
+        candidates = [r for r in range(len(rows)) if c < len(rows[r]) and not hidden[r][c] and rows[r][0] > 0]
+        if not candidates:
+            continue
+        smallest = min(candidates, key=lambda r: (rows[r][c], rows[r][0], r))
+        if c == 0:
+            hidden[smallest] = [True] * len(rows[smallest])
+        else:
+            hidden[smallest][c] = True
+        changed = True
+    return changed

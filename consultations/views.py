@@ -112,67 +112,68 @@ def question_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
     return render(request, "consultations/question_detail.html", context)
 
 
+EXPORT_HEADERS = ["question", "question_text", "breakdown", "group", "answer", "respondents", "count", "percent"]
+HIDDEN = f"not shown (fewer than {THRESHOLD} respondents, or hidden to protect a smaller group)"
+
+
 def _export_rows(consultation: Consultation) -> tablib.Dataset:
     results = consultation_results(consultation)
-    data = tablib.Dataset(
-        headers=["question", "question_text", "breakdown", "group", "answer", "respondents", "count", "percent"],
-        title="Results",
-    )
-    hidden = f"not shown (fewer than {THRESHOLD} respondents, or hidden to protect a smaller group)"
+    data = tablib.Dataset(headers=EXPORT_HEADERS, title="Results")
     questions = {q.number: q for q in consultation.questions.prefetch_related("options")}
     for row in results["questions"]:
-        number, text = row["number"], row["text"]
         if row["too_few"]:
-            data.append([number, text, "all respondents", "", "", hidden, "", ""])
-            continue
-        if "options" in row:
-            for option in row["options"]:
-                data.append(
-                    [
-                        number,
-                        text,
-                        "all respondents",
-                        "",
-                        option["label"],
-                        row["respondents"],
-                        option["count"],
-                        option["percent"],
-                    ]
-                )
-            for by in BREAKDOWNS:
-                table = breakdown(questions[number], by)
-                for group in table["rows"]:
-                    if group["suppressed"]:
-                        data.append([number, text, table["by_label"].lower(), group["label"], "", hidden, "", ""])
-                        continue
-                    for label, cell in zip(table["options"], group["cells"], strict=True):
-                        data.append(
-                            [
-                                number,
-                                text,
-                                table["by_label"].lower(),
-                                group["label"],
-                                label,
-                                group["n"],
-                                "not shown" if cell is None else cell["count"],
-                                "" if cell is None else cell["percent"],
-                            ]
-                        )
+            lines = [[row["number"], row["text"], "all respondents", "", "", HIDDEN, "", ""]]
+        elif "options" in row:
+            lines = _option_lines(row) + [
+                line for by in BREAKDOWNS for line in _breakdown_lines(row, breakdown(questions[row["number"]], by))
+            ]
         else:
-            for theme in row["themes"]:
-                data.append(
-                    [
-                        number,
-                        text,
-                        "themes (coded answers)",
-                        "",
-                        theme["name"],
-                        row["coded"],
-                        theme["count"],
-                        theme["percent"],
-                    ]
-                )
+            lines = _theme_lines(row)
+        for line in lines:
+            data.append(line)
     return data
+
+
+def _option_lines(row: dict[str, Any]) -> list[list[Any]]:
+    """A choice question's answers across all respondents."""
+    number, text = row["number"], row["text"]
+    return [
+        [number, text, "all respondents", "", option["label"], row["respondents"], option["count"], option["percent"]]
+        for option in row["options"]
+    ]
+
+
+def _breakdown_lines(row: dict[str, Any], table: dict[str, Any]) -> list[list[Any]]:
+    """A choice question's answers in each group of one breakdown, suppressed as on the pages."""
+    number, text, by = row["number"], row["text"], table["by_label"].lower()
+    lines: list[list[Any]] = []
+    for group in table["rows"]:
+        if group["suppressed"]:
+            lines.append([number, text, by, group["label"], "", HIDDEN, "", ""])
+            continue
+        for label, cell in zip(table["options"], group["cells"], strict=True):
+            lines.append(
+                [
+                    number,
+                    text,
+                    by,
+                    group["label"],
+                    label,
+                    group["n"],
+                    "not shown" if cell is None else cell["count"],
+                    "" if cell is None else cell["percent"],
+                ]
+            )
+    return lines
+
+
+def _theme_lines(row: dict[str, Any]) -> list[list[Any]]:
+    """A free-text question's coded themes (never its answers)."""
+    number, text = row["number"], row["text"]
+    return [
+        [number, text, "themes (coded answers)", "", theme["name"], row["coded"], theme["count"], theme["percent"]]
+        for theme in row["themes"]
+    ]
 
 
 @require_GET

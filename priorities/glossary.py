@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import GlossaryTerm, StrategicPlan
+from .models import GlossaryTerm
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,5 @@ class Abbreviations:
 
 def abbreviations_for_current_plan() -> Abbreviations:
     """The acronyms of the current plan's glossary, in one query."""
-    current = (
-        StrategicPlan.objects.filter(superseded_by__isnull=True).order_by("-starts", "-pk").values("partnership_id")[:1]
-    )
-    terms = GlossaryTerm.objects.filter(partnership_id__in=current).values_list("term", "description")
-    return Abbreviations({term: description for term, description in terms if term.isupper() and " " not in term})
+    terms = GlossaryTerm.objects.of_current_plan().only("term", "description")
+    return Abbreviations({t.term: t.description for t in terms if t.is_acronym})

@@ -50,14 +50,13 @@ class StrategicAssessment(models.Model):
 
 
 class StrategicPlanQuerySet(models.QuerySet["StrategicPlan"]):
+    def in_force(self) -> StrategicPlanQuerySet:
+        """Plans no other plan supersedes, newest first: the first is the current plan."""
+        return self.filter(superseded_by__isnull=True).order_by("-starts", "-pk")
+
     def current(self) -> StrategicPlan | None:
         """The newest plan that no other plan supersedes."""
-        return (
-            self.filter(superseded_by__isnull=True)
-            .select_related("partnership", "based_on")
-            .order_by("-starts", "-pk")
-            .first()
-        )
+        return self.in_force().select_related("partnership", "based_on").first()
 
 
 class StrategicPlan(models.Model):
@@ -220,6 +219,13 @@ class ExpectedOutcome(PlanItem):
         constraints = [models.UniqueConstraint(fields=["priority", "position"], name="outcome_position_unique")]
 
 
+class GlossaryTermQuerySet(models.QuerySet["GlossaryTerm"]):
+    def of_current_plan(self) -> GlossaryTermQuerySet:
+        """The glossary of the current plan's partnership, in the one query that reads it."""
+        current = StrategicPlan.objects.in_force().values("partnership_id")[:1]
+        return self.filter(partnership_id__in=current)
+
+
 class GlossaryTerm(models.Model):
     """A term of the plan's glossary and what it means."""
 
@@ -228,6 +234,7 @@ class GlossaryTerm(models.Model):
     description = models.TextField()
 
     history = HistoricalRecords()
+    objects = GlossaryTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["term"]

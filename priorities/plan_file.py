@@ -193,10 +193,9 @@ def _duplicates(reader: _Reader, values: list[Any], where: str, what: str) -> No
         seen.add(value)
 
 
-def parse_plan(text: str) -> PlanFile:
-    """Parse and check a whole plan file; raise PlanFileError listing every problem."""
+def _load_yaml(text: str) -> Any:
     try:
-        raw = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "file"
@@ -205,19 +204,8 @@ def parse_plan(text: str) -> PlanFile:
         # YAML reads 2020-02-30 as a date and fails: say so rather than crash.
         raise PlanFileError([f"file: a value is not a real date ({exc})"]) from exc
 
-    if not isinstance(raw, dict):
-        raise PlanFileError(["file: must be a YAML mapping with format, partnership, assessments, plan and glossary"])
-    reader = _Reader()
-    top = reader.mapping(raw, "file", {"format", "partnership", "assessments", "plan", "glossary"})
-    if top and top.get("format") != FORMAT:
-        reader.problem("format", f"must be {FORMAT!r}")
 
-    partnership = reader.mapping(
-        top.get("partnership"),
-        "partnership",
-        {"name", "short_name", "vision", "responsible_authorities"},
-        {"strapline"},
-    )
+def _authorities(reader: _Reader, partnership: dict[str, Any]) -> list[AgencyData]:
     authorities = []
     for i, item in enumerate(
         reader.items(partnership.get("responsible_authorities"), "partnership.responsible_authorities")
@@ -231,9 +219,12 @@ def parse_plan(text: str) -> PlanFile:
             )
         )
     _duplicates(reader, [a.name for a in authorities], "partnership.responsible_authorities", "agency")
+    return authorities
 
+
+def _assessments(reader: _Reader, raw: Any) -> list[AssessmentData]:
     assessments = []
-    for i, item in enumerate(reader.items(top.get("assessments"), "assessments", allow_empty=True)):
+    for i, item in enumerate(reader.items(raw, "assessments", allow_empty=True)):
         where = f"assessments[{i}]"
         assessment = reader.mapping(item, where, {"year", "title"}, {"findings", "url"})
         assessments.append(
@@ -245,10 +236,23 @@ def parse_plan(text: str) -> PlanFile:
             )
         )
     _duplicates(reader, [a.year for a in assessments], "assessments", "year")
+    return assessments
 
-    plan = reader.mapping(
-        top.get("plan"), "plan", {"title", "starts", "ends", "priorities"}, {"based_on", "supersedes"}
-    )
+
+@dataclass(frozen=True)
+class _PlanPart:
+    """The `plan` mapping, read: everything of PlanFile that it holds."""
+
+    title: str
+    starts: dt.date
+    ends: dt.date
+    based_on: int | None
+    supersedes: str
+    priorities: list[PriorityData]
+
+
+def _plan(reader: _Reader, raw: Any, assessments: list[AssessmentData]) -> _PlanPart:
+    plan = reader.mapping(raw, "plan", {"title", "starts", "ends", "priorities"}, {"based_on", "supersedes"})
     starts = reader.date(plan.get("starts"), "plan.starts")
     ends = reader.date(plan.get("ends"), "plan.ends")
     if starts != dt.date.min and ends != dt.date.min and ends <= starts:
@@ -268,15 +272,41 @@ def parse_plan(text: str) -> PlanFile:
     ]
     priorities = [priority for priority in read if priority is not None]
     _duplicates(reader, [p.number for p in priorities], "plan.priorities", "number")
+    return _PlanPart(plan_title, starts, ends, based_on, supersedes, priorities)
 
+
+def _glossary(reader: _Reader, raw: Any) -> dict[str, str]:
     glossary: dict[str, str] = {}
-    for i, item in enumerate(reader.items(top.get("glossary"), "glossary", allow_empty=True)):
+    for i, item in enumerate(reader.items(raw, "glossary", allow_empty=True)):
         where = f"glossary[{i}]"
         entry = reader.mapping(item, where, {"term", "description"})
         term = reader.text(entry.get("term"), f"{where}.term", max_length=100)
         if term in glossary:
             reader.problem(where, f"term {term!r} appears more than once")
         glossary[term] = reader.text(entry.get("description"), f"{where}.description")
+    return glossary
+
+
+def parse_plan(text: str) -> PlanFile:
+    """Parse and check a whole plan file; raise PlanFileError listing every problem."""
+    raw = _load_yaml(text)
+    if not isinstance(raw, dict):
+        raise PlanFileError(["file: must be a YAML mapping with format, partnership, assessments, plan and glossary"])
+    reader = _Reader()
+    top = reader.mapping(raw, "file", {"format", "partnership", "assessments", "plan", "glossary"})
+    if top and top.get("format") != FORMAT:
+        reader.problem("format", f"must be {FORMAT!r}")
+
+    partnership = reader.mapping(
+        top.get("partnership"),
+        "partnership",
+        {"name", "short_name", "vision", "responsible_authorities"},
+        {"strapline"},
+    )
+    authorities = _authorities(reader, partnership)
+    assessments = _assessments(reader, top.get("assessments"))
+    plan = _plan(reader, top.get("plan"), assessments)
+    glossary = _glossary(reader, top.get("glossary"))
 
     if reader.problems:
         raise PlanFileError(reader.problems)
@@ -287,11 +317,11 @@ def parse_plan(text: str) -> PlanFile:
         vision=reader.text(partnership["vision"], "partnership.vision"),
         responsible_authorities=authorities,
         assessments=assessments,
-        plan_title=plan_title,
-        starts=starts,
-        ends=ends,
-        based_on=based_on,
-        supersedes=supersedes,
-        priorities=priorities,
+        plan_title=plan.title,
+        starts=plan.starts,
+        ends=plan.ends,
+        based_on=plan.based_on,
+        supersedes=plan.supersedes,
+        priorities=plan.priorities,
         glossary=glossary,
     )

@@ -23,7 +23,7 @@ EXPECTED = {
     "question_2": 23,
     "question_3": 28,
     "coding_2": 13,
-    "export_csv": 37,
+    "export_csv": 35,
 }
 
 
