@@ -7,8 +7,10 @@ from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.forms import EscapedLabelsMixin
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(EscapedLabelsMixin, AuthenticationForm):
     """Email and password, in GOV.UK style."""
 
     username = forms.EmailField(

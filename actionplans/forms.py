@@ -11,8 +11,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
+from django.utils.html import conditional_escape
 
 from accounts.models import Agency, User
+from core.forms import EscapedLabelsMixin
 
 from .models import RAG_DEFINITIONS, Action, ActionUpdate, Indicator, Milestone, Rag
 from .services import IndicatorEntry, UpdateInput
@@ -37,7 +39,7 @@ def _gds_date(label: str, *, required: bool = True, hint: str = "") -> DateInput
     return field
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(EscapedLabelsMixin, forms.ModelForm):
     """Create or edit an action. Officers may only lead with their own agency."""
 
     version = VersionField()
@@ -138,7 +140,7 @@ class ActionForm(forms.ModelForm):
         return data
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(EscapedLabelsMixin, forms.ModelForm):
     version = VersionField()
     due_date = _gds_date("Due date")
     completed_on = _gds_date("Completed on", required=False, hint="Leave blank until the milestone is done.")
@@ -171,7 +173,7 @@ class MilestoneForm(forms.ModelForm):
 RAG_CHOICES = [Choice(rag.value, rag.label, hint=RAG_DEFINITIONS[rag]) for rag in Rag]
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(EscapedLabelsMixin, forms.Form):
     """The quarter's update: RAG, narrative, milestones completed and indicator values, in one submit."""
 
     version = VersionField()
@@ -268,7 +270,7 @@ class UpdateForm(forms.Form):
                     Field.text(f"{prefix}_value", field_width=Fluid.ONE_QUARTER),
                     Field.checkbox(f"{prefix}_provisional", small=True),
                     Field.text(f"{prefix}_note"),
-                    legend=indicator.title,
+                    legend=conditional_escape(indicator.title),
                     legend_size=Size.SMALL,
                 )
             )
@@ -357,7 +359,7 @@ class UpdateForm(forms.Form):
         )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(EscapedLabelsMixin, forms.Form):
     version = VersionField()
     decision = forms.ChoiceField(
         label="Your decision",
@@ -387,7 +389,7 @@ class ReviewForm(forms.Form):
         return data
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(EscapedLabelsMixin, forms.Form):
     officer = forms.ModelChoiceField(
         label="Officer who may edit it", queryset=User.objects.none(), error_messages={"required": "Select the officer"}
     )
@@ -414,7 +416,7 @@ class ReopenForm(forms.Form):
         return until
 
 
-class ImportForm(forms.Form):
+class ImportForm(EscapedLabelsMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What does the file hold?",
         widget=forms.RadioSelect,

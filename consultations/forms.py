@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from actionplans.models import Indicator, ReportingPeriod
+from core.forms import EscapedLabelsMixin
 
 from .imports import IGNORE, target_choices
 from .models import Consultation, Question
@@ -14,7 +15,7 @@ from .models import Consultation, Question
 MAX_BYTES = 10 * 1024 * 1024
 
 
-class UploadForm(forms.Form):
+class UploadForm(EscapedLabelsMixin, forms.Form):
     """The survey tool's export, and which tool it came from (so its mapping is offered again)."""
 
     tool = forms.CharField(
@@ -49,7 +50,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-class MappingForm(forms.Form):
+class MappingForm(EscapedLabelsMixin, forms.Form):
     """One choice per column of the file: what it holds."""
 
     def __init__(
@@ -70,7 +71,7 @@ class MappingForm(forms.Form):
         return [(header, self[f"column_{index}"]) for index, header in enumerate(self.headers)]
 
 
-class FeedForm(forms.Form):
+class FeedForm(EscapedLabelsMixin, forms.Form):
     """Which indicator, for which quarter, a question's headline feeds."""
 
     question = forms.ModelChoiceField(
