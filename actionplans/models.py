@@ -312,6 +312,8 @@ class ActionUpdate(Versioned):
         ordering = ["action", "-period__financial_year", "-period__quarter"]
         constraints = [models.UniqueConstraint(fields=["action", "period"], name="one_update_per_quarter")]
 
+    UNIQUE_TOGETHER = ("action", "period")  # see Versioned.clean_and_save
+
     def __str__(self) -> str:
         return f"{self.action.reference} {self.period.label}"
 
@@ -368,6 +370,8 @@ class IndicatorValue(Versioned):
     class Meta:
         ordering = ["indicator", "-period__financial_year", "-period__quarter"]
         constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="one_value_per_period")]
+
+    UNIQUE_TOGETHER = ("indicator", "period")  # see Versioned.clean_and_save
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value} ({self.period})"

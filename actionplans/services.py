@@ -75,13 +75,8 @@ def update_save(
         elif update.status == ActionUpdate.Status.RETURNED:
             update.status = ActionUpdate.Status.DRAFT
         update._history_user = user  # type: ignore[attr-defined]
-        update.full_clean(validate_unique=False)
-        try:
-            with transaction.atomic():
-                update.save()
-        except IntegrityError as exc:
-            # Two people started the first draft at once: the other one's is kept.
-            raise changes_since(ActionUpdate.objects.get(action=update.action, period=update.period), 0) from exc
+        # Two people may be writing the first draft at once: the other one's is kept.
+        update.clean_and_save(together=ActionUpdate.UNIQUE_TOGETHER)
 
         for milestone in update.action.milestones.filter(pk__in=data.milestones_completed, completed_on__isnull=True):
             milestone.claim(milestone.version)  # nobody may slip a change in between read and write
@@ -125,8 +120,7 @@ def indicator_value_save(
     value.provisional = entry.provisional
     value.note = entry.note
     value.entered_by = user
-    value.full_clean(validate_unique=False)
-    value.save()
+    value.clean_and_save(together=IndicatorValue.UNIQUE_TOGETHER)  # a shared indicator's first value may race
     return value
 
 
@@ -143,8 +137,7 @@ def update_review(*, update: ActionUpdate, reviewer: User, approve: bool, commen
         update.reviewed_at = timezone.now()
         update.review_comment = comment.strip()
         update._history_user = reviewer  # type: ignore[attr-defined]
-        update.full_clean(validate_unique=False)
-        update.save()
+        update.clean_and_save()
 
 
 def update_reopen(*, update: ActionUpdate, admin: User, officer: User, until: dt.date, reason: str) -> ActionUpdate:
@@ -160,8 +153,7 @@ def update_reopen(*, update: ActionUpdate, admin: User, officer: User, until: dt
             update.review_comment = f"Reopened: {reason}"
         update._history_user = admin  # type: ignore[attr-defined]
         update._change_reason = f"Reopened for {officer}: {reason}"  # type: ignore[attr-defined]
-        update.full_clean(validate_unique=False)
-        update.save()
+        update.clean_and_save(together=ActionUpdate.UNIQUE_TOGETHER)
     return update
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 
@@ -46,6 +46,23 @@ class Versioned(models.Model):
         if not manager.filter(pk=self.pk, version=expected).update(version=F("version") + 1):
             raise changes_since(manager.get(pk=self.pk), expected)
         self.version = expected + 1
+
+    def clean_and_save(self, *, together: tuple[str, ...] = ()) -> None:
+        """Validate and save. `together` names the fields that are unique together and that
+        another writer may be inserting at this very moment (the first update of an action,
+        the first value of an indicator): their uniqueness is left to the database, so a new
+        row that loses the race raises StaleEdit naming the winner's row, never a
+        ValidationError or IntegrityError. Call it inside the write's transaction."""
+        self.full_clean(exclude=list(together), validate_unique=False)
+        if self.pk is not None or not together:
+            self.save()
+            return
+        try:
+            with transaction.atomic():
+                self.save()
+        except IntegrityError as exc:
+            winner = type(self)._default_manager.get(**{name: getattr(self, name) for name in together})
+            raise changes_since(winner, 0) from exc
 
 
 def _display(record: Any, name: str) -> str:
