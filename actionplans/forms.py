@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 
 from accounts.models import Agency, User
-from core.forms import EscapedLabelsMixin
+from core.forms import EscapedLabelsMixin, GovukDateField
 
 from .models import RAG_DEFINITIONS, Action, ActionUpdate, Indicator, Milestone, Rag
 from .services import IndicatorEntry, UpdateInput
@@ -32,11 +31,8 @@ class VersionField(forms.IntegerField):
         super().__init__(required=False, min_value=0, **kwargs)
 
 
-def _gds_date(label: str, *, required: bool = True, hint: str = "") -> DateInputField:
-    field = DateInputField(label=label, required=required, help_text=hint, require_all_fields=False)
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-    return field
+def _gds_date(label: str, *, required: bool = True, hint: str = "") -> GovukDateField:
+    return GovukDateField(label=label, required=required, hint=hint)
 
 
 class ActionForm(EscapedLabelsMixin, forms.ModelForm):
@@ -389,6 +385,10 @@ class ReviewForm(EscapedLabelsMixin, forms.Form):
         return data
 
 
+# A closed update is reopened to correct it, not left open indefinitely.
+REOPEN_AT_MOST = dt.timedelta(days=90)
+
+
 class ReopenForm(EscapedLabelsMixin, forms.Form):
     officer = forms.ModelChoiceField(
         label="Officer who may edit it", queryset=User.objects.none(), error_messages={"required": "Select the officer"}
@@ -411,8 +411,13 @@ class ReopenForm(EscapedLabelsMixin, forms.Form):
 
     def clean_until(self) -> dt.date:
         until: dt.date = self.cleaned_data["until"]
-        if until < timezone.localdate():
+        today = timezone.localdate()
+        if until < today:
             raise forms.ValidationError("The date must be today or later")
+        if until > today + REOPEN_AT_MOST:
+            raise forms.ValidationError(
+                f"Reopen it for {REOPEN_AT_MOST.days} days at most: the officer can be given more time later"
+            )
         return until
 
 
