@@ -11,7 +11,7 @@ import time
 import pytest
 
 from reports.models import QuarterlyReport
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.worker import require_redis, running_worker, worker_database_url
 
 
