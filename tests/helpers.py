@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from core import periods
 from tests.factories import gds_date
 
 if TYPE_CHECKING:
+    from django.http import HttpResponse
     from playwright.sync_api import Page
 
     from accounts.models import User
@@ -49,6 +51,13 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def title_of(response: HttpResponse) -> str:
+    """The page's <title> text, without the portal's name after it."""
+    match = re.search(r"<title>(.*?) – CSP portal</title>", response.content.decode(), re.S)
+    assert match is not None, "the page has no portal title"
+    return match.group(1)
 
 
 def make_period(financial_year: int, quarter: int) -> ReportingPeriod:
