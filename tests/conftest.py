@@ -5,19 +5,13 @@ Every view is tried signed out, as an officer, as a board member and as an admin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.test import Client
 
 from accounts.models import Agency, Role, User
 from priorities.plan_file import PlanFile, parse_plan
 from priorities.services import plan_import
 from tests.factories import UserFactory
-
-ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_PLAN = ROOT / "data" / "plans" / "bedford-borough-2020-2024.yaml"
-PLAN_SOURCE = ROOT / "data" / "plans" / "sources" / "bedford-borough-strategic-plan-2020-2024.txt"
+from tests.helpers import SHIPPED_PLAN
 
 
 @pytest.fixture(scope="session")
@@ -56,13 +50,6 @@ def board_member(council: Agency) -> User:
 @pytest.fixture
 def csp_admin(council: Agency) -> User:
     return UserFactory(full_name="Aisha Khan", agency=council, roles=[Role.CSP_ADMIN])
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

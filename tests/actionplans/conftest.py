@@ -11,26 +11,15 @@ import time_machine
 
 from accounts.models import Agency, Role, User
 from actionplans.models import Action, ActionPlan, Indicator, Milestone, ReportingPeriod
-from core import periods
 from priorities.models import Priority
-from tests.factories import UserFactory, gds_date
-
-DEADLINE_DAY = dt.date(2024, 3, 25)
-# An action running the whole 2023-24 financial year, as the action form posts it.
-WHOLE_YEAR = {**gds_date("start_date", dt.date(2023, 4, 1)), **gds_date("due_date", dt.date(2024, 3, 31))}
+from tests.factories import UserFactory
+from tests.helpers import make_period
 
 
 @pytest.fixture(autouse=True)
 def _deadline_day() -> Iterator[None]:
     with time_machine.travel(dt.datetime(2024, 3, 25, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         yield
-
-
-def make_period(financial_year: int, quarter: int) -> ReportingPeriod:
-    opens, closes = periods.default_window(financial_year, quarter)
-    return ReportingPeriod.objects.create(
-        financial_year=financial_year, quarter=quarter, window_opens=opens, window_closes=closes
-    )
 
 
 @pytest.fixture

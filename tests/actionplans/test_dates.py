@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans.models import Action
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

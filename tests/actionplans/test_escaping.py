@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from actionplans.models import Milestone
 from core.forms import EscapedLabelsMixin
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

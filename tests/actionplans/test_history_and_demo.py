@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, IndicatorValue, Milestone, ReportingPeriod
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

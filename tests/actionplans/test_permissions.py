@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans.models import ActionUpdate, Milestone
-from tests.actionplans.conftest import WHOLE_YEAR
-from tests.conftest import client_for
+from tests.helpers import WHOLE_YEAR, client_for
 
 pytestmark = pytest.mark.django_db
 

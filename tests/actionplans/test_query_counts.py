@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from actionplans.demo import demo_load
 from actionplans.models import Action, ReportingPeriod
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

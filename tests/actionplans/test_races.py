@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from actionplans.models import ActionUpdate, IndicatorValue
 from actionplans.services import IndicatorEntry, UpdateInput, indicator_value_save, update_save
 from core.models import StaleEdit
-from tests.actionplans.conftest import DEADLINE_DAY
+from tests.helpers import DEADLINE_DAY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ from django.core import mail
 from actionplans.models import ActionUpdate, ReminderSent
 from actionplans.services import reminders_send
 from actionplans.tasks import send_update_reminders
-from tests.actionplans.conftest import make_period
+from tests.helpers import make_period
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from accounts.models import Role
 from actionplans.models import ActionUpdate, Milestone
-from tests.actionplans.conftest import WHOLE_YEAR
-from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.helpers import WHOLE_YEAR, client_for
 
 pytestmark = pytest.mark.django_db
 

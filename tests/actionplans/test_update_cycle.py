@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from actionplans.models import ActionUpdate, IndicatorValue, Milestone
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from accounts.models import User
 from actionplans.demo import demo_load
 from reports.models import QuarterlyReport
 from reports.services import report_compile, report_publish
-from tests.browser.conftest import assert_accessible
 from tests.browser.test_plan_journey import sign_in
+from tests.helpers import assert_accessible
 from tests.worker import running_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

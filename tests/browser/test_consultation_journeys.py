@@ -20,8 +20,8 @@ from consultations.demo import demo_load as consultation_demo_load
 from consultations.models import Answer, ColumnMapping, Consultation, ResponseImport, ThemeTag
 from consultations.seed import SHIPPED_FILE, consultations_load
 from priorities.models import Priority
-from tests.browser.conftest import assert_accessible
 from tests.browser.test_plan_journey import sign_in
+from tests.helpers import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

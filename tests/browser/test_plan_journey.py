@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from priorities.plan_file import PlanFile
-from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD
+from tests.helpers import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

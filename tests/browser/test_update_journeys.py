@@ -13,9 +13,9 @@ from accounts.models import Role, User
 from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, Milestone, ReportingPeriod
 from core import periods
 from priorities.models import Priority
-from tests.browser.conftest import assert_accessible
 from tests.browser.test_plan_journey import sign_in
 from tests.factories import UserFactory
+from tests.helpers import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

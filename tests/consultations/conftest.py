@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from consultations.models import Consultation
-from consultations.seed import SHIPPED_FILE, consultations_load
-
-CONSULTATIONS_FILE = SHIPPED_FILE
+from consultations.seed import consultations_load
+from tests.helpers import CONSULTATIONS_FILE
 
 
 @pytest.fixture

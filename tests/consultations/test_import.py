@@ -31,7 +31,7 @@ from consultations.imports import (
     upload_save,
 )
 from consultations.models import AgeBand, Answer, ColumnMapping, Consultation, Response, ResponseImport
-from tests.conftest import ROOT, client_for
+from tests.helpers import ROOT, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from consultations.imports import Mapping, read_table, responses_import
 from consultations.models import ColumnMapping, Consultation, Response, ResponseImport
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 from consultations.demo import HEADERS, MAPPING
 from consultations.imports import EXCEL_EPOCH, MAX_TEXT, ImportCheck, Table, TableError, read_table, responses_import
 from consultations.models import AgeBand, Answer, Consultation, Response
-from tests.conftest import ROOT
-from tests.consultations.conftest import CONSULTATIONS_FILE
+from tests.helpers import CONSULTATIONS_FILE, ROOT
 
 pytestmark = pytest.mark.django_db
 

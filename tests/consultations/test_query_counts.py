@@ -10,7 +10,7 @@ from django.urls import reverse
 from consultations.demo import RESPONDENTS
 from consultations.demo import demo_load as consultation_demo_load
 from consultations.models import Consultation, Response
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from actionplans.models import Indicator, IndicatorValue, ReportingPeriod
 from consultations.demo import demo_load as consultation_demo_load
 from consultations.models import AgeBand, Answer, Consultation, IndicatorFeed, Response, ThemeTag
 from consultations.results import consultation_results
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from consultations.models import Consultation, ThemeTag, Ward
 from consultations.seed import consultations_load
-from tests.consultations.conftest import CONSULTATIONS_FILE
+from tests.helpers import CONSULTATIONS_FILE
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from actionplans.models import ReportingPeriod
 from core.backup import backup_check, backup_make, backup_restore
 from reports.models import QuarterlyReport
 from reports.services import report_compile, report_request
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

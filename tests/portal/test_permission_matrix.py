@@ -24,7 +24,7 @@ from core import periods
 from priorities.models import Priority
 from reports.files import report_dir
 from reports.models import QuarterlyReport
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +168,7 @@ def _survey() -> Any:
     """The shipped 2022 consultation, with an upload, a saved mapping and an indicator feed."""
     from consultations.models import ColumnMapping, Consultation, IndicatorFeed, ResponseImport
     from consultations.seed import consultations_load
-    from tests.consultations.conftest import CONSULTATIONS_FILE
+    from tests.helpers import CONSULTATIONS_FILE
 
     survey = Consultation.objects.filter(slug="csp-consultation-2022").first()
     if survey is not None:

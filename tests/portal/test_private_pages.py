@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.conftest import ROOT, client_for
+from tests.helpers import ROOT, client_for
 from tests.worker import require_redis, running_worker
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from priorities.models import Priority
 from priorities.scale import plan_scale_up
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.conftest import ROOT, client_for
 from tests.factories import PASSWORD
+from tests.helpers import ROOT, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from priorities.models import Priority
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

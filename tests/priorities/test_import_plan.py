@@ -18,8 +18,8 @@ from priorities.models import (
     Theme,
 )
 from priorities.plan_file import PlanFileError, parse_plan
-from tests.conftest import SHIPPED_PLAN
 from tests.factories import UserFactory
+from tests.helpers import SHIPPED_PLAN
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from priorities.models import Priority
 from priorities.plan_file import PlanFile
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 

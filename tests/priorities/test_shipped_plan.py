@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from priorities.plan_file import PlanFile
-from tests.conftest import PLAN_SOURCE, SHIPPED_PLAN
+from tests.helpers import PLAN_SOURCE, SHIPPED_PLAN
 
 
 def _normalise(text: str) -> str:

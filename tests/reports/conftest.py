@@ -13,8 +13,7 @@ import time_machine
 
 from actionplans.demo import demo_load
 from actionplans.models import ReportingPeriod
-
-REPORT_DAY = dt.date(2024, 4, 20)
+from tests.helpers import REPORT_DAY
 
 
 @pytest.fixture(autouse=True)

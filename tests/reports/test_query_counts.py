@@ -13,8 +13,7 @@ from priorities.models import Priority, StrategicPlan
 from priorities.scale import plan_scale_up
 from reports.models import QuarterlyReport
 from reports.services import report_compile
-from tests.conftest import client_for
-from tests.reports.conftest import REPORT_DAY
+from tests.helpers import REPORT_DAY, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from reports.models import QuarterlyReport
-from tests.conftest import ROOT
+from tests.helpers import ROOT, client_for
 from tests.worker import children_of, client_app, require_redis, running_worker, worker_database_url
 
 
@@ -125,8 +125,6 @@ def test_a_worker_child_killed_mid_compile_ends_in_one_ready_version_within_the_
 @pytest.mark.django_db
 def test_a_double_clicked_compile_makes_one_version(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
     from django.urls import reverse
-
-    from tests.conftest import client_for
 
     client = client_for(csp_admin)
     first = client.post(reverse("reports:compile"), {"period": quarter.pk})

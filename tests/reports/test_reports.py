@@ -18,7 +18,7 @@ from priorities.models import Priority
 from reports.files import report_dir
 from reports.models import QuarterlyReport
 from reports.services import report_compile, report_publish, reports_schedule
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -362,7 +362,7 @@ def test_the_report_has_the_consultation_section_and_the_confidence_indicator(qu
     from consultations.demo import demo_load as consultation_demo_load
     from consultations.models import Response
     from consultations.seed import consultations_load
-    from tests.consultations.conftest import CONSULTATIONS_FILE
+    from tests.helpers import CONSULTATIONS_FILE
 
     consultations_load(CONSULTATIONS_FILE)
     consultation_demo_load()

@@ -1,0 +1,94 @@
+"""What tests share that is not a fixture: paths, fixed days, form data, and small helpers.
+
+The conftest files hold only fixtures; they and the tests import these from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.test import Client
+
+from actionplans.models import ReportingPeriod
+from consultations.seed import SHIPPED_FILE
+from core import periods
+from tests.factories import gds_date
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+    from playwright.sync_api import Page
+
+    from accounts.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The shipped strategic plan, and the published text it was made from.
+SHIPPED_PLAN = ROOT / "data" / "plans" / "bedford-borough-2020-2024.yaml"
+PLAN_SOURCE = ROOT / "data" / "plans" / "sources" / "bedford-borough-strategic-plan-2020-2024.txt"
+
+# The shipped consultations (2019 and 2022, with their published headlines).
+CONSULTATIONS_FILE = SHIPPED_FILE
+
+# Action-plan tests run on deadline day: the 2023-24 Q4 window is open (17 March to 15 April).
+DEADLINE_DAY = dt.date(2024, 3, 25)
+# Report tests run after that window closed, so 2023-24 Q4 is the latest closed quarter.
+REPORT_DAY = dt.date(2024, 4, 20)
+
+# An action running the whole 2023-24 financial year, as the action form posts it.
+WHOLE_YEAR = {**gds_date("start_date", dt.date(2023, 4, 1)), **gds_date("due_date", dt.date(2024, 3, 31))}
+
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def client_for(user: User | None) -> Client:
+    """A test client signed in as the user, or signed out for None."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def title_of(response: HttpResponse) -> str:
+    """The page's <title> text, without the portal's name after it."""
+    match = re.search(r"<title>(.*?) – CSP portal</title>", response.content.decode(), re.S)
+    assert match is not None, "the page has no portal title"
+    return match.group(1)
+
+
+def make_period(financial_year: int, quarter: int) -> ReportingPeriod:
+    """A reporting period with the default update window for that quarter."""
+    opens, closes = periods.default_window(financial_year, quarter)
+    return ReportingPeriod.objects.create(
+        financial_year=financial_year, quarter=quarter, window_opens=opens, window_closes=closes
+    )
+
+
+def axe_violations(page: Page) -> list[dict[str, object]]:
+    """Serious and critical WCAG 2.2 A/AA violations axe-core finds on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return [
+        {
+            "rule": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in results["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail with axe's findings if the page as it is now has a serious or critical violation."""
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}\n{json.dumps(violations, indent=2)}"
