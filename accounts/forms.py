@@ -37,6 +37,7 @@ class SignInForm(EscapedLabelsMixin, AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = Layout(
             Field.text("username", field_width=Fluid.TWO_THIRDS),
             Field.text("password", field_width=Fluid.ONE_HALF),

@@ -101,6 +101,7 @@ class ActionForm(EscapedLabelsMixin, forms.ModelForm):
         }.items():
             fields[name].error_messages["required"] = message
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = Layout(
             Field("version"),
             Field.text("reference", field_width=Fluid.ONE_QUARTER),
@@ -151,6 +152,7 @@ class MilestoneForm(EscapedLabelsMixin, forms.ModelForm):
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
         self.fields["title"].error_messages["required"] = "Enter the milestone"
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = Layout(
             Field("version"),
             Field.text("title"),
@@ -207,6 +209,7 @@ class UpdateForm(EscapedLabelsMixin, forms.Form):
         self.open_milestones = [m for m in milestones if m.completed_on is None]
         self.indicators = indicators
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = self._layout(self._add_milestone_fields(), self._add_indicator_fields())
 
     @staticmethod
@@ -371,6 +374,7 @@ class ReviewForm(EscapedLabelsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = Layout(
             Field("version"),
             Field.radios("decision", legend_size=Size.MEDIUM),
@@ -402,6 +406,7 @@ class ReopenForm(EscapedLabelsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = Layout(
             Field.select("officer"),
             Field("until"),
@@ -442,6 +447,7 @@ class ImportForm(EscapedLabelsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.MEDIUM),
             Field("file"),

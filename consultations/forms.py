@@ -36,6 +36,7 @@ class UploadForm(EscapedLabelsMixin, forms.Form):
         if saved_tools:
             self.fields["tool"].help_text += " Saved mappings: " + ", ".join(saved_tools) + "."
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = Layout(Field.text("tool", field_width=20), Field("file"), Button("upload", "Upload"))
 
     def clean_tool(self) -> str:
@@ -99,6 +100,7 @@ class FeedForm(EscapedLabelsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["question"].queryset = consultation.questions.filter(options__is_positive=True).distinct()  # type: ignore[attr-defined]
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.form_action = ""
         self.helper.layout = Layout(
             Field.select("question"),

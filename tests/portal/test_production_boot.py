@@ -193,6 +193,16 @@ def _links(html: str) -> set[str]:
     return found
 
 
+def _nests_forms(html: str) -> bool:
+    """Whether a <form> opens inside another (browsers drop the inner one's attributes)."""
+    depth = 0
+    for tag in re.findall(r"<(/?)form\b", html):
+        depth += -1 if tag else 1
+        if depth > 1:
+            return True
+    return False
+
+
 def _assets(html: str) -> set[str]:
     return {unescape(src) for src in re.findall(r'(?:src|href)="(/static/[^"]+)"', html)}
 
@@ -210,6 +220,7 @@ def test_every_page_reachable_from_the_navigation_answers_with_debug_off(admin: 
     seen: set[str] = set()
     queue = ["/"]
     failures = []
+    nested = []
     assets: set[str] = set()
     while queue and len(seen) < MAX_PAGES:
         path = queue.pop(0)
@@ -227,8 +238,11 @@ def test_every_page_reachable_from_the_navigation_answers_with_debug_off(admin: 
             continue
         if "text/html" in page.headers.get("content-type", ""):
             assets |= _assets(page.text)
+            if _nests_forms(page.text):
+                nested.append(path)
             queue += sorted(link for link in _links(page.text) - seen if not NOT_WALKED.match(link))
     assert failures == []
+    assert nested == []
     assert len(seen) > 40, f"only {len(seen)} pages were reachable: {sorted(seen)}"
     assert any(p.startswith("/admin/") for p in seen)
     assert any(p.startswith("/dashboard/") for p in seen)
