@@ -18,7 +18,7 @@ from tests.reports.conftest import REPORT_DAY
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED = {"dashboard": 21, "priority": 21, "exceptions": 21, "indicator": 19, "archive": 7, "report": 8}
+EXPECTED = {"dashboard": 20, "priority": 16, "exceptions": 14, "indicator": 11, "archive": 7, "report": 8}
 
 
 def _more_history_and_indicators(factor: int) -> None:
