@@ -178,3 +178,8 @@ def suppress(rows: list[list[int]], *, threshold: int = THRESHOLD) -> list[list[
                 hidden[smallest][c] = True
             changed = True
     return hidden
+
+
+def hidden_reason(threshold: int = THRESHOLD) -> str:
+    """Why a group's figures are not shown: the one wording for the pages and the export."""
+    return f"fewer than {threshold} respondents, or hidden to protect a smaller group"

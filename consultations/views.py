@@ -31,7 +31,7 @@ from .imports import (
 from .models import Answer, ColumnMapping, Consultation, IndicatorFeed, Question, ResponseImport, ThemeTag
 from .results import BREAKDOWNS, breakdown, consultation_results, headline, headline_breakdown
 from .services import Coding, answers_code, indicator_feed
-from .stats import THRESHOLD
+from .stats import THRESHOLD, hidden_reason
 
 CODING_PAGE = 20
 
@@ -118,7 +118,7 @@ def _export_rows(consultation: Consultation) -> tablib.Dataset:
         headers=["question", "question_text", "breakdown", "group", "answer", "respondents", "count", "percent"],
         title="Results",
     )
-    hidden = f"not shown (fewer than {THRESHOLD} respondents, or hidden to protect a smaller group)"
+    hidden = f"not shown ({hidden_reason(THRESHOLD)})"
     questions = {q.number: q for q in consultation.questions.prefetch_related("options")}
     for row in results["questions"]:
         number, text = row["number"], row["text"]
