@@ -194,3 +194,8 @@ def _hide_second_cells_in_columns(rows: list[list[int]], hidden: list[list[bool]
             hidden[smallest][c] = True
         changed = True
     return changed
+
+
+def hidden_reason(threshold: int = THRESHOLD) -> str:
+    """Why a group's figures are not shown: the one wording for the pages and the export."""
+    return f"fewer than {threshold} respondents, or hidden to protect a smaller group"

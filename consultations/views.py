@@ -31,7 +31,7 @@ from .imports import (
 from .models import Answer, ColumnMapping, Consultation, IndicatorFeed, Question, ResponseImport, ThemeTag
 from .results import BREAKDOWNS, breakdown, consultation_results, headline, headline_breakdown
 from .services import Coding, answers_code, indicator_feed
-from .stats import THRESHOLD
+from .stats import THRESHOLD, hidden_reason
 
 CODING_PAGE = 20
 
@@ -113,7 +113,7 @@ def question_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
 
 
 EXPORT_HEADERS = ["question", "question_text", "breakdown", "group", "answer", "respondents", "count", "percent"]
-HIDDEN = f"not shown (fewer than {THRESHOLD} respondents, or hidden to protect a smaller group)"
+HIDDEN = f"not shown ({hidden_reason(THRESHOLD)})"
 
 
 def _export_rows(consultation: Consultation) -> tablib.Dataset:

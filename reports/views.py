@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from core.charts import trend_chart
 
 from .files import report_dir
 from .models import QuarterlyReport
-from .quarter import quarter_build
+from .quarter import quarter_exceptions, quarter_indicator, quarter_overview, quarter_priority
 from .services import QUEUE_DOWN, ReportNotReady, report_publish, report_request
 
 
@@ -34,22 +35,33 @@ def _period(request: HttpRequest) -> ReportingPeriod:
     return period
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    return {key: request.GET.get(key, "") for key in ("priority", "agency", "rag")}
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filters, as the query string asks for them (blank matches anything):
+    the one place that names them, offers the RAG choices and says what a row must match."""
 
+    priority: str = ""
+    agency: str = ""
+    rag: str = ""
 
-def _filtered_actions(quarter: dict[str, Any], filters: dict[str, str]) -> list[dict[str, Any]]:
-    rows = []
-    for priority in quarter["priorities"]:
-        if filters["priority"] and str(priority["number"]) != filters["priority"]:
-            continue
-        for action in priority["actions"]:
-            if filters["agency"] and action["lead"] != filters["agency"]:
-                continue
-            if filters["rag"] and (action["rag"] or "none") != filters["rag"]:
-                continue
-            rows.append({**action, "priority": priority["number"]})
-    return rows
+    RAG_CHOICES: ClassVar[list[tuple[str, str]]] = [
+        ("red", "Red"),
+        ("amber", "Amber"),
+        ("green", "Green"),
+        ("none", "Not rated"),
+    ]
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Filters:
+        return cls(**{name: request.GET.get(name, "") for name in ("priority", "agency", "rag")})
+
+    def matches(self, row: dict[str, Any]) -> bool:
+        """Whether an action or exception row (with its priority number, lead and RAG) passes."""
+        return (
+            (not self.priority or str(row["priority"]) == self.priority)
+            and (not self.agency or row["lead"] == self.agency)
+            and (not self.rag or (row["rag"] or "none") == self.rag)
+        )
 
 
 def _context(request: HttpRequest, period: ReportingPeriod, **extra: Any) -> dict[str, Any]:
@@ -57,9 +69,9 @@ def _context(request: HttpRequest, period: ReportingPeriod, **extra: Any) -> dic
         "period": period,
         "periods": ReportingPeriod.objects.order_by("-financial_year", "-quarter"),
         "agencies": Agency.objects.filter(kind=Agency.Kind.RESPONSIBLE_AUTHORITY).order_by("name"),
-        "filters": _filters(request),
+        "filters": Filters.from_request(request),
         "can_compile": request.user.has_perm("reports.compile_reports"),
-        "rag_choices": [("red", "Red"), ("amber", "Amber"), ("green", "Green"), ("none", "Not rated")],
+        "rag_choices": Filters.RAG_CHOICES,
         **extra,
     }
 
@@ -68,43 +80,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not ReportingPeriod.objects.exists():
         return render(request, "reports/no_periods.html")
     period = _period(request)
-    quarter = quarter_build(period)
-    return render(request, "reports/dashboard.html", _context(request, period, s=quarter))
+    return render(request, "reports/dashboard.html", _context(request, period, s=quarter_overview(period)))
 
 
 def priority(request: HttpRequest, number: int) -> HttpResponse:
     period = _period(request)
-    quarter = quarter_build(period)
-    found = next((p for p in quarter["priorities"] if p["number"] == number), None)
-    if found is None:
+    quarter = quarter_priority(period, number)
+    if quarter is None:
         raise Http404("No such priority")
-    filters = {**_filters(request), "priority": str(number)}
-    rows = _filtered_actions(quarter, filters)
+    found = next(p for p in quarter["priorities"] if p["number"] == number)
+    filters = replace(Filters.from_request(request), priority=str(number))
+    rows = [row for row in ({**action, "priority": number} for action in found["actions"]) if filters.matches(row)]
     return render(request, "reports/priority.html", _context(request, period, s=quarter, p=found, rows=rows))
 
 
 def exceptions(request: HttpRequest) -> HttpResponse:
     period = _period(request)
-    quarter = quarter_build(period)
-    filters = _filters(request)
-    rows = [
-        e
-        for e in quarter["exceptions"]
-        if (not filters["priority"] or str(e["priority"]) == filters["priority"])
-        and (not filters["agency"] or e["lead"] == filters["agency"])
-        and (not filters["rag"] or (e["rag"] or "none") == filters["rag"])
-    ]
+    quarter = quarter_exceptions(period)
+    filters = Filters.from_request(request)
+    rows = [e for e in quarter.get("exceptions", []) if filters.matches(e)]
     return render(request, "reports/exceptions.html", _context(request, period, s=quarter, rows=rows))
 
 
 def indicator(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request)
-    quarter = quarter_build(period)
-    row = next((i for i in quarter["indicators"] if i["id"] == pk), None)
+    row = quarter_indicator(period, pk)
     if row is None:
         raise Http404("No such indicator")
     chart = trend_chart(title=row["title"], unit=row["unit"], series=row["series"], target=row["target"])
-    return render(request, "reports/indicator.html", _context(request, period, s=quarter, row=row, chart=chart))
+    return render(request, "reports/indicator.html", _context(request, period, row=row, chart=chart))
 
 
 # The board's reports ------------------------------------------------------------------

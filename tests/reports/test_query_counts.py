@@ -17,7 +17,7 @@ from tests.helpers import REPORT_DAY, client_for
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED = {"dashboard": 21, "priority": 21, "exceptions": 21, "indicator": 19, "archive": 7, "report": 8}
+EXPECTED = {"dashboard": 20, "priority": 16, "exceptions": 14, "indicator": 11, "archive": 7, "report": 8}
 
 
 def _more_history_and_indicators(factor: int) -> None:

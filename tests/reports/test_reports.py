@@ -161,12 +161,14 @@ def test_a_failure_is_recorded_with_its_error_for_admins(quarter, settings, csp_
     settings.MEDIA_ROOT = "/proc/not-writable"
     report = QuarterlyReport.objects.create(period=quarter, version=1)
 
-    with pytest.raises(OSError, match="not-writable"):
+    with pytest.raises(OSError, match="not-writable") as raised:
         report_compile(report_id=report.pk)
 
     report.refresh_from_db()
     assert report.status == "failed"
-    assert "OSError" in report.error or "Error" in report.error
+    # The error that stopped it, by class and message: the unwritable report directory.
+    assert report.error == f"{type(raised.value).__name__}: {raised.value}"
+    assert "/proc/not-writable" in report.error
     assert escape(report.error) in client_for(csp_admin).get(reverse("reports:archive")).content.decode()
 
 
