@@ -82,7 +82,9 @@ def test_an_update_says_why_it_is_locked_unless_reopened_for_this_officer(  # ty
 
 
 def test_a_review_does_not_approve_an_update_that_does_not_validate(police_action, period, csp_admin) -> None:  # type: ignore[no-untyped-def]
-    update = ActionUpdate.objects.create(action=police_action, period=period, rag="purple", status="submitted")
+    update = ActionUpdate.objects.create(
+        action=police_action, period=period, rag="blue", status="submitted"
+    )  # not a RAG rating, and short enough for the column
 
     with pytest.raises(ValidationError):
         update_review(update=update, reviewer=csp_admin, approve=True, comment="", expected_version=update.version)
