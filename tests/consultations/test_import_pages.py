@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.imports import Mapping, read_table, responses_import
+from consultations.imports import Mapping, read_table
 from consultations.models import ColumnMapping, Consultation, Response, ResponseImport
+from consultations.services import responses_import
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +160,7 @@ def test_a_mapping_that_does_not_fit_is_not_saved_over_the_good_one(survey: Cons
 
 
 def test_the_daily_task_drops_old_uploads_never_imported(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
-    from consultations.tasks import expire_uploads
+    from core.tasks import expire_uploads
 
     client = client_for(csp_admin)
     old, fresh = _upload(client, survey, GOOD), _upload(client, survey, GOOD)
