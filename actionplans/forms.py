@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Agency, User
+from core.imports import max_upload_mb, upload_check
 
 from .models import RAG_DEFINITIONS, Action, ActionUpdate, Indicator, Milestone, Rag
 from .services import IndicatorEntry, UpdateInput
@@ -405,10 +406,9 @@ class ImportForm(forms.Form):
         error_messages={"required": "Choose a file to upload", "empty": "The file is empty"},
     )
 
-    MAX_BYTES = 5 * 1024 * 1024
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text += f" Up to {max_upload_mb()} MB."
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.MEDIUM),
@@ -417,9 +417,4 @@ class ImportForm(forms.Form):
         )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("The file must be a .csv or .xlsx file")
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 5 MB")
-        return upload
+        return upload_check(self.cleaned_data["file"])
