@@ -17,8 +17,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
 
 from accounts.models import Agency, User
-from core.imports import Problem, cell_text, data_rows, date_read, problems_sorted, repeated_headings
-from core.imports import unnamed_column_problem as _unnamed_column_problem
+from core.imports import (
+    Problem,
+    cell_text,
+    data_rows,
+    date_read,
+    problems_sorted,
+    repeated_headings,
+    unnamed_column_problem,
+)
 from core.tables import Table
 from priorities.models import Theme
 
@@ -206,7 +213,7 @@ def rows_check(*, plan: ActionPlan, kind: str, table: Table) -> ImportReport:
             )
         )
         return report
-    unnamed = _unnamed_column_problem(Table(headers=headers, rows=table.rows))
+    unnamed = unnamed_column_problem(Table(headers=headers, rows=table.rows))
     if unnamed:
         report.problems.append(unnamed)
         return report

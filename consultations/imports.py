@@ -2,10 +2,10 @@
 
 A file is read as a table (`read_table`), its columns are mapped onto the consultation's
 questions (a `Mapping`), every row is checked (`responses_check`), and only a file with no
-bad row is written (`services.responses_import`). Every problem names its line in the file
-(the checks every import shares are in `core.imports`). A
-response id already imported with the same answers is skipped, so importing the same file
-twice adds nothing; one imported with different answers is a problem, never an overwrite.
+bad row is written (`services.responses_import`). Every problem names its line in the file;
+the checks every import shares are in `core.imports`. A response id already imported with
+the same answers is skipped, so importing the same file twice adds nothing; one imported
+with different answers is a problem, never an overwrite.
 
 The mapping file format for `import_responses` is in docs/consultation-import.md.
 """
@@ -21,8 +21,15 @@ from typing import Any
 
 import yaml
 
-from core.imports import Problem, cell_text, data_rows, date_read, problems_sorted, repeated_headings
-from core.imports import unnamed_column_problem as _unnamed_column_problem
+from core.imports import (
+    Problem,
+    cell_text,
+    data_rows,
+    date_read,
+    problems_sorted,
+    repeated_headings,
+    unnamed_column_problem,
+)
 from core.tables import Table, TableError, read_rows
 
 from .models import AgeBand, Answer, Consultation, Option, Question, Response, Ward
@@ -53,7 +60,7 @@ def read_table(name: str, content: bytes) -> Table:
     once, spaces squashed (see `core.tables.read_rows` for what is read)."""
     table = read_rows(name, content)
     table.headers = [_squash(str(h)) for h in table.headers]
-    unnamed = _unnamed_column_problem(table)
+    unnamed = unnamed_column_problem(table)
     if unnamed:
         raise TableError(str(unnamed))
     repeated = repeated_headings(table.headers)
