@@ -193,3 +193,24 @@ def test_an_imported_upload_says_so_instead_of_offering_the_mapping_again(survey
 
     assert "consultations/import_done.html" in [t.name for t in page.templates]
     assert "2 responses added" in page.content.decode()
+
+
+def test_one_daily_task_drops_abandoned_uploads_of_both_imports(survey: Consultation, csp_admin, plan) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import ActionImport, ActionPlan
+    from core.tasks import expire_uploads
+
+    action_plan = ActionPlan.objects.create(priority=plan.priorities.get(number=1), financial_year=2023)
+    actions = ActionImport(plan=action_plan, kind="actions", uploaded_by=csp_admin)
+    actions.hold("actions.csv", b"reference,title\r\n")
+    actions.save()
+    responses = _upload(client_for(csp_admin), survey, GOOD)
+    week_ago = timezone.now() - dt.timedelta(days=8)
+    ActionImport.objects.update(uploaded_at=week_ago)
+    ResponseImport.objects.update(uploaded_at=week_ago)
+
+    assert expire_uploads() == 2
+
+    actions.refresh_from_db()
+    responses.refresh_from_db()
+    assert (bytes(actions.content), bytes(responses.content)) == (b"", b"")
+    assert (actions.expired, responses.expired) == (True, True)
