@@ -14,6 +14,7 @@ from django.utils.html import conditional_escape
 
 from accounts.models import Agency, User
 from core.forms import EscapedLabelsMixin, GovukDateField
+from core.imports import max_upload_mb, upload_check
 
 from .models import RAG_DEFINITIONS, Action, ActionUpdate, Indicator, Milestone, Rag
 from .services import IndicatorEntry, UpdateInput
@@ -442,10 +443,9 @@ class ImportForm(EscapedLabelsMixin, forms.Form):
         error_messages={"required": "Choose a file to upload", "empty": "The file is empty"},
     )
 
-    MAX_BYTES = 5 * 1024 * 1024
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text += f" Up to {max_upload_mb()} MB."
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = Layout(
@@ -455,9 +455,4 @@ class ImportForm(EscapedLabelsMixin, forms.Form):
         )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("The file must be a .csv or .xlsx file")
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 5 MB")
-        return upload
+        return upload_check(self.cleaned_data["file"])

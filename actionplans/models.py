@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Agency, User
 from core import periods
-from core.models import Versioned
+from core.models import StagedUpload, Versioned
 from priorities.models import ExpectedOutcome, PartnershipAim, Priority, Theme
 
 
@@ -393,3 +393,25 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.sent_on}"
+
+
+class ActionImport(StagedUpload):
+    """A file of actions or milestones uploaded for one plan: a staged upload held from the
+    check to the confirm, with the version each record it touches had when it was checked,
+    so that the import is refused if any of them changes in between."""
+
+    class Kind(models.TextChoices):
+        ACTIONS = "actions", "Actions"
+        MILESTONES = "milestones", "Milestones"
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    versions = models.JSONField(
+        default=dict, blank=True, help_text="The version of each existing record the file touches, when checked."
+    )
+
+    class Meta(StagedUpload.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.kind})"

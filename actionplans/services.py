@@ -17,9 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.imports import Problem
 from core.models import StaleEdit, changes_since
+from core.services import uploads_expire
+from core.tables import read_rows
 
-from .models import Action, ActionUpdate, IndicatorValue, ReminderSent, ReportingPeriod
+from .imports import ImportReport, rows_check
+from .models import Action, ActionImport, ActionPlan, ActionUpdate, IndicatorValue, ReminderSent, ReportingPeriod
 
 logger = logging.getLogger(__name__)
 
@@ -227,3 +231,45 @@ def _send_reminder(owner: User, items: list[tuple[ReportingPeriod, Action]], tod
         None,
         [owner.email],
     )
+
+
+# Importing actions and milestones -----------------------------------------------------
+
+
+def action_upload_save(
+    *, plan: ActionPlan, kind: str, name: str, content: bytes, user: User, report: ImportReport
+) -> ActionImport:
+    """Keep a checked file for the confirm step, with the version of each record it touches
+    as `report` found it. Files never imported are dropped after a week (`uploads_expire`)."""
+    uploads_expire()
+    upload = ActionImport(plan=plan, kind=kind, uploaded_by=user, versions=report.versions)
+    upload.hold(name, content)
+    upload.full_clean()
+    upload.save()
+    return upload
+
+
+def actions_import(*, upload: ActionImport, user: User | None) -> ImportReport:
+    """Check the uploaded file again and, only if every row is good, write it in one
+    transaction, all or nothing. Every existing action or milestone it changes is written
+    through `claim` from the version it had when the file was checked: if any changed
+    since (or one the file would add appeared), StaleEdit is raised and nothing is saved."""
+    with transaction.atomic():
+        upload = ActionImport.objects.select_for_update().select_related("plan__priority").get(pk=upload.pk)
+        if upload.imported_at is not None:  # a second press of the button
+            return ImportReport(
+                problems=[Problem(0, f"{upload.file_name} was imported already: nothing more was added")]
+            )
+        table = read_rows(upload.file_name, bytes(upload.content))
+        report = rows_check(plan=upload.plan, kind=upload.kind, table=table)
+        if not report.ok:
+            return report
+        for row in report.rows:
+            if row.change == "skip":
+                continue
+            if row.change == "update":
+                row.record.claim(upload.versions.get(str(row.record.pk), 0))
+            row.record._history_user = user  # type: ignore[union-attr]
+            row.record.save()
+        upload.mark_imported()
+    return report

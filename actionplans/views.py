@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-import re
-import uuid
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
@@ -23,10 +19,12 @@ from core.tables import TableError, download, read_rows
 
 from .forms import ActionForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
 from .history import action_history
-from .imports import RESOURCES, export_actions, import_table, versions_changed
-from .models import Action, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
+from .imports import export_actions, rows_check
+from .models import Action, ActionImport, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
 from .services import (
     UpdateLocked,
+    action_upload_save,
+    actions_import,
     update_reopen,
     update_review,
     update_save,
@@ -421,12 +419,6 @@ def update_reopen_view(request: HttpRequest, pk: int, period_pk: int) -> HttpRes
 
 # Import and export ----------------------------------------------------------------------
 
-IMPORT_DIR = "imports"
-
-
-def _import_path(token: str, suffix: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / IMPORT_DIR / f"{token}{suffix}"
-
 
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
@@ -438,53 +430,52 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 
     if request.method == "POST" and "confirm" in request.POST:
         token = request.POST.get("token", "")
-        kind = request.POST.get("kind", "")
-        suffix = request.POST.get("suffix", "")
-        if not re.fullmatch(r"[0-9a-f]{32}", token) or kind not in RESOURCES or suffix not in {".csv", ".xlsx"}:
+        if not token.isdigit():
             raise Http404("No such upload")
-        path = _import_path(token, suffix)
-        checked = request.session.pop(f"import:{token}", None)
-        if not path.exists() or checked is None:
+        upload = get_object_or_404(ActionImport, pk=int(token), plan=plan, uploaded_by=request.user.pk)
+        if upload.imported_at is not None or upload.expired:
             messages.error(request, "That upload has expired. Upload the file again.")
             return redirect("actionplans:import", plan.pk)
-        if versions_changed(kind, checked):
-            path.unlink(missing_ok=True)
+        try:
+            report = actions_import(upload=upload, user=request.user)  # type: ignore[arg-type]
+        except StaleEdit:
             messages.error(
                 request,
-                f"Some {kind} in the file were changed by someone after you checked it. Nothing was imported: "
+                f"Some {upload.kind} in the file were changed by someone after you checked it. Nothing was imported: "
                 "upload the file again to see the changes.",
             )
             return redirect("actionplans:import", plan.pk)
-        report = import_table(plan=plan, kind=kind, table=read_rows(path.name, path.read_bytes()), dry_run=False)
-        path.unlink(missing_ok=True)
         if report.ok:
             messages.success(
-                request, f"Imported {kind}: {report.new} added, {report.updated} updated, {report.unchanged} unchanged."
+                request,
+                f"Imported {upload.kind}: {report.new} added, {report.updated} updated, {report.unchanged} unchanged.",
             )
             return redirect(plan)
-        context.update(report=report, kind=kind)
+        context.update(report=report, kind=upload.kind)
         return render(request, "actionplans/import_preview.html", context)
 
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
+        file = form.cleaned_data["file"]
+        content = file.read()
         try:
-            table = read_rows(upload.name, content)
+            table = read_rows(file.name, content)
         except TableError as exc:
             form.add_error("file", str(exc))
         else:
             kind = form.cleaned_data["kind"]
-            report = import_table(plan=plan, kind=kind, table=table, dry_run=True)
+            report = rows_check(plan=plan, kind=kind, table=table)
             context.update(report=report, kind=kind)
             if report.ok:
-                token = uuid.uuid4().hex
-                suffix = Path(upload.name).suffix.lower()
-                path = _import_path(token, suffix)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
-                request.session[f"import:{token}"] = report.versions
-                context.update(token=token, suffix=suffix)
+                upload = action_upload_save(
+                    plan=plan,
+                    kind=kind,
+                    name=file.name,
+                    content=content,
+                    user=request.user,  # type: ignore[arg-type]
+                    report=report,
+                )
+                context.update(token=upload.pk)
             return render(request, "actionplans/import_preview.html", context)
     context["form"] = form
     return render(request, "actionplans/import_form.html", context)

@@ -37,9 +37,10 @@ def main(db_path: Path) -> None:
     from django.core.management import call_command
 
     from consultations.demo import MAPPING, SLUG
-    from consultations.imports import ImportCheck, read_table, responses_import
+    from consultations.imports import ImportCheck, read_table
     from consultations.models import Answer, Consultation, Response
     from consultations.seed import SHIPPED_FILE, consultations_load
+    from consultations.services import responses_import
     from priorities.plan_file import parse_plan
     from priorities.services import plan_import
 

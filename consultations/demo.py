@@ -19,10 +19,10 @@ from django.db import transaction
 from actionplans.models import Indicator, ReportingPeriod
 from core import periods
 
-from .imports import Mapping, read_table, responses_import
+from .imports import Mapping, read_table
 from .models import AgeBand, Answer, Consultation, IndicatorFeed, ThemeTag, Ward
 from .seed import SHIPPED_FILE, consultations_load
-from .services import indicator_feed
+from .services import indicator_feed, responses_import
 
 SLUG = "csp-consultation-2022"
 CONFIDENCE_INDICATOR = "Residents confident that agencies work together"

@@ -8,11 +8,10 @@ from django import forms
 
 from actionplans.models import Indicator, ReportingPeriod
 from core.forms import EscapedLabelsMixin
+from core.imports import max_upload_mb, upload_check
 
 from .imports import IGNORE, target_choices
 from .models import Consultation, Question
-
-MAX_BYTES = 10 * 1024 * 1024
 
 
 class UploadForm(EscapedLabelsMixin, forms.Form):
@@ -27,7 +26,7 @@ class UploadForm(EscapedLabelsMixin, forms.Form):
     )
     file = forms.FileField(
         label="File",
-        help_text="The tool's export as a .csv (UTF-8) or .xlsx file, with a heading row. Up to 10 MB.",
+        help_text="The tool's export as a .csv (UTF-8) or .xlsx file, with a heading row.",
         error_messages={"required": "Choose a file to upload", "empty": "The file is empty"},
     )
 
@@ -35,6 +34,7 @@ class UploadForm(EscapedLabelsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if saved_tools:
             self.fields["tool"].help_text += " Saved mappings: " + ", ".join(saved_tools) + "."
+        self.fields["file"].help_text += f" Up to {max_upload_mb()} MB."
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = Layout(Field.text("tool", field_width=20), Field("file"), Button("upload", "Upload"))
@@ -43,12 +43,7 @@ class UploadForm(EscapedLabelsMixin, forms.Form):
         return " ".join(self.cleaned_data["tool"].split())
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("The file must be a .csv or .xlsx file")
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 10 MB")
-        return upload
+        return upload_check(self.cleaned_data["file"])
 
 
 class MappingForm(EscapedLabelsMixin, forms.Form):

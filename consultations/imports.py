@@ -2,9 +2,10 @@
 
 A file is read as a table (`read_table`), its columns are mapped onto the consultation's
 questions (a `Mapping`), every row is checked (`responses_check`), and only a file with no
-bad row is written (`responses_import`). Every problem names its line in the file. A
-response id already imported with the same answers is skipped, so importing the same file
-twice adds nothing; one imported with different answers is a problem, never an overwrite.
+bad row is written (`services.responses_import`). Every problem names its line in the file;
+the checks every import shares are in `core.imports`. A response id already imported with
+the same answers is skipped, so importing the same file twice adds nothing; one imported
+with different answers is a problem, never an overwrite.
 
 The mapping file format for `import_responses` is in docs/consultation-import.md.
 """
@@ -13,27 +14,28 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from accounts.models import User
+from core.imports import (
+    Problem,
+    cell_text,
+    data_rows,
+    date_read,
+    problems_sorted,
+    repeated_headings,
+    unnamed_column_problem,
+)
 from core.tables import Table, TableError, read_rows
 
-from .models import AgeBand, Answer, ColumnMapping, Consultation, Option, Question, Response, ResponseImport, Ward
+from .models import AgeBand, Answer, Consultation, Option, Question, Response, Ward
 
-UPLOAD_KEPT_FOR = dt.timedelta(days=7)
 MAX_TEXT = 5_000
 MAX_ID = 64
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y")
 
 RESPONSE_ID = "response_id"
 WARD = "ward"
@@ -58,10 +60,10 @@ def read_table(name: str, content: bytes) -> Table:
     once, spaces squashed (see `core.tables.read_rows` for what is read)."""
     table = read_rows(name, content)
     table.headers = [_squash(str(h)) for h in table.headers]
-    blank = [str(index + 1) for index, h in enumerate(table.headers) if not h]
-    if blank and any(_cell_text(row[int(i) - 1]) for _, row in table.rows for i in blank if int(i) - 1 < len(row)):
-        raise TableError(f"Line 1: column {', '.join(blank)} has data but no heading: give it one.")
-    repeated = sorted({h for h in table.headers if h and table.headers.count(h) > 1})
+    unnamed = unnamed_column_problem(table)
+    if unnamed:
+        raise TableError(str(unnamed))
+    repeated = repeated_headings(table.headers)
     if repeated:
         raise TableError(f"Line 1: the heading “{repeated[0]}” appears more than once: rename one of them.")
     return table
@@ -190,14 +192,6 @@ def _squash(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _key(text: str) -> str:
     """For matching names typed by people: case, spacing, “&”, dashes and apostrophes don't count."""
     text = unicodedata.normalize("NFKC", text).lower().replace("&", " and ")
@@ -231,27 +225,6 @@ def _excel_date_problem(value: Any, what: str) -> str | None:
     return None
 
 
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _cell_text(value)
-    if re.fullmatch(r"\d{5}(\.\d+)?", text):
-        # An Excel serial day number (days since 30 December 1899), as Excel writes dates to CSV.
-        day = EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
-        if dt.date(1990, 1, 1) <= day <= dt.date(2100, 12, 31):
-            return day
-    candidate = text.split("T")[0].split(" ")[0] if re.match(r"^\d{4}-\d\d-\d\d[T ]", text) else text
-    candidate = re.sub(r"\s+\d{1,2}:\d\d(:\d\d)?$", "", candidate)
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(candidate, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"date submitted “{text}” is not a date: write it as 2022-07-31 or 31/07/2022")
-
-
 # Checking -----------------------------------------------------------------------------
 
 
@@ -273,7 +246,7 @@ class ParsedResponse:
 class ImportCheck:
     """What checking a file found: its problems (line, reason) or what importing it would do."""
 
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     to_add: list[ParsedResponse] = field(default_factory=list)
     already: int = 0
     blank_lines: list[int] = field(default_factory=list)
@@ -284,7 +257,7 @@ class ImportCheck:
         return not self.problems
 
     def messages(self) -> list[str]:
-        return [f"Line {line}: {reason}" if line else reason for line, reason in self.problems]
+        return [str(problem) for problem in self.problems]
 
 
 class _Row:
@@ -301,7 +274,7 @@ class _Row:
 
     def parse(self) -> ParsedResponse | None:
         c = self.checker
-        external_id = _cell_text(self.value(c.id_column))
+        external_id = cell_text(self.value(c.id_column))
         if not external_id:
             self.problems.append("the response id is empty")
         elif len(external_id) > MAX_ID:
@@ -314,7 +287,7 @@ class _Row:
         for question in c.questions:
             columns = c.question_columns.get(question.number, [])
             if question.kind == Question.Kind.FREE_TEXT:
-                text = "\n".join(t for t in (_cell_text(self.value(col)) for col in columns) if t)
+                text = "\n".join(t for t in (cell_text(self.value(col)) for col in columns) if t)
                 if len(text) > MAX_TEXT:
                     self.problems.append(
                         f"the answer to question {question.number} is longer than {MAX_TEXT:,} characters"
@@ -346,7 +319,7 @@ class _Row:
         if problem:
             self.problems.append(problem)
             return []
-        text = _cell_text(value)
+        text = cell_text(value)
         if not text:
             return []
         if question.kind == Question.Kind.MULTIPLE:
@@ -355,7 +328,7 @@ class _Row:
 
     def _ward(self) -> int | None:
         column = self.checker.ward_column
-        text = _cell_text(self.value(column)) if column else ""
+        text = cell_text(self.value(column)) if column else ""
         if not text:
             return None
         key = re.sub(r" ward$", "", _key(text))
@@ -377,7 +350,7 @@ class _Row:
         if problem:
             self.problems.append(problem)
             return ""
-        text = _cell_text(value)
+        text = cell_text(value)
         if not text:
             return ""
         band = AGE_WORDS.get(_key(text))
@@ -389,12 +362,13 @@ class _Row:
 
     def _submitted_on(self) -> dt.date | None:
         column = self.checker.date_column
-        if not column or _cell_text(self.value(column)) == "":
+        if not column or cell_text(self.value(column)) == "":
             return None
         try:
-            return _date(self.value(column))
-        except ValueError as exc:
-            self.problems.append(str(exc))
+            return date_read(self.value(column))
+        except ValueError:
+            shown = cell_text(self.value(column))
+            self.problems.append(f"date submitted “{shown}” is not a date: write it as 2022-07-31 or 31/07/2022")
             return None
 
 
@@ -420,10 +394,7 @@ class _Checker:
         for option in options:
             self.option_lists[option.question_id].append(option)
             self.options[option.question_id][_key(option.label)] = option
-        wards = Ward.objects.filter(partnership_id=consultation.partnership_id)
-        if consultation.ward_boundaries:
-            wards = wards.filter(boundaries=consultation.ward_boundaries)
-        self.wards = {_key(w.name): w for w in wards}
+        self.wards = {_key(w.name): w for w in Ward.objects.named_by(consultation)}
 
 
 def responses_check(*, consultation: Consultation, table: Table, mapping: Mapping) -> ImportCheck:
@@ -431,32 +402,26 @@ def responses_check(*, consultation: Consultation, table: Table, mapping: Mappin
     check = ImportCheck()
     mapping_problems = check_mapping(mapping, table, consultation)
     if mapping_problems:
-        check.problems = [(0, problem) for problem in mapping_problems]
+        check.problems = [Problem(0, problem) for problem in mapping_problems]
         return check
     checker = _Checker(consultation, mapping)
     seen: dict[str, int] = {}
     parsed: list[ParsedResponse] = []
-    for line, values in table.rows:
-        if not any(_cell_text(v) for v in values):
-            check.blank_lines.append(line)
-            continue
-        if len(values) > len(table.headers) and any(_cell_text(v) for v in values[len(table.headers) :]):
-            check.problems.append(
-                (line, f"the row has {len(values)} cells but there are {len(table.headers)} headings")
-            )
-            continue
-        row = _Row(checker, line, dict(zip(table.headers, values, strict=False)))
+    for line, values in data_rows(table, check.problems, check.blank_lines):
+        row = _Row(checker, line, dict(zip(table.headers, values, strict=True)))
         response = row.parse()
-        check.problems += [(line, problem) for problem in row.problems]
-        external_id = _cell_text(row.value(checker.id_column))
+        check.problems += [Problem(line, problem) for problem in row.problems]
+        external_id = cell_text(row.value(checker.id_column))
         if external_id:
             if external_id in seen:
-                check.problems.append((line, f"the response id “{external_id}” is already on line {seen[external_id]}"))
+                check.problems.append(
+                    Problem(line, f"the response id “{external_id}” is already on line {seen[external_id]}")
+                )
             seen.setdefault(external_id, line)
         if response is not None:
             parsed.append(response)
     if not table.rows or len(check.blank_lines) == len(table.rows):
-        check.problems.append((0, "The file has a heading row but no responses"))
+        check.problems.append(Problem(0, "The file has a heading row but no responses"))
     existing = _existing(consultation, [p.external_id for p in parsed])
     for response in parsed:
         before = existing.get(response.external_id)
@@ -466,13 +431,13 @@ def responses_check(*, consultation: Consultation, table: Table, mapping: Mappin
             check.already += 1
         else:
             check.problems.append(
-                (
+                Problem(
                     response.line,
                     f"response “{response.external_id}” was imported before with different answers; "
                     "an import never changes a response, so remove this row or correct it to match",
                 )
             )
-    check.problems.sort(key=lambda problem: problem[0])
+    check.problems = problems_sorted(check.problems)
     return check
 
 
@@ -501,99 +466,3 @@ def _existing(consultation: Consultation, external_ids: list[str]) -> dict[str, 
     for pk, r in responses.items():
         fingerprints[r.external_id] = (r.ward_id, r.age_band, r.submitted_on, sorted(choices[pk]), sorted(texts[pk]))
     return fingerprints
-
-
-def responses_import(
-    *,
-    consultation: Consultation,
-    table: Table,
-    mapping: Mapping,
-    user: User | None,
-    upload: ResponseImport | None = None,
-) -> ImportCheck:
-    """Check the table again and, only if every row is good, add its new responses in one
-    transaction. Imports into one consultation take turns (a row lock), so two people
-    confirming the same file at once add it once."""
-    with transaction.atomic():
-        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
-        if upload is not None:
-            upload = ResponseImport.objects.select_for_update().defer("content").get(pk=upload.pk)
-            if upload.imported_at is not None:  # a second press of the button, or a colleague's
-                return ImportCheck(problems=[(0, f"{upload.file_name} was imported already: nothing more was added")])
-        check = responses_check(consultation=consultation, table=table, mapping=mapping)
-        if not check.ok:
-            return check
-        try:
-            with transaction.atomic():
-                _write(consultation, check.to_add, user, upload)
-        except IntegrityError:
-            check.problems.append((0, "Another import of these responses finished first: check the file again"))
-            return check
-        check.added = len(check.to_add)
-        if upload is not None:
-            upload.imported_at = timezone.now()
-            upload.responses_added = check.added
-            upload.content = b""  # the answers are held as responses now; don't keep a second copy
-            upload.save(update_fields=["imported_at", "responses_added", "content"])
-    return check
-
-
-def _write(consultation: Consultation, parsed: list[ParsedResponse], user: User | None, upload: Any) -> None:
-    responses = Response.objects.bulk_create(
-        [
-            Response(
-                consultation=consultation,
-                external_id=p.external_id,
-                ward_id=p.ward_id,
-                age_band=p.age_band,
-                submitted_on=p.submitted_on,
-                imported_in=upload,
-            )
-            for p in parsed
-        ],
-        batch_size=1000,
-    )
-    choices = []
-    texts = []
-    for response, p in zip(responses, parsed, strict=True):
-        choices += [Answer(response=response, question_id=q, option_id=o) for q, o in p.choices]
-        texts += [Answer(response=response, question_id=q, text=t) for q, t in p.texts]
-    Answer.objects.bulk_create(choices, batch_size=2000)
-    # Free text is coded later: its history starts here, so each coding change shows old -> new.
-    if texts:
-        bulk_create_with_history(texts, Answer, batch_size=1000, default_user=user)
-
-
-def mapping_save(*, consultation: Consultation, tool: str, mapping: Mapping, user: User | None) -> ColumnMapping:
-    """Remember the mapping for the next file from the same tool."""
-    saved, _ = ColumnMapping.objects.update_or_create(
-        consultation=consultation,
-        tool=tool,
-        defaults={"columns": mapping.columns, "updated_by": user},
-    )
-    return saved
-
-
-def upload_save(*, consultation: Consultation, tool: str, name: str, content: bytes, user: User) -> ResponseImport:
-    """Keep an uploaded file for the mapping and confirm steps, once it reads as a table.
-    Files never imported are dropped after a week: they may hold what people wrote."""
-    read_table(name, content)
-    uploads_expire()
-    return ResponseImport.objects.create(
-        consultation=consultation,
-        tool=tool,
-        file_name=name[:200],
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=user,
-    )
-
-
-def uploads_expire() -> int:
-    """Drop the files of uploads never imported within a week: they may hold what people
-    wrote, and columns mapped to "ignore". Runs daily (beat) and on each upload."""
-    return (
-        ResponseImport.objects.filter(imported_at__isnull=True, uploaded_at__lt=timezone.now() - UPLOAD_KEPT_FOR)
-        .exclude(content=b"")
-        .update(content=b"")
-    )

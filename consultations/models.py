@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from actionplans.models import Indicator, ReportingPeriod
-from core.models import Versioned
+from core.models import StagedUpload, Versioned
 from priorities.models import Partnership
 
 
@@ -202,21 +202,16 @@ class Option(models.Model):
         return self.label
 
 
-class ResponseImport(models.Model):
-    """An uploaded export, kept from the mapping step to the confirm step, and after as a record."""
+class ResponseImport(StagedUpload):
+    """An uploaded export: a staged upload (the file, who, when) held from the mapping step
+    to the confirm step, and kept after as the record of what it added."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="imports")
     tool = models.CharField(max_length=80, help_text="The survey tool the file came from, e.g. “SmartSurvey”.")
-    file_name = models.CharField(max_length=200)
-    content = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    imported_at = models.DateTimeField(null=True, blank=True)
     responses_added = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["-uploaded_at"]
+    class Meta(StagedUpload.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.tool})"

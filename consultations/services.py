@@ -1,4 +1,5 @@
-"""Writes that touch several records: coding free-text answers and feeding an indicator."""
+"""Writes that touch several records: importing responses (and the uploads and mappings
+that lead to it), coding free-text answers and feeding an indicator."""
 
 from __future__ import annotations
 
@@ -6,16 +7,120 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from actionplans.models import Indicator, IndicatorValue, ReportingPeriod
 from actionplans.services import IndicatorEntry, indicator_value_save
+from core.imports import Problem
 from core.models import StaleEdit
+from core.services import uploads_expire
+from core.tables import Table
 
-from .models import Answer, IndicatorFeed, Question, ThemeTag
+from .imports import ImportCheck, Mapping, ParsedResponse, read_table, responses_check
+from .models import (
+    Answer,
+    ColumnMapping,
+    Consultation,
+    IndicatorFeed,
+    Question,
+    Response,
+    ResponseImport,
+    ThemeTag,
+)
 from .results import positive_share
 from .stats import wilson
+
+# Importing responses ---------------------------------------------------------------
+
+
+def responses_import(
+    *,
+    consultation: Consultation,
+    table: Table,
+    mapping: Mapping,
+    user: User | None,
+    upload: ResponseImport | None = None,
+) -> ImportCheck:
+    """Check the table again and, only if every row is good, add its new responses in one
+    transaction. Imports into one consultation take turns (a row lock), so two people
+    confirming the same file at once add it once."""
+    with transaction.atomic():
+        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        if upload is not None:
+            upload = ResponseImport.objects.select_for_update().defer("content").get(pk=upload.pk)
+            if upload.imported_at is not None:  # a second press of the button, or a colleague's
+                return ImportCheck(
+                    problems=[Problem(0, f"{upload.file_name} was imported already: nothing more was added")]
+                )
+        check = responses_check(consultation=consultation, table=table, mapping=mapping)
+        if not check.ok:
+            return check
+        try:
+            with transaction.atomic():
+                _write(consultation, check.to_add, user, upload)
+        except IntegrityError:
+            check.problems.append(Problem(0, "Another import of these responses finished first: check the file again"))
+            return check
+        check.added = len(check.to_add)
+        if upload is not None:
+            upload.responses_added = check.added
+            upload.mark_imported("responses_added")  # the answers are held as responses now
+    return check
+
+
+def _write(
+    consultation: Consultation, parsed: list[ParsedResponse], user: User | None, upload: ResponseImport | None
+) -> None:
+    responses = Response.objects.bulk_create(
+        [
+            Response(
+                consultation=consultation,
+                external_id=p.external_id,
+                ward_id=p.ward_id,
+                age_band=p.age_band,
+                submitted_on=p.submitted_on,
+                imported_in=upload,
+            )
+            for p in parsed
+        ],
+        batch_size=1000,
+    )
+    choices = []
+    texts = []
+    for response, p in zip(responses, parsed, strict=True):
+        choices += [Answer(response=response, question_id=q, option_id=o) for q, o in p.choices]
+        texts += [Answer(response=response, question_id=q, text=t) for q, t in p.texts]
+    Answer.objects.bulk_create(choices, batch_size=2000)
+    # Free text is coded later: its history starts here, so each coding change shows old -> new.
+    if texts:
+        bulk_create_with_history(texts, Answer, batch_size=1000, default_user=user)
+
+
+def mapping_save(*, consultation: Consultation, tool: str, mapping: Mapping, user: User | None) -> ColumnMapping:
+    """Remember the mapping for the next file from the same tool."""
+    saved, _ = ColumnMapping.objects.update_or_create(
+        consultation=consultation,
+        tool=tool,
+        defaults={"columns": mapping.columns, "updated_by": user},
+    )
+    return saved
+
+
+def upload_save(*, consultation: Consultation, tool: str, name: str, content: bytes, user: User) -> ResponseImport:
+    """Keep an uploaded file for the mapping and confirm steps, once it reads as a table.
+    Files never imported are dropped after a week (`core.services.uploads_expire`)."""
+    read_table(name, content)
+    uploads_expire()
+    upload = ResponseImport(consultation=consultation, tool=tool, uploaded_by=user)
+    upload.hold(name, content)
+    upload.full_clean()
+    upload.save()
+    return upload
+
+
+# Coding and feeding -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -18,19 +18,10 @@ from core.models import StaleEdit
 from core.tables import TableError, download
 
 from .forms import FeedForm, MappingForm, UploadForm
-from .imports import (
-    Mapping,
-    check_mapping,
-    guess_mapping,
-    mapping_save,
-    read_table,
-    responses_check,
-    responses_import,
-    upload_save,
-)
+from .imports import Mapping, check_mapping, guess_mapping, read_table, responses_check
 from .models import Answer, ColumnMapping, Consultation, IndicatorFeed, Question, ResponseImport, ThemeTag
 from .results import BREAKDOWNS, breakdown, consultation_results, headline, headline_breakdown
-from .services import Coding, answers_code, indicator_feed
+from .services import Coding, answers_code, indicator_feed, mapping_save, responses_import, upload_save
 from .stats import THRESHOLD, hidden_reason
 
 CODING_PAGE = 20
@@ -221,7 +212,7 @@ def import_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"consultation": consultation, "record": record}
     if record.imported_at is not None:
         return render(request, "consultations/import_done.html", context)
-    if not record.content:
+    if record.expired:
         messages.error(request, f"The upload of {record.file_name} has expired. Upload the file again.")
         return redirect("consultations:import", consultation.slug)
     try:

@@ -1,13 +1,17 @@
-"""Models every app builds on: the optimistic lock of a record people edit in forms."""
+"""Models every app builds on: the optimistic lock of a record people edit in forms, and
+the file someone uploaded to import, held between checking it and confirming it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -105,3 +109,50 @@ def changes_since(obj: Versioned, version: int) -> StaleEdit:
         for name in changed
     ]
     return stale
+
+
+class StagedUploadQuerySet(models.QuerySet):
+    def expired(self) -> StagedUploadQuerySet:
+        """Uploads never imported within `StagedUpload.KEPT_FOR` that still hold their file."""
+        return self.filter(imported_at__isnull=True, uploaded_at__lt=timezone.now() - StagedUpload.KEPT_FOR).exclude(
+            content=b""
+        )
+
+
+class StagedUpload(models.Model):
+    """A file someone uploaded to import, held from the check to the confirm, then kept as
+    the record of who imported what. Every importer's upload is one of these (each app adds
+    what its import is for: the plan, the consultation). The file is dropped once imported,
+    and after a week if never imported: it may hold what people wrote."""
+
+    KEPT_FOR = dt.timedelta(days=7)
+
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StagedUploadQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-uploaded_at"]
+
+    def hold(self, name: str, content: bytes) -> None:
+        """Take the uploaded file (not yet saved)."""
+        self.file_name = name[:200]
+        self.content = content
+        self.sha256 = hashlib.sha256(content).hexdigest()
+
+    @property
+    def expired(self) -> bool:
+        """Whether the file is gone without being imported (the upload must be made again)."""
+        return self.imported_at is None and not self.content
+
+    def mark_imported(self, *fields: str) -> None:
+        """Record the import and drop the file: what it held is in the database now."""
+        self.imported_at = timezone.now()
+        self.content = b""
+        self.save(update_fields=["imported_at", "content", *fields])

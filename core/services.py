@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.db import transaction
 
-from .models import Versioned
+from .models import StagedUpload, Versioned
 
 V = TypeVar("V", bound=Versioned)
 
@@ -24,3 +25,14 @@ def versioned_save(*, instance: V, expected_version: int | None, user: Any, save
         instance.full_clean()
         (save or instance.save)()
     return instance
+
+
+def uploads_expire() -> int:
+    """Drop the file of every upload, of every import, never imported within
+    `StagedUpload.KEPT_FOR`: it may hold what people wrote. Runs daily (beat) and on each
+    upload. The record of the upload stays."""
+    dropped = 0
+    for model in apps.get_models():
+        if issubclass(model, StagedUpload):
+            dropped += model.objects.expired().update(content=b"")
+    return dropped

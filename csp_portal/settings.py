@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
-    "import_export",
     "core",
     "accounts",
     "priorities",
@@ -197,6 +196,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The largest file any import accepts (actions, milestones, consultation responses).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -247,7 +248,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "update-reminders": {"task": "actionplans.send_update_reminders", "schedule": crontab(hour=7, minute=0)},
     "compile-closed-periods": {"task": "reports.compile_closed_periods", "schedule": crontab(hour=6, minute=0)},
-    "expire-uploads": {"task": "consultations.expire_uploads", "schedule": crontab(hour=3, minute=0)},
+    "expire-uploads": {"task": "core.expire_uploads", "schedule": crontab(hour=3, minute=0)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

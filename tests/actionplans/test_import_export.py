@@ -10,7 +10,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from actionplans.models import Action, Milestone
+from actionplans.imports import rows_check
+from actionplans.models import Action, ActionImport, Milestone
+from actionplans.services import action_upload_save, actions_import
+from core.models import StaleEdit
+from core.services import versioned_save
+from core.tables import read_rows
+from core.tasks import expire_uploads
 from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +44,7 @@ def _confirm(client, plan, response):  # type: ignore[no-untyped-def]
     context = response.context
     return client.post(
         reverse("actionplans:import", args=[plan.pk]),
-        {"confirm": "", "token": context["token"], "kind": context["kind"], "suffix": context["suffix"]},
+        {"confirm": "", "token": context["token"]},
     )
 
 
@@ -259,3 +265,118 @@ def test_an_edit_between_check_and_confirm_stops_the_import(police_action, csp_a
     assert police_action.title == "Edited meanwhile"
     follow = client.get(response["Location"]).content.decode()
     assert "were changed by someone after you checked it" in follow
+
+
+def _staged(plan, user, content: bytes, kind: str = "actions") -> ActionImport:  # type: ignore[no-untyped-def]
+    report = rows_check(plan=plan, kind=kind, table=read_rows("a.csv", content))
+    assert report.ok, report.problems
+    return action_upload_save(plan=plan, kind=kind, name="a.csv", content=content, user=user, report=report)
+
+
+def test_an_action_saved_through_its_form_between_check_and_confirm_refuses_the_whole_import(
+    police_action, csp_admin
+) -> None:  # type: ignore[no-untyped-def]
+    content = (
+        b"reference,title,theme,lead_agency,start_date,due_date\r\n"
+        b"1.1,From the file,Knife Crime & Youth Violence,Police,2023-04-01,2024-03-31\r\n"
+        b"1.2,Added by the file,Robbery,Police,2023-04-01,2024-03-31\r\n"
+    )
+    upload = _staged(police_action.plan, csp_admin, content)
+    police_action.title = "Edited meanwhile"
+    versioned_save(instance=police_action, expected_version=police_action.version, user=csp_admin)
+
+    with pytest.raises(StaleEdit):
+        actions_import(upload=upload, user=csp_admin)
+
+    police_action.refresh_from_db()
+    assert police_action.title == "Edited meanwhile"
+    assert not Action.objects.filter(reference="1.2").exists()  # all or nothing: the new row is not added either
+    assert ActionImport.objects.get().imported_at is None
+
+
+def test_a_milestone_changed_between_check_and_confirm_refuses_the_import(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    milestone = Milestone.objects.create(action=police_action, title="Book the hall", due_date="2024-02-01")
+    content = b"action_reference,milestone,due_date,completed_on\r\n1.1,Book the hall,2024-02-01,2024-01-30\r\n"
+    upload = _staged(police_action.plan, csp_admin, content, kind="milestones")
+    milestone.due_date = "2024-02-15"
+    versioned_save(instance=milestone, expected_version=milestone.version, user=csp_admin)
+
+    with pytest.raises(StaleEdit):
+        actions_import(upload=upload, user=csp_admin)
+
+    milestone.refresh_from_db()
+    assert (milestone.due_date.isoformat(), milestone.completed_on) == ("2024-02-15", None)
+
+
+def test_an_import_raises_the_version_of_what_it_changes_so_an_open_form_is_stale(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    opened_at = police_action.version
+    content = (
+        b"reference,title,theme,lead_agency,start_date,due_date\r\n"
+        b"1.1,From the file,Knife Crime & Youth Violence,Police,2023-04-01,2024-03-31\r\n"
+    )
+
+    report = actions_import(upload=_staged(police_action.plan, csp_admin, content), user=csp_admin)
+
+    assert (report.ok, report.updated) == (True, 1)
+    police_action.refresh_from_db()
+    assert (police_action.title, police_action.version) == ("From the file", opened_at + 1)
+    police_action.title = "From a form opened before the import"
+    with pytest.raises(StaleEdit):
+        versioned_save(instance=police_action, expected_version=opened_at, user=csp_admin)
+
+
+def test_a_second_confirm_of_the_same_upload_imports_nothing_more(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(csp_admin)
+    preview = _upload(client, action_plan, _csv(GOOD))
+    _confirm(client, action_plan, preview)
+
+    again = _confirm(client, action_plan, preview)
+
+    assert Action.objects.count() == 2
+    assert "That upload has expired" in client.get(again["Location"]).content.decode()
+    assert bytes(ActionImport.objects.get().content) == b""  # the file is not kept once imported
+
+
+def test_someone_elses_upload_cannot_be_confirmed(action_plan, csp_admin, django_user_model) -> None:  # type: ignore[no-untyped-def]
+    preview = _upload(client_for(csp_admin), action_plan, _csv(GOOD))
+    colleague = django_user_model.objects.create_user(email="colleague@example.org", password="x", is_superuser=True)
+
+    response = _confirm(client_for(colleague), action_plan, preview)
+
+    assert response.status_code == 404
+    assert not Action.objects.exists()
+
+
+def test_the_daily_task_drops_action_uploads_never_confirmed(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = client_for(csp_admin)
+    old = _upload(client, action_plan, _csv(GOOD))
+    fresh = _upload(client, action_plan, _csv(GOOD))
+    ActionImport.objects.filter(pk=old.context["token"]).update(uploaded_at=timezone.now() - dt.timedelta(days=8))
+
+    assert expire_uploads() == 1
+
+    assert bytes(ActionImport.objects.get(pk=fresh.context["token"]).content) != b""
+    expired = _confirm(client, action_plan, old)
+    assert "That upload has expired" in client.get(expired["Location"]).content.decode()
+    assert not Action.objects.exists()
+
+
+def test_dates_follow_the_one_rule_every_import_reads(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+    rows = [["1.2", "Short years", "Robbery", "Police", "", "01/04/23", "31 March 2024", "open"]]
+    client = client_for(csp_admin)
+
+    _confirm(client, action_plan, _upload(client, action_plan, _csv(rows)))
+
+    action = Action.objects.get()
+    assert (action.start_date.isoformat(), action.due_date.isoformat()) == ("2023-04-01", "2024-03-31")
+
+
+def test_the_upload_limit_is_the_one_every_import_has(action_plan, csp_admin, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    response = _upload(client_for(csp_admin), action_plan, _csv(GOOD) + b" " * (1024 * 1024))
+    assert "The file must be smaller than 1 MB" in response.content.decode()
+    assert not ActionImport.objects.exists()

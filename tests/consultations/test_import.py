@@ -24,13 +24,11 @@ from consultations.imports import (
     TableError,
     guess_mapping,
     mapping_from_file,
-    mapping_save,
     read_table,
     responses_check,
-    responses_import,
-    upload_save,
 )
 from consultations.models import AgeBand, Answer, ColumnMapping, Consultation, Response, ResponseImport
+from consultations.services import mapping_save, responses_import, upload_save
 from tests.helpers import ROOT, client_for
 
 pytestmark = pytest.mark.django_db

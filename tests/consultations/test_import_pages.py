@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations.imports import Mapping, read_table, responses_import
+from consultations.imports import Mapping, read_table
 from consultations.models import ColumnMapping, Consultation, Response, ResponseImport
+from consultations.services import responses_import
 from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +160,7 @@ def test_a_mapping_that_does_not_fit_is_not_saved_over_the_good_one(survey: Cons
 
 
 def test_the_daily_task_drops_old_uploads_never_imported(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
-    from consultations.tasks import expire_uploads
+    from core.tasks import expire_uploads
 
     client = client_for(csp_admin)
     old, fresh = _upload(client, survey, GOOD), _upload(client, survey, GOOD)
@@ -192,3 +193,24 @@ def test_an_imported_upload_says_so_instead_of_offering_the_mapping_again(survey
 
     assert "consultations/import_done.html" in [t.name for t in page.templates]
     assert "2 responses added" in page.content.decode()
+
+
+def test_one_daily_task_drops_abandoned_uploads_of_both_imports(survey: Consultation, csp_admin, plan) -> None:  # type: ignore[no-untyped-def]
+    from actionplans.models import ActionImport, ActionPlan
+    from core.tasks import expire_uploads
+
+    action_plan = ActionPlan.objects.create(priority=plan.priorities.get(number=1), financial_year=2023)
+    actions = ActionImport(plan=action_plan, kind="actions", uploaded_by=csp_admin)
+    actions.hold("actions.csv", b"reference,title\r\n")
+    actions.save()
+    responses = _upload(client_for(csp_admin), survey, GOOD)
+    week_ago = timezone.now() - dt.timedelta(days=8)
+    ActionImport.objects.update(uploaded_at=week_ago)
+    ResponseImport.objects.update(uploaded_at=week_ago)
+
+    assert expire_uploads() == 2
+
+    actions.refresh_from_db()
+    responses.refresh_from_db()
+    assert (bytes(actions.content), bytes(responses.content)) == (b"", b"")
+    assert (actions.expired, responses.expired) == (True, True)

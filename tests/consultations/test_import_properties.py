@@ -20,8 +20,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from consultations.demo import HEADERS, MAPPING
-from consultations.imports import EXCEL_EPOCH, MAX_TEXT, ImportCheck, Table, TableError, read_table, responses_import
+from consultations.imports import MAX_TEXT, ImportCheck, Table, TableError, read_table
 from consultations.models import AgeBand, Answer, Consultation, Response
+from consultations.services import responses_import
+from core.imports import EXCEL_EPOCH
 from tests.helpers import CONSULTATIONS_FILE, ROOT
 
 pytestmark = pytest.mark.django_db

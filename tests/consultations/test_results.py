@@ -298,7 +298,8 @@ def test_no_breakdown_cell_shows_a_count_under_10(demo, board_member, number: in
 
 def test_a_headline_from_fewer_than_10_respondents_is_not_shown(survey: Consultation, board_member) -> None:  # type: ignore[no-untyped-def]
     from consultations.demo import MAPPING, demo_csv
-    from consultations.imports import read_table, responses_import
+    from consultations.imports import read_table
+    from consultations.services import responses_import
 
     text, _ = demo_csv()
     few = "\r\n".join(text.split("\r\n")[:6]) + "\r\n"  # the heading and 5 responses

@@ -9,12 +9,11 @@ from consultations.imports import (
     MappingError,
     TableError,
     mapping_from_file,
-    mapping_save,
     read_table,
     responses_check,
-    responses_import,
 )
 from consultations.models import Consultation
+from consultations.services import mapping_save, responses_import
 
 
 class Command(BaseCommand):
