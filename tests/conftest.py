@@ -20,7 +20,7 @@ def shipped_plan_file() -> PlanFile:
 
 
 @pytest.fixture
-def plan(db: None, shipped_plan_file: PlanFile):  # type: ignore[no-untyped-def]
+def plan(db: None, shipped_plan_file: PlanFile):
     from priorities.models import StrategicPlan
 
     plan_import(plan_file=shipped_plan_file, source=SHIPPED_PLAN.name)
@@ -28,12 +28,12 @@ def plan(db: None, shipped_plan_file: PlanFile):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def police(plan) -> Agency:  # type: ignore[no-untyped-def]
+def police(plan) -> Agency:
     return Agency.objects.get(name="Bedfordshire Police")
 
 
 @pytest.fixture
-def council(plan) -> Agency:  # type: ignore[no-untyped-def]
+def council(plan) -> Agency:
     return Agency.objects.get(name="Bedford Borough Council")
 
 
@@ -59,6 +59,6 @@ def people(officer: User, board_member: User, csp_admin: User) -> dict[str, User
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_password_hashing(settings) -> None:
     # Real hashing costs a quarter of a second a user; the tests are not about hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

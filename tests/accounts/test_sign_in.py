@@ -15,7 +15,7 @@ def test_the_four_role_groups_exist_from_the_migrations() -> None:
     assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
 
 
-def test_a_user_signs_in_with_their_email_in_any_case_and_lands_on_the_plan(plan, officer, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_signs_in_with_their_email_in_any_case_and_lands_on_the_plan(plan, officer, client) -> None:
     response = client.post(reverse("accounts:login"), {"username": officer.email.upper(), "password": PASSWORD})
 
     assert response.status_code == 302
@@ -23,7 +23,7 @@ def test_a_user_signs_in_with_their_email_in_any_case_and_lands_on_the_plan(plan
     assert client.session["_auth_user_id"] == str(officer.pk)
 
 
-def test_a_wrong_password_shows_the_error_summary(plan, officer, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_password_shows_the_error_summary(plan, officer, client) -> None:
     response = client.post(reverse("accounts:login"), {"username": officer.email, "password": "not it"})
 
     html = response.content.decode()
@@ -33,14 +33,14 @@ def test_a_wrong_password_shows_the_error_summary(plan, officer, client) -> None
     assert "<title>Error: Sign in" in html
 
 
-def test_empty_fields_are_each_named_in_the_error_summary(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_empty_fields_are_each_named_in_the_error_summary(client, db) -> None:
     html = client.post(reverse("accounts:login"), {"username": "", "password": ""}).content.decode()
 
     assert "Enter your email address" in html
     assert "Enter your password" in html
 
 
-def test_signing_out_ends_the_session(plan, officer, client) -> None:  # type: ignore[no-untyped-def]
+def test_signing_out_ends_the_session(plan, officer, client) -> None:
     client.force_login(officer)
 
     response = client.post(reverse("accounts:logout"))
@@ -50,7 +50,7 @@ def test_signing_out_ends_the_session(plan, officer, client) -> None:  # type: i
     assert client.get(reverse("priorities:home")).status_code == 302
 
 
-def test_the_sign_in_page_returns_you_where_you_were_going(plan, officer, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_sign_in_page_returns_you_where_you_were_going(plan, officer, client) -> None:
     glossary = reverse("priorities:glossary")
     redirect = client.get(glossary)
     assert redirect["Location"] == f"{reverse('accounts:login')}?next={glossary}"
@@ -60,14 +60,14 @@ def test_the_sign_in_page_returns_you_where_you_were_going(plan, officer, client
     assert response["Location"] == glossary
 
 
-def test_demo_accounts_are_refused_when_debug_is_off(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_demo_accounts_are_refused_when_debug_is_off(db, settings) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only made when DEBUG is on"):
         call_command("load_demo_users")
     assert User.objects.count() == 0
 
 
-def test_demo_accounts_are_made_once_with_their_roles(plan, settings, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_demo_accounts_are_made_once_with_their_roles(plan, settings, capsys) -> None:
     settings.DEBUG = True
     call_command("load_demo_users")
     call_command("load_demo_users")
@@ -80,7 +80,7 @@ def test_demo_accounts_are_made_once_with_their_roles(plan, settings, capsys) ->
     assert "board@" in capsys.readouterr().out
 
 
-def test_an_officer_cannot_open_the_admin_and_a_board_member_cannot_edit(plan, officer, board_member, client) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_cannot_open_the_admin_and_a_board_member_cannot_edit(plan, officer, board_member, client) -> None:
     from priorities.models import Priority
 
     priority = Priority.objects.get(number=1)
@@ -93,7 +93,7 @@ def test_an_officer_cannot_open_the_admin_and_a_board_member_cannot_edit(plan, o
     assert priority.title == "High Harm & Violence"
 
 
-def test_an_email_saved_with_capitals_still_signs_in(plan, client) -> None:  # type: ignore[no-untyped-def]
+def test_an_email_saved_with_capitals_still_signs_in(plan, client) -> None:
     from accounts.models import Agency
 
     person = User.objects.create_user("Jane.Mixed@Council.gov.uk", PASSWORD, full_name="Jane Mixed")
@@ -106,7 +106,7 @@ def test_an_email_saved_with_capitals_still_signs_in(plan, client) -> None:  # t
     assert client.session["_auth_user_id"] == str(person.pk)
 
 
-def test_giving_someone_a_role_is_recorded_in_history(plan, csp_admin, officer, client) -> None:  # type: ignore[no-untyped-def]
+def test_giving_someone_a_role_is_recorded_in_history(plan, csp_admin, officer, client) -> None:
     client.force_login(csp_admin)
     admin_group = Group.objects.get(name=Role.CSP_ADMIN.value)
 
@@ -116,7 +116,7 @@ def test_giving_someone_a_role_is_recorded_in_history(plan, csp_admin, officer, 
     assert admin_group.pk in [row.group_id for row in record.groups.all()]
 
 
-def test_with_debug_off_a_demo_account_cannot_sign_in_and_loses_its_session(plan, client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_with_debug_off_a_demo_account_cannot_sign_in_and_loses_its_session(plan, client, settings) -> None:
     from accounts.demo import demo_users_load
 
     settings.DEBUG = True
@@ -134,7 +134,7 @@ def test_with_debug_off_a_demo_account_cannot_sign_in_and_loses_its_session(plan
     assert "Enter a correct email address and password" in fresh.content.decode()
 
 
-def test_with_debug_off_a_real_account_still_signs_in(plan, officer, client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_with_debug_off_a_real_account_still_signs_in(plan, officer, client, settings) -> None:
     settings.DEBUG = False
 
     response = client.post(reverse("accounts:login"), {"username": officer.email, "password": PASSWORD})
@@ -142,7 +142,7 @@ def test_with_debug_off_a_real_account_still_signs_in(plan, officer, client, set
     assert response.status_code == 302
 
 
-def test_start_up_says_when_demo_accounts_exist_with_debug_off(db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_start_up_says_when_demo_accounts_exist_with_debug_off(db, settings) -> None:
     from accounts.checks import demo_accounts_check
     from accounts.demo import demo_users_load
 
@@ -158,7 +158,7 @@ def test_start_up_says_when_demo_accounts_exist_with_debug_off(db, settings) -> 
 
 
 @pytest.mark.parametrize("length", [255, 300, 320])
-def test_an_overlong_email_is_a_form_error_not_a_server_error(client, db, length: int) -> None:  # type: ignore[no-untyped-def]
+def test_an_overlong_email_is_a_form_error_not_a_server_error(client, db, length: int) -> None:
     email = "a" * (length - len("@example.org")) + "@example.org"
 
     response = client.post(reverse("accounts:login"), {"username": email, "password": "whatever it is"})

@@ -33,7 +33,7 @@ def closed_period(db: None) -> ReportingPeriod:
 
 
 @pytest.fixture
-def priority_one(plan) -> Priority:  # type: ignore[no-untyped-def]
+def priority_one(plan) -> Priority:
     return Priority.objects.get(plan=plan, number=1)
 
 

@@ -12,7 +12,7 @@ from tests.helpers import client_for
 pytestmark = pytest.mark.django_db
 
 
-def _action_post(action_plan, officer, day: str, month: str, year: str):  # type: ignore[no-untyped-def]
+def _action_post(action_plan, officer, day: str, month: str, year: str):
     data = {
         "reference": "1.9",
         "title": "Robbery patrols",
@@ -40,7 +40,7 @@ def _action_post(action_plan, officer, day: str, month: str, year: str):  # type
         ("1", "3", "9999", "Due date must be between 1990 and 2100"),
     ],
 )
-def test_a_bad_date_gets_one_plain_message(action_plan, officer, day, month, year, message) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_date_gets_one_plain_message(action_plan, officer, day, month, year, message) -> None:
     response = _action_post(action_plan, officer, day, month, year)
 
     html = response.content.decode()
@@ -52,7 +52,7 @@ def test_a_bad_date_gets_one_plain_message(action_plan, officer, day, month, yea
     assert not Action.objects.filter(reference="1.9").exists()
 
 
-def test_a_closed_update_is_reopened_for_90_days_at_most(police_action, closed_period, csp_admin, officer) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_update_is_reopened_for_90_days_at_most(police_action, closed_period, csp_admin, officer) -> None:
     url = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
 
     response = client_for(csp_admin).post(

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 PHISH = '<a href="https://evil.example/">phish</a>'
 
 
-def test_a_milestone_title_and_an_indicator_title_and_unit_are_text_on_the_update_form(  # type: ignore[no-untyped-def]
+def test_a_milestone_title_and_an_indicator_title_and_unit_are_text_on_the_update_form(
     police_action, period, officer, indicator
 ) -> None:
     Milestone.objects.create(action=police_action, title=PHISH, due_date=dt.date(2024, 3, 20))

@@ -26,7 +26,7 @@ ACTIONS_CSV = (
 )
 
 
-def test_the_action_form_says_error_only_once_it_refuses_what_was_posted(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_action_form_says_error_only_once_it_refuses_what_was_posted(action_plan, csp_admin) -> None:
     url = reverse("actionplans:action_create", args=[action_plan.pk])
     admin = client_for(csp_admin)
 
@@ -34,7 +34,7 @@ def test_the_action_form_says_error_only_once_it_refuses_what_was_posted(action_
     assert title_of(admin.post(url, {"title": ""})) == "Error: Add an action"
 
 
-def test_a_stale_milestone_edit_says_error_in_the_title(police_action, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_milestone_edit_says_error_in_the_title(police_action, officer, csp_admin) -> None:
     milestone = police_action.milestones.get(title="Deliver ten sessions")
     url = reverse("actionplans:milestone_edit", args=[milestone.pk])
     assert title_of(client_for(officer).get(url)) == "Edit milestone"
@@ -48,7 +48,7 @@ def test_a_stale_milestone_edit_says_error_in_the_title(police_action, officer, 
 
 def test_the_update_form_says_error_when_a_submit_is_incomplete_or_stale(
     police_action, period, officer, police
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url = reverse("actionplans:update", args=[police_action.pk, period.pk])
     mine = client_for(officer)
     colleague = client_for(UserFactory(agency=police, roles=[Role.OFFICER]))
@@ -62,7 +62,7 @@ def test_the_update_form_says_error_when_a_submit_is_incomplete_or_stale(
     assert title_of(stale) == "Error: 2023-24 Q4 update for action 1.1"
 
 
-def test_the_reopen_and_review_forms_say_error_when_refused(  # type: ignore[no-untyped-def]
+def test_the_reopen_and_review_forms_say_error_when_refused(
     police_action, period, closed_period, officer, csp_admin, priority_lead
 ) -> None:
     reopen_url = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
@@ -80,11 +80,11 @@ def test_the_reopen_and_review_forms_say_error_when_refused(  # type: ignore[no-
     assert title_of(returned) == "Error: Review 2023-24 Q4 update for action 1.1"
 
 
-def test_the_import_pages_say_error_for_a_refused_upload_or_a_file_with_problems(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_import_pages_say_error_for_a_refused_upload_or_a_file_with_problems(action_plan, csp_admin) -> None:
     url = reverse("actionplans:import", args=[action_plan.pk])
     admin = client_for(csp_admin)
 
-    def upload(text: str):  # type: ignore[no-untyped-def]
+    def upload(text: str):
         return admin.post(url, {"kind": "actions", "file": SimpleUploadedFile("actions.csv", text.encode())})
 
     assert title_of(admin.get(url)) == "Import into the 2023-24 action plan"

@@ -12,7 +12,7 @@ from tests.helpers import client_for
 pytestmark = pytest.mark.django_db
 
 
-def test_history_shows_who_when_and_old_and_new_values(police_action, period, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_history_shows_who_when_and_old_and_new_values(police_action, period, officer, csp_admin) -> None:
     milestone = police_action.milestones.get(title="Deliver ten sessions")
     client_for(csp_admin).post(
         reverse("actionplans:milestone_edit", args=[milestone.pk]),
@@ -45,7 +45,7 @@ def test_history_shows_who_when_and_old_and_new_values(police_action, period, of
 
 def test_history_names_agencies_and_indicator_values_not_ids(
     police_action, period, officer, council, indicator
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     police_action.supporting_agencies.add(council)
     police_action._history_user = officer
     police_action.save()
@@ -61,7 +61,7 @@ def test_history_names_agencies_and_indicator_values_not_ids(
     assert "Value of Recorded knife crime offences for 2023-24 Q4 created" in html
 
 
-def test_load_demo_makes_every_state_for_two_years_once(plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_load_demo_makes_every_state_for_two_years_once(plan, settings) -> None:
     settings.DEBUG = True
     call_command("load_demo_users", stdout=None)
     call_command("load_demo")
@@ -83,7 +83,7 @@ def test_load_demo_makes_every_state_for_two_years_once(plan, settings) -> None:
     assert current.is_open(dt.date(2024, 3, 25))
 
 
-def test_load_demo_scales_everything_under_the_actions(plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_load_demo_scales_everything_under_the_actions(plan, settings) -> None:
     settings.DEBUG = True
     call_command("load_demo")
     one = (Action.objects.count(), Milestone.objects.count(), ActionUpdate.objects.count())
@@ -94,13 +94,13 @@ def test_load_demo_scales_everything_under_the_actions(plan, settings) -> None: 
     assert 2.9 * one[2] <= three[2] <= 3.1 * one[2]
 
 
-def test_load_demo_is_refused_without_debug(plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_load_demo_is_refused_without_debug(plan, settings) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only made when DEBUG is on"):
         call_command("load_demo")
 
 
-def test_illustrative_actions_are_labelled_on_every_page_that_shows_them(plan, settings, officer) -> None:  # type: ignore[no-untyped-def]
+def test_illustrative_actions_are_labelled_on_every_page_that_shows_them(plan, settings, officer) -> None:
     settings.DEBUG = True
     call_command("load_demo")
     action = Action.objects.filter(lead_agency=officer.agency, plan__financial_year=2023).first()

@@ -34,13 +34,13 @@ def _csv(rows: list[list[str]], *, bom: bool = False, newline: str = "\r\n") -> 
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
 
 
-def _upload(client, plan, content: bytes, name: str = "actions.csv", kind: str = "actions"):  # type: ignore[no-untyped-def]
+def _upload(client, plan, content: bytes, name: str = "actions.csv", kind: str = "actions"):
     return client.post(
         reverse("actionplans:import", args=[plan.pk]), {"kind": kind, "file": SimpleUploadedFile(name, content)}
     )
 
 
-def _confirm(client, plan, response):  # type: ignore[no-untyped-def]
+def _confirm(client, plan, response):
     context = response.context
     return client.post(
         reverse("actionplans:import", args=[plan.pk]),
@@ -48,7 +48,7 @@ def _confirm(client, plan, response):  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_good_csv_is_previewed_then_imported_on_confirm(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_good_csv_is_previewed_then_imported_on_confirm(action_plan, csp_admin) -> None:
     client = client_for(csp_admin)
 
     preview = _upload(client, action_plan, _csv(GOOD, bom=True))
@@ -67,7 +67,7 @@ def test_a_good_csv_is_previewed_then_imported_on_confirm(action_plan, csp_admin
     assert Action.history.filter(history_user=csp_admin).count() == 2
 
 
-def test_one_bad_row_imports_nothing_and_every_bad_row_is_named(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_one_bad_row_imports_nothing_and_every_bad_row_is_named(action_plan, csp_admin) -> None:
     rows = [
         *GOOD,
         ["1.4", "Knife sessions", "Not a theme", "Bedfordshire Police", "", "2023-04-01", "2024-03-31", "open"],
@@ -88,7 +88,7 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_named(action_plan, csp
     assert not Action.objects.exists()
 
 
-def test_a_bad_row_after_a_title_over_two_lines_is_named_by_its_own_line(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_row_after_a_title_over_two_lines_is_named_by_its_own_line(action_plan, csp_admin) -> None:
     rows = [
         [
             "1.2",
@@ -109,14 +109,14 @@ def test_a_bad_row_after_a_title_over_two_lines_is_named_by_its_own_line(action_
     assert not Action.objects.exists()
 
 
-def test_rows_that_pass_alone_but_fail_together_still_import_nothing(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_rows_that_pass_alone_but_fail_together_still_import_nothing(action_plan, csp_admin) -> None:
     rows = [*GOOD, ["1.6", "Ends before it starts", "Robbery", "Police", "", "2024-03-31", "2023-04-01", "open"]]
     response = _upload(client_for(csp_admin), action_plan, _csv(rows))
     assert "Line 4" in response.content.decode()
     assert not Action.objects.exists()
 
 
-def test_an_xlsx_with_excel_dates_imports_and_a_second_run_changes_nothing(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_xlsx_with_excel_dates_imports_and_a_second_run_changes_nothing(action_plan, csp_admin) -> None:
     import datetime as dt
 
     book = openpyxl.Workbook()
@@ -145,7 +145,7 @@ def test_an_xlsx_with_excel_dates_imports_and_a_second_run_changes_nothing(actio
     assert "0 to add, 0 to update, 1 unchanged" in again.content.decode()
 
 
-def test_milestones_import_against_the_plans_actions(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_milestones_import_against_the_plans_actions(police_action, csp_admin) -> None:
     content = (
         b"action_reference,milestone,due_date,completed_on\r\n"
         b"1.1,Book the hall,2024-02-01,2024-01-30\r\n"
@@ -170,13 +170,13 @@ def test_milestones_import_against_the_plans_actions(police_action, csp_admin) -
         ("actions.csv", b"title,theme\nA,Robbery\n", "missing columns: due_date, lead_agency, reference, start_date"),
     ],
 )
-def test_an_unreadable_file_gets_a_clear_error(action_plan, csp_admin, name, content, message) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreadable_file_gets_a_clear_error(action_plan, csp_admin, name, content, message) -> None:
     response = _upload(client_for(csp_admin), action_plan, content, name=name)
     assert message in response.content.decode()
     assert not Action.objects.exists()
 
 
-def test_a_forged_confirm_token_is_refused(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_confirm_token_is_refused(action_plan, csp_admin) -> None:
     response = client_for(csp_admin).post(
         reverse("actionplans:import", args=[action_plan.pk]),
         {"confirm": "", "token": "../../etc/passwd", "kind": "actions", "suffix": ".csv"},
@@ -185,7 +185,7 @@ def test_a_forged_confirm_token_is_refused(action_plan, csp_admin) -> None:  # t
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_any_reader_exports_a_plans_actions_in_the_import_columns(police_action, board_member, fmt) -> None:  # type: ignore[no-untyped-def]
+def test_any_reader_exports_a_plans_actions_in_the_import_columns(police_action, board_member, fmt) -> None:
     response = client_for(board_member).get(reverse("actionplans:export", args=[police_action.plan.pk, fmt]))
 
     assert response.status_code == 200
@@ -199,7 +199,7 @@ def test_any_reader_exports_a_plans_actions_in_the_import_columns(police_action,
         assert sheet.cell(row=2, column=[c.value for c in sheet[1]].index("reference") + 1).value == "1.1"
 
 
-def test_a_blank_state_leaves_an_existing_action_as_it_is(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_blank_state_leaves_an_existing_action_as_it_is(police_action, csp_admin) -> None:
     police_action.state = "completed"
     police_action.save()
     content = (
@@ -214,7 +214,7 @@ def test_a_blank_state_leaves_an_existing_action_as_it_is(police_action, csp_adm
     assert (police_action.title, police_action.state) == ("Renamed", "completed")
 
 
-def test_excel_traps_are_refused(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_excel_traps_are_refused(action_plan, csp_admin) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADER)
@@ -238,7 +238,7 @@ def test_excel_traps_are_refused(action_plan, csp_admin) -> None:  # type: ignor
     assert not Action.objects.exists()
 
 
-def test_exports_never_carry_a_live_formula(police_action, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_exports_never_carry_a_live_formula(police_action, board_member) -> None:
     police_action.title = '=HYPERLINK("http://evil.example","Click")'
     police_action.save()
     response = client_for(board_member).get(reverse("actionplans:export", args=[police_action.plan.pk, "csv"]))
@@ -249,7 +249,7 @@ def test_exports_never_carry_a_live_formula(police_action, board_member) -> None
     assert '\'=HYPERLINK("http://evil.example","Click")' in titles
 
 
-def test_an_edit_between_check_and_confirm_stops_the_import(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_between_check_and_confirm_stops_the_import(police_action, csp_admin) -> None:
     content = (
         b"reference,title,theme,lead_agency,start_date,due_date\r\n"
         b"1.1,From the file,Knife Crime & Youth Violence,Police,2023-04-01,2024-03-31\r\n"
@@ -267,7 +267,7 @@ def test_an_edit_between_check_and_confirm_stops_the_import(police_action, csp_a
     assert "were changed by someone after you checked it" in follow
 
 
-def _staged(plan, user, content: bytes, kind: str = "actions") -> ActionImport:  # type: ignore[no-untyped-def]
+def _staged(plan, user, content: bytes, kind: str = "actions") -> ActionImport:
     report = rows_check(plan=plan, kind=kind, table=read_rows("a.csv", content))
     assert report.ok, report.problems
     return action_upload_save(plan=plan, kind=kind, name="a.csv", content=content, user=user, report=report)
@@ -275,7 +275,7 @@ def _staged(plan, user, content: bytes, kind: str = "actions") -> ActionImport: 
 
 def test_an_action_saved_through_its_form_between_check_and_confirm_refuses_the_whole_import(
     police_action, csp_admin
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     content = (
         b"reference,title,theme,lead_agency,start_date,due_date\r\n"
         b"1.1,From the file,Knife Crime & Youth Violence,Police,2023-04-01,2024-03-31\r\n"
@@ -294,7 +294,7 @@ def test_an_action_saved_through_its_form_between_check_and_confirm_refuses_the_
     assert ActionImport.objects.get().imported_at is None
 
 
-def test_a_milestone_changed_between_check_and_confirm_refuses_the_import(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_milestone_changed_between_check_and_confirm_refuses_the_import(police_action, csp_admin) -> None:
     milestone = Milestone.objects.create(action=police_action, title="Book the hall", due_date="2024-02-01")
     content = b"action_reference,milestone,due_date,completed_on\r\n1.1,Book the hall,2024-02-01,2024-01-30\r\n"
     upload = _staged(police_action.plan, csp_admin, content, kind="milestones")
@@ -308,7 +308,7 @@ def test_a_milestone_changed_between_check_and_confirm_refuses_the_import(police
     assert (milestone.due_date.isoformat(), milestone.completed_on) == ("2024-02-15", None)
 
 
-def test_an_import_raises_the_version_of_what_it_changes_so_an_open_form_is_stale(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_import_raises_the_version_of_what_it_changes_so_an_open_form_is_stale(police_action, csp_admin) -> None:
     opened_at = police_action.version
     content = (
         b"reference,title,theme,lead_agency,start_date,due_date\r\n"
@@ -325,7 +325,7 @@ def test_an_import_raises_the_version_of_what_it_changes_so_an_open_form_is_stal
         versioned_save(instance=police_action, expected_version=opened_at, user=csp_admin)
 
 
-def test_a_second_confirm_of_the_same_upload_imports_nothing_more(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_confirm_of_the_same_upload_imports_nothing_more(action_plan, csp_admin) -> None:
     client = client_for(csp_admin)
     preview = _upload(client, action_plan, _csv(GOOD))
     _confirm(client, action_plan, preview)
@@ -337,7 +337,7 @@ def test_a_second_confirm_of_the_same_upload_imports_nothing_more(action_plan, c
     assert bytes(ActionImport.objects.get().content) == b""  # the file is not kept once imported
 
 
-def test_someone_elses_upload_cannot_be_confirmed(action_plan, csp_admin, django_user_model) -> None:  # type: ignore[no-untyped-def]
+def test_someone_elses_upload_cannot_be_confirmed(action_plan, csp_admin, django_user_model) -> None:
     preview = _upload(client_for(csp_admin), action_plan, _csv(GOOD))
     colleague = django_user_model.objects.create_user(email="colleague@example.org", password="x", is_superuser=True)
 
@@ -347,7 +347,7 @@ def test_someone_elses_upload_cannot_be_confirmed(action_plan, csp_admin, django
     assert not Action.objects.exists()
 
 
-def test_the_daily_task_drops_action_uploads_never_confirmed(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_daily_task_drops_action_uploads_never_confirmed(action_plan, csp_admin) -> None:
     import datetime as dt
 
     from django.utils import timezone
@@ -365,7 +365,7 @@ def test_the_daily_task_drops_action_uploads_never_confirmed(action_plan, csp_ad
     assert not Action.objects.exists()
 
 
-def test_dates_follow_the_one_rule_every_import_reads(action_plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_dates_follow_the_one_rule_every_import_reads(action_plan, csp_admin) -> None:
     rows = [["1.2", "Short years", "Robbery", "Police", "", "01/04/23", "31 March 2024", "open"]]
     client = client_for(csp_admin)
 
@@ -375,7 +375,7 @@ def test_dates_follow_the_one_rule_every_import_reads(action_plan, csp_admin) ->
     assert (action.start_date.isoformat(), action.due_date.isoformat()) == ("2023-04-01", "2024-03-31")
 
 
-def test_the_upload_limit_is_the_one_every_import_has(action_plan, csp_admin, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_upload_limit_is_the_one_every_import_has(action_plan, csp_admin, settings) -> None:
     settings.IMPORT_MAX_BYTES = 1024 * 1024
     response = _upload(client_for(csp_admin), action_plan, _csv(GOOD) + b" " * (1024 * 1024))
     assert "The file must be smaller than 1 MB" in response.content.decode()

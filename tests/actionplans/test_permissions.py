@@ -11,7 +11,7 @@ from tests.helpers import WHOLE_YEAR, client_for
 pytestmark = pytest.mark.django_db
 
 
-def _edit_urls(action, period) -> list[str]:  # type: ignore[no-untyped-def]
+def _edit_urls(action, period) -> list[str]:
     milestone = Milestone.objects.filter(action=action).first()
     assert milestone is not None
     return [
@@ -22,7 +22,7 @@ def _edit_urls(action, period) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_an_officer_of_another_agency_gets_404_on_every_edit_url_and_nothing_changes(  # type: ignore[no-untyped-def]
+def test_an_officer_of_another_agency_gets_404_on_every_edit_url_and_nothing_changes(
     police_action, period, council_officer
 ) -> None:
     client = client_for(council_officer)
@@ -41,7 +41,7 @@ def test_an_officer_of_another_agency_gets_404_on_every_edit_url_and_nothing_cha
     assert not ActionUpdate.objects.exists()
 
 
-def test_a_board_member_reads_but_gets_403_on_edit_urls(police_action, period, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_a_board_member_reads_but_gets_403_on_edit_urls(police_action, period, board_member) -> None:
     client = client_for(board_member)
     assert client.get(police_action.get_absolute_url()).status_code == 200
     for url in _edit_urls(police_action, period):
@@ -50,7 +50,7 @@ def test_a_board_member_reads_but_gets_403_on_edit_urls(police_action, period, b
     assert police_action.title == "Run knife-crime awareness sessions in schools"
 
 
-def test_the_owner_from_another_agency_may_edit(police_action, period, council_officer) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_from_another_agency_may_edit(police_action, period, council_officer) -> None:
     police_action.owner = council_officer
     police_action.save()
     assert (
@@ -59,7 +59,7 @@ def test_the_owner_from_another_agency_may_edit(police_action, period, council_o
     )
 
 
-def test_an_officer_adds_actions_only_for_their_own_agency(action_plan, council_officer, police) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_adds_actions_only_for_their_own_agency(action_plan, council_officer, police) -> None:
     url = reverse("actionplans:action_create", args=[action_plan.pk])
     theme = action_plan.priority.themes.get(position=2)
     data = {
@@ -79,7 +79,7 @@ def test_an_officer_adds_actions_only_for_their_own_agency(action_plan, council_
     assert action_plan.actions.get(reference="1.9").lead_agency == council_officer.agency
 
 
-def test_only_admins_reopen_and_import(police_action, closed_period, officer, board_member, priority_lead) -> None:  # type: ignore[no-untyped-def]
+def test_only_admins_reopen_and_import(police_action, closed_period, officer, board_member, priority_lead) -> None:
     urls = [
         reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk]),
         reverse("actionplans:import", args=[police_action.plan.pk]),
@@ -91,7 +91,7 @@ def test_only_admins_reopen_and_import(police_action, closed_period, officer, bo
 
 def test_an_owner_from_another_agency_keeps_the_lead_agency_when_editing(
     police_action, council_officer, police
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     police_action.owner = council_officer
     police_action.save()
     url = reverse("actionplans:action_edit", args=[police_action.pk])
@@ -111,13 +111,13 @@ def test_an_owner_from_another_agency_keeps_the_lead_agency_when_editing(
     assert (police_action.title, police_action.lead_agency) == ("Renamed by its owner", police)
 
 
-def test_a_board_member_has_no_actions_to_update(police_action, period, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_a_board_member_has_no_actions_to_update(police_action, period, board_member) -> None:
     html = client_for(board_member).get(reverse("actionplans:my_actions")).content.decode()
     assert "has no actions to update" in html
     assert "Write update" not in html
 
 
-def test_an_officer_cannot_link_indicators_or_change_the_lead(police_action, officer, council, indicator) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_cannot_link_indicators_or_change_the_lead(police_action, officer, council, indicator) -> None:
     from actionplans.models import Indicator
 
     other = Indicator.objects.create(priority=indicator.priority, title="Other", unit="x", higher_is_better=True)
@@ -138,7 +138,7 @@ def test_an_officer_cannot_link_indicators_or_change_the_lead(police_action, off
     assert list(police_action.indicators.all()) == [indicator]
 
 
-def test_a_duplicate_reference_is_a_form_error_not_a_crash(police_action, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicate_reference_is_a_form_error_not_a_crash(police_action, csp_admin) -> None:
     url = reverse("actionplans:action_create", args=[police_action.plan.pk])
     data = {
         "reference": "1.1",
@@ -152,7 +152,7 @@ def test_a_duplicate_reference_is_a_form_error_not_a_crash(police_action, csp_ad
     assert "The plan already has an action 1.1" in response.content.decode()
 
 
-def test_a_priority_lead_cannot_approve_their_own_update(police_action, period, priority_lead) -> None:  # type: ignore[no-untyped-def]
+def test_a_priority_lead_cannot_approve_their_own_update(police_action, period, priority_lead) -> None:
     police_action.owner = priority_lead
     police_action.save()
     url = reverse("actionplans:update", args=[police_action.pk, period.pk])

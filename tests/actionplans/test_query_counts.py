@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2024, 3, 25)
 
 
-def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(captured)
 
 
-def _urls(officer) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _urls(officer) -> dict[str, str]:
     action = Action.objects.filter(
         lead_agency=officer.agency, plan__financial_year=2023, reference__regex=r"^\d\.\d$"
     ).first()
@@ -42,7 +42,7 @@ def _urls(officer) -> dict[str, str]:  # type: ignore[no-untyped-def]
     }
 
 
-def _grow(action: Action, officer) -> None:  # type: ignore[no-untyped-def]
+def _grow(action: Action, officer) -> None:
     """Ten times the measured action's own data too: milestones, indicators, values, history."""
     from actionplans.models import Indicator, IndicatorValue, Milestone
 
@@ -66,7 +66,7 @@ def _grow(action: Action, officer) -> None:  # type: ignore[no-untyped-def]
 EXPECTED = {"my_actions": 11, "action": 16, "update_form": 12, "plan": 10, "reviews": 7, "history": 31}
 
 
-def test_pages_cost_the_same_queries_at_ten_times_the_data(plan, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_pages_cost_the_same_queries_at_ten_times_the_data(plan, officer, csp_admin) -> None:
     officer_client, admin_client = client_for(officer), client_for(csp_admin)
     demo_load(today=TODAY, scale=1)
     urls = _urls(officer)

@@ -30,7 +30,7 @@ def _typed(progress: str) -> UpdateInput:
     )
 
 
-def test_the_second_first_update_of_an_action_is_a_stale_edit(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_the_second_first_update_of_an_action_is_a_stale_edit(police_action, period, officer) -> None:
     # Both opened the form while there was no update; the other one saved first.
     mine = ActionUpdate.objects.for_quarter(action=police_action, period=period)
     theirs = ActionUpdate.objects.for_quarter(action=police_action, period=period)
@@ -56,7 +56,7 @@ def _blocked_on_a_lock() -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def test_two_first_values_of_a_shared_indicator_at_once_keep_one_and_refuse_the_other(  # type: ignore[no-untyped-def]
+def test_two_first_values_of_a_shared_indicator_at_once_keep_one_and_refuse_the_other(
     indicator, period, officer
 ) -> None:
     first_written = threading.Event()

@@ -16,13 +16,13 @@ from tests.helpers import make_period
 pytestmark = pytest.mark.django_db
 
 
-def test_no_reminder_while_the_deadline_is_more_than_5_days_away(police_action, period) -> None:  # type: ignore[no-untyped-def]
+def test_no_reminder_while_the_deadline_is_more_than_5_days_away(police_action, period) -> None:
     # 25 March; the window closes 15 April.
     assert reminders_send(today=dt.date(2024, 3, 25)) == 0
     assert mail.outbox == []
 
 
-def test_an_owner_is_reminded_5_days_before_and_only_once_a_day(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_an_owner_is_reminded_5_days_before_and_only_once_a_day(police_action, period, officer) -> None:
     assert reminders_send(today=dt.date(2024, 4, 10)) == 1
     assert reminders_send(today=dt.date(2024, 4, 10)) == 0  # a re-run sends nothing twice
 
@@ -37,23 +37,23 @@ def test_an_owner_is_reminded_5_days_before_and_only_once_a_day(police_action, p
     assert reminders_send(today=dt.date(2024, 4, 11)) == 1  # the next day, again
 
 
-def test_an_overdue_update_is_chased_after_the_window_closes(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_an_overdue_update_is_chased_after_the_window_closes(police_action, period, officer) -> None:
     reminders_send(today=dt.date(2024, 4, 20))
     assert mail.outbox[0].subject == "Overdue: 1 quarterly update"
     assert "closed 15 April 2024" in mail.outbox[0].body
 
 
-def test_a_submitted_update_stops_the_reminders(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_a_submitted_update_stops_the_reminders(police_action, period, officer) -> None:
     ActionUpdate.objects.create(action=police_action, period=period, rag="green", progress="Done", status="submitted")
     assert reminders_send(today=dt.date(2024, 4, 12)) == 0
 
 
-def test_a_draft_does_not_stop_the_reminders(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_does_not_stop_the_reminders(police_action, period, officer) -> None:
     ActionUpdate.objects.create(action=police_action, period=period, rag="green", progress="Half", status="draft")
     assert reminders_send(today=dt.date(2024, 4, 12)) == 1
 
 
-def test_one_email_lists_every_action_owed_across_periods(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_one_email_lists_every_action_owed_across_periods(police_action, period, officer) -> None:
     earlier = make_period(2023, 3)
     earlier.window_closes = dt.date(2024, 4, 1)
     earlier.save()
@@ -65,12 +65,12 @@ def test_one_email_lists_every_action_owed_across_periods(police_action, period,
     assert "2023-24 Q4" in mail.outbox[0].body
 
 
-def test_the_daily_task_uses_today(police_action, period) -> None:  # type: ignore[no-untyped-def]
+def test_the_daily_task_uses_today(police_action, period) -> None:
     with time_machine.travel(dt.datetime(2024, 4, 12, 7, 0), tick=False):
         assert send_update_reminders() == 1
 
 
-def test_the_beat_schedule_runs_the_reminders_daily(settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_beat_schedule_runs_the_reminders_daily(settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["update-reminders"]
     assert entry["task"] == "actionplans.send_update_reminders"
     assert entry["schedule"].hour == {7}
@@ -78,7 +78,7 @@ def test_the_beat_schedule_runs_the_reminders_daily(settings) -> None:  # type: 
 
 def test_a_failed_send_is_not_recorded_and_does_not_stop_the_others(
     police_action, period, officer, council_officer, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from actionplans.models import Action
 
     other = Action.objects.create(

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_an_action_runs_in_a_quarter_its_dates_overlap_and_the_query_agrees(
     police_action: Action, period, start: dt.date, due: dt.date, runs: bool
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     Action.objects.filter(pk=police_action.pk).update(start_date=start, due_date=due)
     police_action.refresh_from_db()
 
@@ -38,7 +38,7 @@ def test_an_action_runs_in_a_quarter_its_dates_overlap_and_the_query_agrees(
     assert Action.objects.running_in(period).filter(pk=police_action.pk).exists() is runs
 
 
-def test_green_with_an_overdue_milestone_needs_a_second_look_and_nothing_else_does(police_action, period) -> None:  # type: ignore[no-untyped-def]
+def test_green_with_an_overdue_milestone_needs_a_second_look_and_nothing_else_does(police_action, period) -> None:
     today = dt.date(2024, 3, 25)
     milestones = list(police_action.milestones.all())  # one was due on 1 September 2023
     green = ActionUpdate(action=police_action, period=period, rag="green")
@@ -51,7 +51,7 @@ def test_green_with_an_overdue_milestone_needs_a_second_look_and_nothing_else_do
     assert not green.rag_needs_check(list(police_action.milestones.all()), today)
 
 
-def test_the_update_of_a_quarter_is_the_saved_one_or_a_new_unsaved_draft(police_action, period, closed_period) -> None:  # type: ignore[no-untyped-def]
+def test_the_update_of_a_quarter_is_the_saved_one_or_a_new_unsaved_draft(police_action, period, closed_period) -> None:
     saved = ActionUpdate.objects.create(action=police_action, period=closed_period, progress="Done")
 
     assert ActionUpdate.objects.for_quarter(action=police_action, period=closed_period) == saved
@@ -60,7 +60,7 @@ def test_the_update_of_a_quarter_is_the_saved_one_or_a_new_unsaved_draft(police_
     assert not ActionUpdate.objects.filter(period=period).exists()
 
 
-def test_an_update_says_why_it_is_locked_unless_reopened_for_this_officer(  # type: ignore[no-untyped-def]
+def test_an_update_says_why_it_is_locked_unless_reopened_for_this_officer(
     police_action, period, closed_period, officer
 ) -> None:
     today = dt.date(2024, 3, 25)
@@ -81,7 +81,7 @@ def test_an_update_says_why_it_is_locked_unless_reopened_for_this_officer(  # ty
     assert closed.lock_reason(officer, today + dt.timedelta(days=1)) is not None
 
 
-def test_a_review_does_not_approve_an_update_that_does_not_validate(police_action, period, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_review_does_not_approve_an_update_that_does_not_validate(police_action, period, csp_admin) -> None:
     update = ActionUpdate.objects.create(
         action=police_action, period=period, rag="blue", status="submitted"
     )  # not a RAG rating, and short enough for the column
@@ -93,7 +93,7 @@ def test_a_review_does_not_approve_an_update_that_does_not_validate(police_actio
     assert (update.status, update.version, update.reviewed_by) == ("submitted", 1, None)
 
 
-def test_a_milestone_that_does_not_validate_is_not_completed_and_the_update_is_not_saved(  # type: ignore[no-untyped-def]
+def test_a_milestone_that_does_not_validate_is_not_completed_and_the_update_is_not_saved(
     police_action, period, officer
 ) -> None:
     untitled = Milestone.objects.create(action=police_action, title="", due_date=dt.date(2024, 3, 1))
@@ -123,7 +123,7 @@ def test_what_was_typed_is_shown_back_under_the_forms_own_labels() -> None:
     assert typed == [("RAG rating", "green"), ("Progress this quarter", "Six sessions")]
 
 
-def test_only_submitted_and_approved_updates_are_reported_and_the_query_agrees(police_action) -> None:  # type: ignore[no-untyped-def]
+def test_only_submitted_and_approved_updates_are_reported_and_the_query_agrees(police_action) -> None:
     statuses = ["draft", "submitted", "approved", "returned"]
     updates = [
         ActionUpdate.objects.create(action=police_action, period=make_period(2022, q), status=status)

@@ -15,7 +15,7 @@ from tests.helpers import WHOLE_YEAR, client_for
 pytestmark = pytest.mark.django_db
 
 
-def test_a_stale_update_save_is_refused_and_shows_what_changed(police_action, period, officer, police) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_update_save_is_refused_and_shows_what_changed(police_action, period, officer, police) -> None:
     colleague = UserFactory(full_name="Sam Patel", agency=police, roles=[Role.OFFICER])
     url = reverse("actionplans:update", args=[police_action.pk, period.pk])
     mine, theirs = client_for(officer), client_for(colleague)
@@ -38,7 +38,7 @@ def test_a_stale_update_save_is_refused_and_shows_what_changed(police_action, pe
     assert 'name="version" value="2"' in html  # saving again is now a deliberate choice
 
 
-def test_two_first_drafts_at_once_keep_the_first(police_action, period, officer, police) -> None:  # type: ignore[no-untyped-def]
+def test_two_first_drafts_at_once_keep_the_first(police_action, period, officer, police) -> None:
     colleague = UserFactory(agency=police, roles=[Role.OFFICER])
     url = reverse("actionplans:update", args=[police_action.pk, period.pk])
 
@@ -49,7 +49,7 @@ def test_two_first_drafts_at_once_keep_the_first(police_action, period, officer,
     assert ActionUpdate.objects.get().progress == "First"
 
 
-def test_a_stale_milestone_edit_is_refused(police_action, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_milestone_edit_is_refused(police_action, officer, csp_admin) -> None:
     milestone = police_action.milestones.get(title="Deliver ten sessions")
     url = reverse("actionplans:milestone_edit", args=[milestone.pk])
     form = {
@@ -72,7 +72,7 @@ def test_a_stale_milestone_edit_is_refused(police_action, officer, csp_admin) ->
     assert "Deliver twelve sessions" in html  # now
 
 
-def test_a_stale_action_edit_is_refused(police_action, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_action_edit_is_refused(police_action, officer, csp_admin) -> None:
     url = reverse("actionplans:action_edit", args=[police_action.pk])
     page = client_for(officer).get(url)
     form = page.context["form"]
@@ -93,7 +93,7 @@ def test_a_stale_action_edit_is_refused(police_action, officer, csp_admin) -> No
     assert "Someone else saved this while you were editing" in response.content.decode()
 
 
-def test_the_service_refuses_a_stale_claim_whatever_the_form(police_action) -> None:  # type: ignore[no-untyped-def]
+def test_the_service_refuses_a_stale_claim_whatever_the_form(police_action) -> None:
     from core.models import StaleEdit
     from core.services import versioned_save
 
@@ -108,7 +108,7 @@ def test_the_service_refuses_a_stale_claim_whatever_the_form(police_action) -> N
     assert Milestone.objects.get(pk=milestone.pk).due_date == dt.date(2024, 3, 31)
 
 
-def test_a_stale_indicator_value_is_refused(police_action, period, officer, police, indicator) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_indicator_value_is_refused(police_action, period, officer, police, indicator) -> None:
     from actionplans.models import IndicatorValue
 
     colleague = UserFactory(full_name="Sam Patel", agency=police, roles=[Role.OFFICER])
@@ -128,7 +128,7 @@ def test_a_stale_indicator_value_is_refused(police_action, period, officer, poli
     assert IndicatorValue.objects.get().value == 20
 
 
-def test_clearing_an_indicator_value_deletes_it_and_history_keeps_it(police_action, period, officer, indicator) -> None:  # type: ignore[no-untyped-def]
+def test_clearing_an_indicator_value_deletes_it_and_history_keeps_it(police_action, period, officer, indicator) -> None:
     from actionplans.models import IndicatorValue
 
     url = reverse("actionplans:update", args=[police_action.pk, period.pk])
@@ -142,7 +142,7 @@ def test_clearing_an_indicator_value_deletes_it_and_history_keeps_it(police_acti
     assert IndicatorValue.history.filter(history_type="-").get().value == 10
 
 
-def test_a_note_without_a_value_is_an_error_not_silently_dropped(police_action, period, officer, indicator) -> None:  # type: ignore[no-untyped-def]
+def test_a_note_without_a_value_is_an_error_not_silently_dropped(police_action, period, officer, indicator) -> None:
     url = reverse("actionplans:update", args=[police_action.pk, period.pk])
     response = client_for(officer).post(
         url, {"rag": "amber", "progress": "x", f"indicator_{indicator.pk}_note": "Awaiting data", "save_draft": ""}

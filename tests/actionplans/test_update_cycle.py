@@ -14,7 +14,7 @@ from tests.helpers import client_for
 pytestmark = pytest.mark.django_db
 
 
-def _update_url(action, period) -> str:  # type: ignore[no-untyped-def]
+def _update_url(action, period) -> str:
     return reverse("actionplans:update", args=[action.pk, period.pk])
 
 
@@ -32,7 +32,7 @@ def _form(**extra: str) -> dict[str, str]:
 
 def test_my_actions_lists_the_agencys_actions_that_owe_an_update(
     police_action, period, officer, council_officer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mine = client_for(officer).get(reverse("actionplans:my_actions")).content.decode()
     theirs = client_for(council_officer).get(reverse("actionplans:my_actions")).content.decode()
 
@@ -44,7 +44,7 @@ def test_my_actions_lists_the_agencys_actions_that_owe_an_update(
     assert "You have no open actions this quarter" in theirs
 
 
-def test_an_officer_saves_a_draft_comes_back_and_submits(police_action, period, officer, indicator) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_saves_a_draft_comes_back_and_submits(police_action, period, officer, indicator) -> None:
     client = client_for(officer)
     url = _update_url(police_action, period)
     first_milestone = police_action.milestones.get(title="Agree the sessions with schools")
@@ -79,7 +79,7 @@ def test_an_officer_saves_a_draft_comes_back_and_submits(police_action, period, 
     assert update.status == "submitted"
 
 
-def test_submitting_needs_a_rating_and_progress_and_keeps_what_was_typed(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_submitting_needs_a_rating_and_progress_and_keeps_what_was_typed(police_action, period, officer) -> None:
     response = client_for(officer).post(
         _update_url(police_action, period), _form(rag="", progress="", issues_and_risks="Kept text", submit_update="")
     )
@@ -93,7 +93,7 @@ def test_submitting_needs_a_rating_and_progress_and_keeps_what_was_typed(police_
     assert not ActionUpdate.objects.exists()
 
 
-def test_a_bad_indicator_value_is_an_error_in_the_summary(police_action, period, officer, indicator) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_indicator_value_is_an_error_in_the_summary(police_action, period, officer, indicator) -> None:
     response = client_for(officer).post(
         _update_url(police_action, period), _form(**{f"indicator_{indicator.pk}_value": "lots", "save_draft": ""})
     )
@@ -101,7 +101,7 @@ def test_a_bad_indicator_value_is_an_error_in_the_summary(police_action, period,
     assert not ActionUpdate.objects.exists()
 
 
-def test_a_closed_window_refuses_the_form(police_action, closed_period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_window_refuses_the_form(police_action, closed_period, officer) -> None:
     client = client_for(officer)
     url = _update_url(police_action, closed_period)
 
@@ -113,7 +113,7 @@ def test_a_closed_window_refuses_the_form(police_action, closed_period, officer)
     assert not ActionUpdate.objects.exists()
 
 
-def test_an_admin_reopens_one_update_for_one_officer_and_history_records_it(  # type: ignore[no-untyped-def]
+def test_an_admin_reopens_one_update_for_one_officer_and_history_records_it(
     police_action, closed_period, officer, csp_admin, police
 ) -> None:
     from tests.factories import UserFactory
@@ -145,7 +145,7 @@ def test_an_admin_reopens_one_update_for_one_officer_and_history_records_it(  # 
     assert "Reopened for Priya Shah: Figures arrived late" in history
 
 
-def test_a_priority_lead_approves_or_returns_with_a_comment(police_action, period, officer, priority_lead) -> None:  # type: ignore[no-untyped-def]
+def test_a_priority_lead_approves_or_returns_with_a_comment(police_action, period, officer, priority_lead) -> None:
     client_for(officer).post(_update_url(police_action, period), _form(submit_update=""))
     update = ActionUpdate.objects.get()
     lead = client_for(priority_lead)
@@ -174,7 +174,7 @@ def test_a_priority_lead_approves_or_returns_with_a_comment(police_action, perio
     assert update.status == "approved"
 
 
-def test_a_lead_of_another_priority_cannot_review_it(police_action, period, officer, council) -> None:  # type: ignore[no-untyped-def]
+def test_a_lead_of_another_priority_cannot_review_it(police_action, period, officer, council) -> None:
     from priorities.models import Priority
     from tests.factories import UserFactory
 
@@ -195,7 +195,7 @@ def test_a_lead_of_another_priority_cannot_review_it(police_action, period, offi
     )
 
 
-def test_green_with_an_overdue_milestone_is_flagged_on_the_page_and_in_lists(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_green_with_an_overdue_milestone_is_flagged_on_the_page_and_in_lists(police_action, period, officer) -> None:
     client = client_for(officer)
     client.post(_update_url(police_action, period), _form(rag="green", save_draft=""))
     warning = "Rated green with an overdue milestone"
@@ -208,7 +208,7 @@ def test_green_with_an_overdue_milestone_is_flagged_on_the_page_and_in_lists(pol
     assert warning not in client.get(police_action.get_absolute_url()).content.decode()
 
 
-def test_a_refused_post_shows_back_what_was_typed(police_action, closed_period, officer) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_post_shows_back_what_was_typed(police_action, closed_period, officer) -> None:
     response = client_for(officer).post(
         _update_url(police_action, closed_period), _form(progress="Typed after the deadline", save_draft="")
     )
@@ -218,7 +218,7 @@ def test_a_refused_post_shows_back_what_was_typed(police_action, closed_period, 
     assert "Typed after the deadline" in html
 
 
-def test_an_edit_in_the_admin_makes_open_forms_stale(police_action, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_in_the_admin_makes_open_forms_stale(police_action, officer, csp_admin) -> None:
     milestone = police_action.milestones.get(title="Deliver ten sessions")
     client_for(csp_admin).post(
         reverse("admin:actionplans_milestone_change", args=[milestone.pk]),
@@ -237,7 +237,7 @@ def test_an_edit_in_the_admin_makes_open_forms_stale(police_action, officer, csp
     assert milestone.title == "ADMIN CORRECTION"
 
 
-def test_a_closed_quarter_can_be_reopened_from_the_action_page_and_the_officer_finds_it(  # type: ignore[no-untyped-def]
+def test_a_closed_quarter_can_be_reopened_from_the_action_page_and_the_officer_finds_it(
     police_action, period, closed_period, officer, csp_admin
 ) -> None:
     page = client_for(csp_admin).get(police_action.get_absolute_url()).content.decode()

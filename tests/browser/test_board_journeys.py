@@ -24,11 +24,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(plan, officer: User) -> None:  # type: ignore[no-untyped-def]
+def demo(plan, officer: User) -> None:
     demo_load(today=timezone.localdate(), scale=1)
 
 
-def test_a_board_member_reads_the_quarter_and_downloads_the_pdf(  # type: ignore[no-untyped-def]
+def test_a_board_member_reads_the_quarter_and_downloads_the_pdf(
     live_server, page: Page, board_member: User, csp_admin: User, demo
 ) -> None:
     from django.test import RequestFactory
@@ -74,9 +74,7 @@ def test_a_board_member_reads_the_quarter_and_downloads_the_pdf(  # type: ignore
         assert pdf.read(5) == b"%PDF-"
 
 
-def test_an_admin_compiles_a_report_and_sees_it_become_ready(  # type: ignore[no-untyped-def]
-    live_server, page: Page, csp_admin: User, demo
-) -> None:
+def test_an_admin_compiles_a_report_and_sees_it_become_ready(live_server, page: Page, csp_admin: User, demo) -> None:
     base = live_server.url
     sign_in(page, base, csp_admin, check=False)
     page.get_by_role("link", name="Dashboard").click()

@@ -35,14 +35,14 @@ BAD_WARD = "Atlantis"
 
 
 @pytest.fixture
-def survey(plan) -> Consultation:  # type: ignore[no-untyped-def]
+def survey(plan) -> Consultation:
     """The 2022 consultation, with no responses yet."""
     consultations_load(SHIPPED_FILE)
     return Consultation.objects.get(year=2022)
 
 
 @pytest.fixture
-def demo(plan) -> Consultation:  # type: ignore[no-untyped-def]
+def demo(plan) -> Consultation:
     """The 2022 consultation with its 448 illustrative responses, feeding a % indicator."""
     Indicator.objects.create(
         priority=Priority.objects.get(number=3), title=CONFIDENCE_INDICATOR, unit="%", higher_is_better=True
@@ -101,7 +101,7 @@ def check_shows_the_bad_row(page: Page) -> None:
     expect(page).to_have_title(re.compile(r"^Error: "))
 
 
-def test_an_admin_imports_a_file_fixes_its_bad_row_and_imports_it_again(  # type: ignore[no-untyped-def]
+def test_an_admin_imports_a_file_fixes_its_bad_row_and_imports_it_again(
     live_server, page: Page, csp_admin: User, survey: Consultation, tmp_path: Path
 ) -> None:
     base = live_server.url
@@ -148,7 +148,7 @@ def test_an_admin_imports_a_file_fixes_its_bad_row_and_imports_it_again(  # type
     assert_accessible(page)
 
 
-def test_the_import_works_without_javascript(  # type: ignore[no-untyped-def]
+def test_the_import_works_without_javascript(
     live_server, no_js_page: Page, csp_admin: User, survey: Consultation, tmp_path: Path
 ) -> None:
     page = no_js_page
@@ -168,7 +168,7 @@ def test_the_import_works_without_javascript(  # type: ignore[no-untyped-def]
     assert survey.responses.count() == 12
 
 
-def test_every_consultation_page_is_accessible_and_a_board_member_sees_only_quotable_answers(  # type: ignore[no-untyped-def]
+def test_every_consultation_page_is_accessible_and_a_board_member_sees_only_quotable_answers(
     live_server, browser: Browser, page: Page, csp_admin: User, board_member: User, demo: Consultation
 ) -> None:
     base = live_server.url
@@ -249,7 +249,7 @@ def test_every_consultation_page_is_accessible_and_a_board_member_sees_only_quot
         board.close()
 
 
-def test_answers_are_coded_by_keyboard_and_without_javascript(  # type: ignore[no-untyped-def]
+def test_answers_are_coded_by_keyboard_and_without_javascript(
     live_server, browser: Browser, page: Page, csp_admin: User, demo: Consultation
 ) -> None:
     base = live_server.url
@@ -284,7 +284,7 @@ def test_answers_are_coded_by_keyboard_and_without_javascript(  # type: ignore[n
     coded = Answer.objects.get(pk=answer_id)
     assert set(coded.tags.all()) == {tags[0]}
     assert coded.publishable
-    assert coded.history.first().history_user == csp_admin  # type: ignore[attr-defined]
+    assert coded.history.first().history_user == csp_admin
 
     no_js = browser.new_context(java_script_enabled=False, locale="en-GB")
     try:
@@ -305,4 +305,4 @@ def test_answers_are_coded_by_keyboard_and_without_javascript(  # type: ignore[n
     coded = Answer.objects.get(pk=next_id)
     assert set(coded.tags.all()) == {tags[2]}
     assert coded.publishable
-    assert coded.history.first().history_user == csp_admin  # type: ignore[attr-defined]
+    assert coded.history.first().history_user == csp_admin

@@ -26,7 +26,7 @@ def sign_in(page: Page, base: str, user: User, *, check: bool = True) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Strategic Plan")
 
 
-def test_an_admin_signs_in_reads_the_whole_plan_and_signs_out(  # type: ignore[no-untyped-def]
+def test_an_admin_signs_in_reads_the_whole_plan_and_signs_out(
     live_server, page: Page, csp_admin: User, shipped_plan_file: PlanFile
 ) -> None:
     base = live_server.url
@@ -55,7 +55,7 @@ def test_an_admin_signs_in_reads_the_whole_plan_and_signs_out(  # type: ignore[n
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/\?next=/glossary/"))
 
 
-def test_the_same_journey_works_without_javascript(  # type: ignore[no-untyped-def]
+def test_the_same_journey_works_without_javascript(
     live_server, no_js_page: Page, officer: User, shipped_plan_file: PlanFile
 ) -> None:
     page = no_js_page
@@ -67,7 +67,7 @@ def test_the_same_journey_works_without_javascript(  # type: ignore[no-untyped-d
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
 
 
-def test_error_and_refusal_pages_are_accessible(live_server, page: Page, officer: User) -> None:  # type: ignore[no-untyped-def]
+def test_error_and_refusal_pages_are_accessible(live_server, page: Page, officer: User) -> None:
     base = live_server.url
     page.goto(f"{base}/accounts/sign-in/")
     page.get_by_role("button", name="Sign in").click()
@@ -84,7 +84,7 @@ def test_error_and_refusal_pages_are_accessible(live_server, page: Page, officer
     assert_accessible(page)
 
 
-def test_the_plan_can_be_read_by_keyboard_alone(live_server, page: Page, board_member: User) -> None:  # type: ignore[no-untyped-def]
+def test_the_plan_can_be_read_by_keyboard_alone(live_server, page: Page, board_member: User) -> None:
     sign_in(page, live_server.url, board_member, check=False)
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Skip to main content")
@@ -98,7 +98,7 @@ def test_the_plan_can_be_read_by_keyboard_alone(live_server, page: Page, board_m
     expect(page.get_by_role("heading", level=1)).to_have_text("High Harm & Violence")
 
 
-def test_an_admin_edits_a_priority_in_the_admin_and_history_records_who(  # type: ignore[no-untyped-def]
+def test_an_admin_edits_a_priority_in_the_admin_and_history_records_who(
     live_server, page: Page, csp_admin: User
 ) -> None:
     base = live_server.url
@@ -134,7 +134,7 @@ def test_an_admin_edits_a_priority_in_the_admin_and_history_records_who(  # type
     assert issue.history.latest().prev_record.text.startswith("Respondents to the CSP Survey")
 
 
-def test_people_admin_pages_are_accessible(live_server, page: Page, csp_admin: User) -> None:  # type: ignore[no-untyped-def]
+def test_people_admin_pages_are_accessible(live_server, page: Page, csp_admin: User) -> None:
     base = live_server.url
     sign_in(page, base, csp_admin, check=False)
     for path in ["/admin/accounts/user/", f"/admin/accounts/user/{csp_admin.pk}/change/", "/admin/accounts/user/add/"]:

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def police_action(plan, officer: User) -> Action:  # type: ignore[no-untyped-def]
+def police_action(plan, officer: User) -> Action:
     today = timezone.localdate()
     fy, quarter = periods.quarter_of(today)
     ReportingPeriod.objects.create(
@@ -54,7 +54,7 @@ def police_action(plan, officer: User) -> Action:  # type: ignore[no-untyped-def
 
 def test_an_officer_saves_a_draft_submits_and_sees_it_read_only(
     live_server, page: Page, officer: User, police_action: Action
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     base = live_server.url
     sign_in(page, base, officer, check=False)
     page.get_by_role("link", name="My actions").click()
@@ -94,7 +94,7 @@ def test_an_officer_saves_a_draft_submits_and_sees_it_read_only(
     assert_accessible(page)
 
 
-def test_a_priority_lead_returns_an_update_and_the_officer_sees_it(  # type: ignore[no-untyped-def]
+def test_a_priority_lead_returns_an_update_and_the_officer_sees_it(
     live_server, browser: Browser, page: Page, officer: User, police_action: Action
 ) -> None:
     lead = UserFactory(full_name="Maria Santos", agency=officer.agency, roles=[Role.OFFICER, Role.PRIORITY_LEAD])
@@ -128,7 +128,7 @@ def test_a_priority_lead_returns_an_update_and_the_officer_sees_it(  # type: ign
     officer_context.close()
 
 
-def test_a_stale_edit_is_refused_in_the_browser_and_nothing_typed_is_lost(  # type: ignore[no-untyped-def]
+def test_a_stale_edit_is_refused_in_the_browser_and_nothing_typed_is_lost(
     live_server, browser: Browser, page: Page, officer: User, police_action: Action
 ) -> None:
     colleague = UserFactory(full_name="Sam Patel", agency=officer.agency, roles=[Role.OFFICER])
@@ -158,7 +158,7 @@ def test_a_stale_edit_is_refused_in_the_browser_and_nothing_typed_is_lost(  # ty
     other_context.close()
 
 
-def test_every_action_plan_page_and_form_error_is_accessible(  # type: ignore[no-untyped-def]
+def test_every_action_plan_page_and_form_error_is_accessible(
     live_server, page: Page, csp_admin: User, police_action: Action
 ) -> None:
     base = live_server.url

@@ -11,7 +11,7 @@ from tests.helpers import CONSULTATIONS_FILE
 
 
 @pytest.fixture
-def consultations(plan) -> dict[int, Consultation]:  # type: ignore[no-untyped-def]
+def consultations(plan) -> dict[int, Consultation]:
     """Both consultations by year, with no responses yet."""
     consultations_load(CONSULTATIONS_FILE)
     return {c.year: c for c in Consultation.objects.all()}

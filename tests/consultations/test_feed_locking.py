@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fed(survey: Consultation, plan, settings, tmp_path):  # type: ignore[no-untyped-def]
+def fed(survey: Consultation, plan, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     consultation_demo_load()
     indicator = Indicator.objects.create(
@@ -30,7 +30,7 @@ def fed(survey: Consultation, plan, settings, tmp_path):  # type: ignore[no-unty
     return survey, indicator, period
 
 
-def _officer_writes(indicator: Indicator, period: ReportingPeriod, value: str, version: int | None, user) -> None:  # type: ignore[no-untyped-def]
+def _officer_writes(indicator: Indicator, period: ReportingPeriod, value: str, version: int | None, user) -> None:
     indicator_value_save(
         indicator_id=indicator.pk,
         period=period,
@@ -39,7 +39,7 @@ def _officer_writes(indicator: Indicator, period: ReportingPeriod, value: str, v
     )
 
 
-def test_a_feed_from_an_older_version_is_refused_and_the_newer_value_kept(fed, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_feed_from_an_older_version_is_refused_and_the_newer_value_kept(fed, officer, csp_admin) -> None:
     survey, indicator, period = fed
     _officer_writes(indicator, period, "40", None, officer)
     seen = IndicatorValue.objects.get(indicator=indicator, period=period).version
@@ -55,7 +55,7 @@ def test_a_feed_from_an_older_version_is_refused_and_the_newer_value_kept(fed, o
     assert value.note == "officer"
 
 
-def test_a_feed_makes_a_form_opened_before_it_stale(fed, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_feed_makes_a_form_opened_before_it_stale(fed, officer, csp_admin) -> None:
     survey, indicator, period = fed
     _officer_writes(indicator, period, "40", None, officer)
     opened = IndicatorValue.objects.get(indicator=indicator, period=period).version

@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db
 GOOD = "Respondent ID,Ward,Age,Q1 Confidence\r\nR1,Castle,25-34,Very confident\r\n"
 
 
-def test_sign_in_says_error_only_after_a_refused_attempt(client) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_says_error_only_after_a_refused_attempt(client) -> None:
     url = reverse("accounts:login")
 
     assert title_of(client.get(url)) == "Sign in"
     assert title_of(client.post(url, {"username": "nobody@example.com", "password": "wrong"})) == "Error: Sign in"
 
 
-def test_the_upload_and_feed_forms_say_error_when_refused(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_upload_and_feed_forms_say_error_when_refused(survey: Consultation, csp_admin) -> None:
     admin = client_for(csp_admin)
     upload_url = reverse("consultations:import", args=[survey.slug])
     feed_url = reverse("consultations:feed", args=[survey.slug])
@@ -34,7 +34,7 @@ def test_the_upload_and_feed_forms_say_error_when_refused(survey: Consultation, 
     assert title_of(admin.post(feed_url, {"question": ""})) == "Error: Feed an indicator – CSP Consultation 2022"
 
 
-def test_the_mapping_page_says_error_only_when_the_check_finds_problems(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_mapping_page_says_error_only_when_the_check_finds_problems(survey: Consultation, csp_admin) -> None:
     admin = client_for(csp_admin)
 
     def map_url(text: str) -> str:

@@ -23,7 +23,7 @@ GOOD = (
 )
 
 
-def _upload(client, survey: Consultation, text: str, tool: str = "SmartSurvey") -> ResponseImport:  # type: ignore[no-untyped-def]
+def _upload(client, survey: Consultation, text: str, tool: str = "SmartSurvey") -> ResponseImport:
     response = client.post(
         reverse("consultations:import", args=[survey.slug]),
         {"tool": tool, "file": SimpleUploadedFile("export.csv", text.encode("utf-8-sig"), "text/csv")},
@@ -32,7 +32,7 @@ def _upload(client, survey: Consultation, text: str, tool: str = "SmartSurvey") 
     return ResponseImport.objects.latest("pk")
 
 
-def test_an_admin_uploads_maps_checks_and_imports(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_uploads_maps_checks_and_imports(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
     url = reverse("consultations:import_map", args=[survey.slug, record.pk])
@@ -53,7 +53,7 @@ def test_an_admin_uploads_maps_checks_and_imports(survey: Consultation, csp_admi
     assert bytes(record.content) == b""  # the file is not kept once imported
 
 
-def test_a_confirm_for_a_mapping_changed_after_the_check_only_checks_again(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_confirm_for_a_mapping_changed_after_the_check_only_checks_again(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
     url = reverse("consultations:import_map", args=[survey.slug, record.pk])
@@ -67,7 +67,7 @@ def test_a_confirm_for_a_mapping_changed_after_the_check_only_checks_again(surve
     assert Response.objects.count() == 0
 
 
-def test_a_bad_row_is_named_and_nothing_is_imported(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_row_is_named_and_nothing_is_imported(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD + "R3,Atlantis,25-34,Very confident\r\n")
     url = reverse("consultations:import_map", args=[survey.slug, record.pk])
@@ -83,7 +83,7 @@ def test_a_bad_row_is_named_and_nothing_is_imported(survey: Consultation, csp_ad
     assert Response.objects.count() == 0
 
 
-def test_the_mapping_is_offered_again_for_the_next_file_from_the_same_tool(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_mapping_is_offered_again_for_the_next_file_from_the_same_tool(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     text = "Ref no,Where,How old,Agencies\r\nR1,Castle,25-34,Very confident\r\n"
     record = _upload(client, survey, text, tool="Paper forms")
@@ -98,7 +98,7 @@ def test_the_mapping_is_offered_again_for_the_next_file_from_the_same_tool(surve
     assert {name: field.initial for name, field in form.fields.items()} == chosen
 
 
-def test_an_upload_never_imported_is_dropped_after_a_week(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_upload_never_imported_is_dropped_after_a_week(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     old = _upload(client, survey, GOOD)
     ResponseImport.objects.filter(pk=old.pk).update(uploaded_at=timezone.now() - dt.timedelta(days=8))
@@ -112,7 +112,7 @@ def test_an_upload_never_imported_is_dropped_after_a_week(survey: Consultation, 
     assert response["Location"] == reverse("consultations:import", args=[survey.slug])
 
 
-def test_a_file_that_is_not_a_table_is_refused_on_the_upload_form(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_is_not_a_table_is_refused_on_the_upload_form(survey: Consultation, csp_admin) -> None:
     response = client_for(csp_admin).post(
         reverse("consultations:import", args=[survey.slug]),
         {"tool": "x", "file": SimpleUploadedFile("export.csv", "caf\xe9,1\r\n".encode("cp1252"), "text/csv")},
@@ -123,7 +123,7 @@ def test_a_file_that_is_not_a_table_is_refused_on_the_upload_form(survey: Consul
     assert not ResponseImport.objects.exists()
 
 
-def test_pressing_import_twice_adds_the_file_once_and_keeps_the_record(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_pressing_import_twice_adds_the_file_once_and_keeps_the_record(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
     url = reverse("consultations:import_map", args=[survey.slug, record.pk])
@@ -147,7 +147,7 @@ def test_pressing_import_twice_adds_the_file_once_and_keeps_the_record(survey: C
     assert Response.objects.count() == 2
 
 
-def test_a_mapping_that_does_not_fit_is_not_saved_over_the_good_one(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_mapping_that_does_not_fit_is_not_saved_over_the_good_one(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
     url = reverse("consultations:import_map", args=[survey.slug, record.pk])
@@ -159,7 +159,7 @@ def test_a_mapping_that_does_not_fit_is_not_saved_over_the_good_one(survey: Cons
     assert ColumnMapping.objects.get(tool="SmartSurvey").columns["Respondent ID"] == "response_id"
 
 
-def test_the_daily_task_drops_old_uploads_never_imported(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_daily_task_drops_old_uploads_never_imported(survey: Consultation, csp_admin) -> None:
     from core.tasks import expire_uploads
 
     client = client_for(csp_admin)
@@ -181,7 +181,7 @@ def test_an_unclosed_quote_is_named_not_swallowed() -> None:
         read_table("export.csv", b'id,q1\r\nR1,"Very confident\r\nR2,Fairly confident\r\n')
 
 
-def test_an_imported_upload_says_so_instead_of_offering_the_mapping_again(survey: Consultation, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_imported_upload_says_so_instead_of_offering_the_mapping_again(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
     url = reverse("consultations:import_map", args=[survey.slug, record.pk])
@@ -195,7 +195,7 @@ def test_an_imported_upload_says_so_instead_of_offering_the_mapping_again(survey
     assert "2 responses added" in page.content.decode()
 
 
-def test_one_daily_task_drops_abandoned_uploads_of_both_imports(survey: Consultation, csp_admin, plan) -> None:  # type: ignore[no-untyped-def]
+def test_one_daily_task_drops_abandoned_uploads_of_both_imports(survey: Consultation, csp_admin, plan) -> None:
     from actionplans.models import ActionImport, ActionPlan
     from core.tasks import expire_uploads
 

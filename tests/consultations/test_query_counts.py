@@ -27,7 +27,7 @@ EXPECTED = {
 }
 
 
-def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -47,7 +47,7 @@ def _urls(survey: Consultation) -> dict[str, str]:
     }
 
 
-def test_pages_cost_the_same_queries_at_ten_times_the_responses(survey, csp_admin, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_pages_cost_the_same_queries_at_ten_times_the_responses(survey, csp_admin, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path  # the charts are SVG files written there
     client = client_for(csp_admin)
     consultation_demo_load(scale=1)

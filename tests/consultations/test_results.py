@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(survey: Consultation, settings, tmp_path) -> Consultation:  # type: ignore[no-untyped-def]
+def demo(survey: Consultation, settings, tmp_path) -> Consultation:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     consultation_demo_load()
     survey.refresh_from_db()
@@ -70,7 +70,7 @@ def test_loading_the_demo_again_adds_nothing(demo: Consultation) -> None:
     assert Answer.objects.count() == answers
 
 
-def test_the_page_sets_34_beside_41_and_says_the_fall_cannot_be_called_significant(demo, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_sets_34_beside_41_and_says_the_fall_cannot_be_called_significant(demo, board_member) -> None:
     page = client_for(board_member).get(demo.get_absolute_url()).content.decode()
 
     assert "34%" in page
@@ -80,7 +80,7 @@ def test_the_page_sets_34_beside_41_and_says_the_fall_cannot_be_called_significa
     assert "Illustrative" in page
 
 
-def test_2019_shows_its_published_headline_without_a_margin_of_error(consultations, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_2019_shows_its_published_headline_without_a_margin_of_error(consultations, board_member) -> None:
     page = client_for(board_member).get(consultations[2019].get_absolute_url()).content.decode()
 
     assert "41%" in page
@@ -88,7 +88,7 @@ def test_2019_shows_its_published_headline_without_a_margin_of_error(consultatio
 
 
 @pytest.mark.parametrize("number", [1, 3, 4])
-def test_no_page_shows_a_ward_or_age_band_of_fewer_than_10(demo, board_member, number: int) -> None:  # type: ignore[no-untyped-def]
+def test_no_page_shows_a_ward_or_age_band_of_fewer_than_10(demo, board_member, number: int) -> None:
     small = _small_groups(demo)
     assert small["ward"]
     assert small["age band"]
@@ -108,7 +108,7 @@ def test_no_page_shows_a_ward_or_age_band_of_fewer_than_10(demo, board_member, n
             assert all("Not shown" in text and not re.search(r"\d", text.replace("10", "")) for text in texts), label
 
 
-def test_no_export_shows_a_group_of_fewer_than_10(demo, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_no_export_shows_a_group_of_fewer_than_10(demo, board_member) -> None:
     small = _small_groups(demo)
     client = client_for(board_member)
     text = client.get(reverse("consultations:export", args=[demo.slug, "csv"])).content.decode()
@@ -134,7 +134,7 @@ def test_no_export_shows_a_group_of_fewer_than_10(demo, board_member) -> None:  
             assert values[6] in (None, "")
 
 
-def test_free_text_is_for_admins_unless_marked_publishable(demo, board_member, officer, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_free_text_is_for_admins_unless_marked_publishable(demo, board_member, officer, csp_admin) -> None:
     private = Answer.objects.filter(question__consultation=demo, option__isnull=True, publishable=False).first()
     public = Answer.objects.filter(question__consultation=demo, option__isnull=True, publishable=True).first()
     assert private is not None
@@ -167,7 +167,7 @@ def test_free_text_is_for_admins_unless_marked_publishable(demo, board_member, o
     assert any("Acacia Avenue" in page for page in pages)
 
 
-def test_themes_are_ranked_by_how_many_coded_answers_mention_them(demo, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_themes_are_ranked_by_how_many_coded_answers_mention_them(demo, board_member) -> None:
     row = next(q for q in consultation_results(demo)["questions"] if q["number"] == 2)
 
     counts = [theme["count"] for theme in row["themes"]]
@@ -179,7 +179,7 @@ def test_themes_are_ranked_by_how_many_coded_answers_mention_them(demo, board_me
     )
 
 
-def test_an_admin_codes_answers_and_history_says_who(demo, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_codes_answers_and_history_says_who(demo, csp_admin) -> None:
     answer = Answer.objects.filter(question__consultation=demo, option__isnull=True, tags__isnull=True).first()
     assert answer is not None
     speeding, gangs = ThemeTag.objects.get(name="Speeding"), ThemeTag.objects.get(name="Gangs")
@@ -202,7 +202,7 @@ def test_an_admin_codes_answers_and_history_says_who(demo, csp_admin) -> None:  
     assert answer.history.latest().history_user == csp_admin
 
 
-def test_a_stale_coding_is_refused_and_keeps_the_newer_tags(demo, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_coding_is_refused_and_keeps_the_newer_tags(demo, csp_admin) -> None:
     answer = Answer.objects.filter(question__consultation=demo, option__isnull=True, tags__isnull=True).first()
     assert answer is not None
     opened_at = answer.version
@@ -219,7 +219,7 @@ def test_a_stale_coding_is_refused_and_keeps_the_newer_tags(demo, csp_admin) -> 
     assert "coded by someone else" in response.content.decode()
 
 
-def test_a_question_feeds_an_indicator_value_with_its_source_and_who(demo, csp_admin, plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_feeds_an_indicator_value_with_its_source_and_who(demo, csp_admin, plan) -> None:
     indicator = Indicator.objects.create(
         priority=plan.priorities.get(number=3), title="Residents confident", unit="%", higher_is_better=True
     )
@@ -241,7 +241,7 @@ def test_a_question_feeds_an_indicator_value_with_its_source_and_who(demo, csp_a
     assert IndicatorFeed.objects.get(indicator=indicator).fed_by == csp_admin
 
 
-def test_only_percentage_indicators_can_be_fed(demo, csp_admin, plan) -> None:  # type: ignore[no-untyped-def]
+def test_only_percentage_indicators_can_be_fed(demo, csp_admin, plan) -> None:
     counts = Indicator.objects.create(
         priority=plan.priorities.get(number=3), title="Offences", unit="offences", higher_is_better=False
     )
@@ -260,7 +260,7 @@ def test_only_percentage_indicators_can_be_fed(demo, csp_admin, plan) -> None:  
 
 
 @pytest.mark.parametrize("who", ["officer", "board_member"])
-def test_readers_cannot_import_code_or_feed(demo, people, who: str) -> None:  # type: ignore[no-untyped-def]
+def test_readers_cannot_import_code_or_feed(demo, people, who: str) -> None:
     client = client_for(people[who])
     before = (Response.objects.count(), IndicatorValue.objects.count(), Answer.tags.through.objects.count())
     answer = Answer.objects.filter(question__consultation=demo, option__isnull=True).first()
@@ -279,7 +279,7 @@ def test_readers_cannot_import_code_or_feed(demo, people, who: str) -> None:  # 
     assert (Response.objects.count(), IndicatorValue.objects.count(), Answer.tags.through.objects.count()) == before
 
 
-def test_an_unknown_consultation_or_question_is_404(demo, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_consultation_or_question_is_404(demo, board_member) -> None:
     client = client_for(board_member)
 
     assert client.get(reverse("consultations:consultation", args=["nope"])).status_code == 404
@@ -287,7 +287,7 @@ def test_an_unknown_consultation_or_question_is_404(demo, board_member) -> None:
 
 
 @pytest.mark.parametrize("number", [1, 3, 4])
-def test_no_breakdown_cell_shows_a_count_under_10(demo, board_member, number: int) -> None:  # type: ignore[no-untyped-def]
+def test_no_breakdown_cell_shows_a_count_under_10(demo, board_member, number: int) -> None:
     page = client_for(board_member).get(reverse("consultations:question", args=[demo.slug, number])).content.decode()
 
     counts = [int(n) for n in re.findall(r'govuk-table__cell--numeric">(\d+) \(\d+%\)</td>', page)]
@@ -296,7 +296,7 @@ def test_no_breakdown_cell_shows_a_count_under_10(demo, board_member, number: in
     assert "not shown" in page
 
 
-def test_a_headline_from_fewer_than_10_respondents_is_not_shown(survey: Consultation, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_a_headline_from_fewer_than_10_respondents_is_not_shown(survey: Consultation, board_member) -> None:
     from consultations.demo import MAPPING, demo_csv
     from consultations.imports import read_table
     from consultations.services import responses_import
@@ -312,7 +312,7 @@ def test_a_headline_from_fewer_than_10_respondents_is_not_shown(survey: Consulta
     assert "so no figure is shown" in client_for(board_member).get(survey.get_absolute_url()).content.decode()
 
 
-def test_a_multiple_choice_question_with_positive_answers_counts_people_not_ticks(demo, csp_admin, plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_multiple_choice_question_with_positive_answers_counts_people_not_ticks(demo, csp_admin, plan) -> None:
     from consultations.models import Option
     from consultations.results import positive_share
 
@@ -339,7 +339,7 @@ def test_a_multiple_choice_question_with_positive_answers_counts_people_not_tick
     assert float(IndicatorValue.objects.get(indicator=indicator).value) == round(100 * positives / n, 1)
 
 
-def test_coding_touches_only_answers_to_the_question_on_screen(demo, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_coding_touches_only_answers_to_the_question_on_screen(demo, csp_admin) -> None:
     other = Answer.objects.filter(question__consultation=demo, question__number=1).first()
     assert other is not None
 

@@ -14,7 +14,7 @@ from tests.helpers import CONSULTATIONS_FILE
 pytestmark = pytest.mark.django_db
 
 
-def test_it_ships_27_wards_of_the_2011_boundaries_the_plans_headlines_and_its_ten_themes(consultations) -> None:  # type: ignore[no-untyped-def]
+def test_it_ships_27_wards_of_the_2011_boundaries_the_plans_headlines_and_its_ten_themes(consultations) -> None:
     wards = Ward.objects.filter(boundaries="2011–2023")
 
     assert wards.count() == 27
@@ -29,7 +29,7 @@ def test_it_ships_27_wards_of_the_2011_boundaries_the_plans_headlines_and_its_te
     assert ThemeTag.objects.filter(feeling="unsafe").count() == 6
 
 
-def test_loading_again_changes_nothing_and_writes_no_history(consultations) -> None:  # type: ignore[no-untyped-def]
+def test_loading_again_changes_nothing_and_writes_no_history(consultations) -> None:
     history = Consultation.history.count()
 
     summary = consultations_load(CONSULTATIONS_FILE)
@@ -38,7 +38,7 @@ def test_loading_again_changes_nothing_and_writes_no_history(consultations) -> N
     assert Consultation.history.count() == history
 
 
-def test_the_command_needs_the_plan_first(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_needs_the_plan_first(db) -> None:
     from django.core.management import CommandError
 
     with pytest.raises(CommandError, match="import its plan first"):

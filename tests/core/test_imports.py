@@ -75,7 +75,7 @@ def test_empty_rows_are_skipped_and_rows_longer_than_the_headings_refused() -> N
     assert problems == [Problem(4, "the row has 4 cells but there are 3 headings")]
 
 
-def test_one_upload_limit_for_every_import(settings) -> None:  # type: ignore[no-untyped-def]
+def test_one_upload_limit_for_every_import(settings) -> None:
     settings.IMPORT_MAX_BYTES = 2 * 1024 * 1024
     assert upload_check(SimpleUploadedFile("a.CSV", b"x" * 1024))
     with pytest.raises(ValidationError, match="smaller than 2 MB"):

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def compiled(plan, csp_admin, settings, tmp_path: Path) -> QuarterlyReport:  # type: ignore[no-untyped-def]
+def compiled(plan, csp_admin, settings, tmp_path: Path) -> QuarterlyReport:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     with time_machine.travel(dt.datetime(2024, 4, 20, 9, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
         demo_load(today=dt.date(2024, 4, 20), scale=1)
@@ -39,7 +39,7 @@ def compiled(plan, csp_admin, settings, tmp_path: Path) -> QuarterlyReport:  # t
     return report
 
 
-def _writing_while(work):  # type: ignore[no-untyped-def]
+def _writing_while(work):
     """Run `work` while another connection keeps adding agencies, as people would."""
     stop = threading.Event()
     written = []
@@ -64,7 +64,7 @@ def test_a_backup_taken_while_people_write_restores_identically_with_working_dow
     compiled: QuarterlyReport,
     csp_admin,
     tmp_path: Path,
-    settings,  # type: ignore[no-untyped-def]
+    settings,
 ) -> None:
     folder, written = _writing_while(lambda: backup_make(into=tmp_path / "backups"))
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -87,7 +87,7 @@ def test_a_backup_taken_while_people_write_restores_identically_with_working_dow
     for fmt in ("pdf", "xlsx", "html"):
         download = client.get(reverse("reports:download", args=[compiled.pk, fmt]))
         assert download.status_code == 200, fmt
-        assert b"".join(download.streaming_content)  # type: ignore[attr-defined]
+        assert b"".join(download.streaming_content)
 
 
 def test_the_check_names_a_report_file_the_backup_does_not_hold(compiled: QuarterlyReport, tmp_path: Path) -> None:
@@ -114,7 +114,7 @@ def test_the_check_refuses_a_backup_whose_files_were_changed(compiled: Quarterly
 def test_a_database_restored_without_its_files_says_so_rather_than_fail(
     compiled: QuarterlyReport,
     csp_admin,
-    settings,  # type: ignore[no-untyped-def]
+    settings,
 ) -> None:
     shutil.rmtree(settings.MEDIA_ROOT)
 

@@ -21,7 +21,7 @@ def test_a_task_goes_through_a_real_worker_on_redis() -> None:
     assert answer.startswith("pong from ")
 
 
-def test_a_task_goes_through_a_real_worker_on_the_embedded_filesystem_transport(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_task_goes_through_a_real_worker_on_the_embedded_filesystem_transport(tmp_path: Path, monkeypatch) -> None:
     # Celery lets CELERY_BROKER_URL in the environment win over the app's own setting; CI
     # sets it to Redis, so take it away for this client.
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)

@@ -353,7 +353,7 @@ def test_every_url_pattern_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(all_url_names()))
-def test_each_url_answers_each_viewer_as_expected(name: str, plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_each_url_answers_each_viewer_as_expected(name: str, plan, people) -> None:
     expect = expectation_for(name)
     assert expect is not None
     pattern = dict(_iter_patterns(get_resolver()))[name]
@@ -386,7 +386,7 @@ def _lockout_records(db: None) -> None:
     AccessFailureLog.objects.create(**fields)
 
 
-def test_the_admin_sign_in_page_sends_people_to_the_portal_sign_in(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_sign_in_page_sends_people_to_the_portal_sign_in(client) -> None:
     response = client.get(reverse("admin:login"))
 
     assert response.status_code == 302
@@ -394,5 +394,5 @@ def test_the_admin_sign_in_page_sends_people_to_the_portal_sign_in(client) -> No
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")

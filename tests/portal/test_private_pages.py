@@ -19,7 +19,7 @@ from tests.worker import require_redis, running_worker
 pytestmark = pytest.mark.django_db
 
 
-def test_signed_in_pages_and_downloads_are_never_stored(plan, officer) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_pages_and_downloads_are_never_stored(plan, officer) -> None:
     from actionplans.models import ActionPlan, ReportingPeriod
 
     client = client_for(officer)
@@ -36,7 +36,7 @@ def test_signed_in_pages_and_downloads_are_never_stored(plan, officer) -> None: 
     assert download["Cache-Control"] == "no-store"
 
 
-def test_every_response_limits_the_browser_features_pages_may_use(client, db) -> None:  # type: ignore[no-untyped-def]
+def test_every_response_limits_the_browser_features_pages_may_use(client, db) -> None:
     for url in (reverse("accounts:login"), reverse("healthz"), reverse("accessibility")):
         policy = client.get(url)["Permissions-Policy"]
         assert "camera=()" in policy
@@ -44,7 +44,7 @@ def test_every_response_limits_the_browser_features_pages_may_use(client, db) ->
         assert "microphone=()" in policy
 
 
-def test_an_active_session_still_ends_after_a_working_day(plan, officer) -> None:  # type: ignore[no-untyped-def]
+def test_an_active_session_still_ends_after_a_working_day(plan, officer) -> None:
     client = client_for(officer)
     home = reverse("priorities:home")
     start = dt.datetime.now(dt.UTC)
@@ -59,7 +59,7 @@ def test_an_active_session_still_ends_after_a_working_day(plan, officer) -> None
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_healthz_worker_is_503_with_no_worker_and_200_with_one(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_worker_is_503_with_no_worker_and_200_with_one(client, settings) -> None:
     from celery import current_app
 
     url = require_redis()

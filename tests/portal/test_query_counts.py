@@ -38,7 +38,7 @@ def _queries(client: Client, url: str) -> int:
 
 
 @pytest.mark.parametrize(("page", "url", "expected"), PAGES, ids=[p[0] for p in PAGES])
-def test_a_page_costs_the_same_queries_at_ten_times_the_data(plan, officer, page, url, expected) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_costs_the_same_queries_at_ten_times_the_data(plan, officer, page, url, expected) -> None:
     client = client_for(officer)
     client.get(url())  # the first request of a session saves it; measure the steady state
 

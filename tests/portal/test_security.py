@@ -68,7 +68,7 @@ def test_production_responses_carry_hsts_and_secure_cookies() -> None:
     assert secure_cookie == "True"
 
 
-def test_pages_send_a_content_security_policy_without_inline_script(client) -> None:  # type: ignore[no-untyped-def]
+def test_pages_send_a_content_security_policy_without_inline_script(client) -> None:
     response = client.get(reverse("accounts:login"))
 
     policy = response["Content-Security-Policy"]
@@ -80,7 +80,7 @@ def test_pages_send_a_content_security_policy_without_inline_script(client) -> N
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_no_page_has_an_inline_script_or_style(plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_no_page_has_an_inline_script_or_style(plan, csp_admin) -> None:
     client = client_for(csp_admin)
     for url in [reverse("priorities:home"), reverse("priorities:glossary"), reverse("accessibility")]:
         html = client.get(url).content.decode()
@@ -91,7 +91,7 @@ def test_no_page_has_an_inline_script_or_style(plan, csp_admin) -> None:  # type
         assert " style=" not in html, url
 
 
-def test_a_session_ends_after_30_minutes_without_a_request(plan, officer) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_ends_after_30_minutes_without_a_request(plan, officer) -> None:
     client = client_for(officer)
     home = reverse("priorities:home")
     start = dt.datetime.now(dt.UTC)
@@ -106,7 +106,7 @@ def test_a_session_ends_after_30_minutes_without_a_request(plan, officer) -> Non
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_repeated_failed_sign_ins_lock_the_account(plan, officer, client) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_failed_sign_ins_lock_the_account(plan, officer, client) -> None:
     url = reverse("accounts:login")
     for _ in range(5):
         response = client.post(url, {"username": officer.email, "password": "wrong password"})
@@ -119,14 +119,14 @@ def test_repeated_failed_sign_ins_lock_the_account(plan, officer, client) -> Non
     assert "_auth_user_id" not in client.session
 
 
-def test_healthz_reports_the_database_and_the_broker(client) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_reports_the_database_and_the_broker(client) -> None:
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
-def test_healthz_says_when_the_broker_is_down(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_says_when_the_broker_is_down(client, settings) -> None:
     # Port 9 on loopback: nothing listens there, so the connection is refused at once.
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"
 
@@ -136,7 +136,7 @@ def test_healthz_says_when_the_broker_is_down(client, settings) -> None:  # type
     assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
 
 
-def test_healthz_says_when_the_embedded_queue_folder_is_missing(client, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_says_when_the_embedded_queue_folder_is_missing(client, settings, tmp_path) -> None:
     settings.CELERY_BROKER_URL = "filesystem://"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(tmp_path / "gone"),
@@ -153,7 +153,7 @@ def test_healthz_answers_plain_http_probes_in_production() -> None:
     assert result.stdout.strip().splitlines()[-1] in {"200", "503"}, result.stderr
 
 
-def test_only_the_admin_may_apply_inline_styles_and_nowhere_inline_script(plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_admin_may_apply_inline_styles_and_nowhere_inline_script(plan, csp_admin) -> None:
     client = client_for(csp_admin)
     portal = client.get(reverse("priorities:home"))["Content-Security-Policy"]
     admin = client.get(reverse("admin:index"))["Content-Security-Policy"]

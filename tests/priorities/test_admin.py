@@ -9,7 +9,7 @@ from tests.helpers import client_for
 pytestmark = pytest.mark.django_db
 
 
-def test_a_priority_history_page_shows_changes_to_its_parts_with_who_and_old_and_new(plan, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_priority_history_page_shows_changes_to_its_parts_with_who_and_old_and_new(plan, csp_admin) -> None:
     priority = Priority.objects.get(number=1)
     theme = priority.themes.get(position=2)
     theme.text = "Robbery and street crime"

@@ -12,7 +12,7 @@ from priorities.models import GlossaryTerm, Partnership, StrategicPlan
 pytestmark = pytest.mark.django_db
 
 
-def test_the_acronyms_are_the_current_plans_upper_case_terms_read_in_one_query(plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_acronyms_are_the_current_plans_upper_case_terms_read_in_one_query(plan) -> None:
     GlossaryTerm.objects.create(partnership=plan.partnership, term="Safer Streets", description="A fund")
     other = Partnership.objects.create(name="Elsewhere CSP", short_name="Elsewhere", vision="Safe")
     StrategicPlan.objects.create(partnership=other, title="Old plan", starts="2010-04-01", ends="2014-03-31")

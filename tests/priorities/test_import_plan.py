@@ -37,7 +37,7 @@ def _write(tmp_path: Path, raw: dict, name: str = "plan.yaml") -> Path:
 
 
 def _history_counts() -> dict[str, int]:
-    return {model.__name__: model.history.count() for model in HISTORIES}  # type: ignore[attr-defined]
+    return {model.__name__: model.history.count() for model in HISTORIES}
 
 
 def test_it_imports_every_part_of_the_shipped_plan() -> None:
@@ -200,7 +200,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         (lambda raw: raw["plan"]["priorities"].__setitem__(1, "Hidden Harms"), "plan.priorities[1]: must be a mapping"),
     ],
 )
-def test_bad_values_are_reported_with_their_place_never_a_crash(tmp_path: Path, change, problem) -> None:  # type: ignore[no-untyped-def]
+def test_bad_values_are_reported_with_their_place_never_a_crash(tmp_path: Path, change, problem) -> None:
     raw = _raw()
     change(raw)
     text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False).replace("'2020-02-30'", "2020-02-30")

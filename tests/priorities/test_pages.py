@@ -23,7 +23,7 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_home_shows_the_vision_the_authorities_and_the_priorities(plan, officer, shipped_plan_file: PlanFile) -> None:  # type: ignore[no-untyped-def]
+def test_home_shows_the_vision_the_authorities_and_the_priorities(plan, officer, shipped_plan_file: PlanFile) -> None:
     response = client_for(officer).get(reverse("priorities:home"))
 
     page = _text(response.content.decode())
@@ -35,7 +35,7 @@ def test_home_shows_the_vision_the_authorities_and_the_priorities(plan, officer,
         assert f"Priority {priority.number}: {priority.title}" in page
 
 
-def test_every_theme_key_issue_aim_and_outcome_is_on_its_priority_page_word_for_word(  # type: ignore[no-untyped-def]
+def test_every_theme_key_issue_aim_and_outcome_is_on_its_priority_page_word_for_word(
     plan, board_member, shipped_plan_file: PlanFile
 ) -> None:
     client = client_for(board_member)
@@ -50,7 +50,7 @@ def test_every_theme_key_issue_aim_and_outcome_is_on_its_priority_page_word_for_
 
 def test_the_glossary_page_lists_every_term_with_its_own_description(
     plan, officer, shipped_plan_file: PlanFile
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     html = client_for(officer).get(reverse("priorities:glossary")).content.decode()
 
     rows = re.findall(
@@ -60,7 +60,7 @@ def test_the_glossary_page_lists_every_term_with_its_own_description(
     assert shown == shipped_plan_file.glossary
 
 
-def test_acronyms_on_pages_carry_their_glossary_meaning(plan, officer) -> None:  # type: ignore[no-untyped-def]
+def test_acronyms_on_pages_carry_their_glossary_meaning(plan, officer) -> None:
     priority = Priority.objects.get(plan=plan, number=1)
 
     html = client_for(officer).get(priority.get_absolute_url()).content.decode()
@@ -68,7 +68,7 @@ def test_acronyms_on_pages_carry_their_glossary_meaning(plan, officer) -> None: 
     assert '<abbr title="Multi Agency Risk Assessment Conference">MARAC</abbr>' in html
 
 
-def test_navigation_marks_the_current_section(plan, officer) -> None:  # type: ignore[no-untyped-def]
+def test_navigation_marks_the_current_section(plan, officer) -> None:
     client = client_for(officer)
     glossary = client.get(reverse("priorities:glossary")).content.decode()
     priority = client.get(Priority.objects.get(number=2).get_absolute_url()).content.decode()
@@ -78,7 +78,7 @@ def test_navigation_marks_the_current_section(plan, officer) -> None:  # type: i
     assert re.search(r'href="/priorities/\d+/" aria-current="page">Priority 2', priority)
 
 
-def test_a_retired_priority_is_not_shown(plan, officer) -> None:  # type: ignore[no-untyped-def]
+def test_a_retired_priority_is_not_shown(plan, officer) -> None:
     from django.utils import timezone
 
     retired = Priority.objects.get(number=3)
@@ -90,20 +90,20 @@ def test_a_retired_priority_is_not_shown(plan, officer) -> None:  # type: ignore
     assert "Building Community Confidence" not in client.get(reverse("priorities:home")).content.decode()
 
 
-def test_the_home_page_says_so_when_no_plan_is_loaded(db, csp_admin_without_plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_home_page_says_so_when_no_plan_is_loaded(db, csp_admin_without_plan) -> None:
     response = client_for(csp_admin_without_plan).get(reverse("priorities:home"))
     assert "No strategic plan has been imported yet" in response.content.decode()
 
 
 @pytest.fixture
-def csp_admin_without_plan(db):  # type: ignore[no-untyped-def]
+def csp_admin_without_plan(db):
     from accounts.models import Role
     from tests.factories import UserFactory
 
     return UserFactory(roles=[Role.CSP_ADMIN])
 
 
-def test_the_server_error_page_renders_without_a_request_context(rf) -> None:  # type: ignore[no-untyped-def]
+def test_the_server_error_page_renders_without_a_request_context(rf) -> None:
     from django.views.defaults import server_error
 
     response = server_error(rf.get("/"))

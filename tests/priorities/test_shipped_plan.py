@@ -88,12 +88,11 @@ def test_each_priority_list_matches_its_own_section_of_the_source_item_for_item(
     assert len(source) == 3
     for data, expected in zip(shipped_plan_file.priorities, source, strict=True):
         assert _normalise(data.summary) == _normalise(str(expected["summary"]))
-        assert data.themes == [_normalise(item) for item, _ in expected["themes"]]  # type: ignore[attr-defined]
-        assert data.aims == [_normalise(item) for item, _ in expected["aims"]]  # type: ignore[attr-defined]
-        assert data.outcomes == [_normalise(item) for item, _ in expected["outcomes"]]  # type: ignore[attr-defined]
+        assert data.themes == [_normalise(item) for item, _ in expected["themes"]]
+        assert data.aims == [_normalise(item) for item, _ in expected["aims"]]
+        assert data.outcomes == [_normalise(item) for item, _ in expected["outcomes"]]
         assert [(k.text, k.sub_points) for k in data.key_issues] == [
-            (_normalise(item), [_normalise(point) for point in points])
-            for item, points in expected["key_issues"]  # type: ignore[attr-defined]
+            (_normalise(item), [_normalise(point) for point in points]) for item, points in expected["key_issues"]
         ]
 
 

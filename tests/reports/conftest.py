@@ -23,12 +23,12 @@ def _report_day() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture
-def quarter(plan, officer) -> ReportingPeriod:  # type: ignore[no-untyped-def]
+def quarter(plan, officer) -> ReportingPeriod:
     """Demo data for 2023-24 and 2024-25; returns 2023-24 Q4."""
     demo_load(today=REPORT_DAY, scale=1)
     return ReportingPeriod.objects.get(financial_year=2023, quarter=4)

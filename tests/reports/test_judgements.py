@@ -22,7 +22,7 @@ from reports.judgements import Direction, TargetStatus, direction, target_status
         (Decimal("54.5"), Decimal(55), Decimal(0), False, TargetStatus.ON_TARGET),
     ],
 )
-def test_status_against_target_follows_polarity_and_tolerance(value, target, tolerance, higher, expected) -> None:  # type: ignore[no-untyped-def]
+def test_status_against_target_follows_polarity_and_tolerance(value, target, tolerance, higher, expected) -> None:
     assert target_status(value, target, tolerance, higher) == expected
 
 

@@ -25,7 +25,7 @@ def _without_indicators(priorities: list[dict[str, Any]]) -> list[dict[str, Any]
     return [{key: value for key, value in row.items() if key != "indicators"} for row in priorities]
 
 
-def test_the_overview_shows_the_same_counts_exceptions_indicators_and_changes_as_the_report(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_the_overview_shows_the_same_counts_exceptions_indicators_and_changes_as_the_report(quarter) -> None:
     whole, overview = quarter_build(quarter), quarter_overview(quarter)
 
     assert set(overview) == {*FRAME, "priorities", "exceptions", "indicators", "changes"}
@@ -36,7 +36,7 @@ def test_the_overview_shows_the_same_counts_exceptions_indicators_and_changes_as
     assert whole["changes"]["rag_moves"]
 
 
-def test_a_priority_page_shows_its_actions_and_only_its_own_indicators(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_a_priority_page_shows_its_actions_and_only_its_own_indicators(quarter) -> None:
     whole = quarter_build(quarter)
     page = quarter_priority(quarter, 2)
 
@@ -51,7 +51,7 @@ def test_a_priority_page_shows_its_actions_and_only_its_own_indicators(quarter) 
     assert quarter_priority(quarter, 99) is None
 
 
-def test_the_exceptions_page_shows_the_reports_exceptions_with_the_priorities_as_tabs(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_the_exceptions_page_shows_the_reports_exceptions_with_the_priorities_as_tabs(quarter) -> None:
     whole = quarter_build(quarter)
     page = quarter_exceptions(quarter)
 
@@ -62,7 +62,7 @@ def test_the_exceptions_page_shows_the_reports_exceptions_with_the_priorities_as
     ]
 
 
-def test_an_indicator_page_shows_the_reports_row_for_it_and_nothing_for_an_unknown_one(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_an_indicator_page_shows_the_reports_row_for_it_and_nothing_for_an_unknown_one(quarter) -> None:
     whole = quarter_build(quarter)
 
     for row in whole["indicators"]:
@@ -70,7 +70,7 @@ def test_an_indicator_page_shows_the_reports_row_for_it_and_nothing_for_an_unkno
     assert quarter_indicator(quarter, max(Indicator.objects.values_list("pk", flat=True)) + 1) is None
 
 
-def test_every_page_part_is_empty_before_there_is_a_plan(db) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_part_is_empty_before_there_is_a_plan(db) -> None:
     import datetime as dt
 
     period = ReportingPeriod.objects.create(

@@ -38,13 +38,13 @@ def _more_history_and_indicators(factor: int) -> None:
         IndicatorValue.objects.bulk_create(IndicatorValue(indicator=indicator, period=p, value=30) for p in periods)
 
 
-def _count(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _count(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200, url
     return len(captured)
 
 
-def test_dashboard_and_report_pages_cost_the_same_at_ten_times_the_data(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_and_report_pages_cost_the_same_at_ten_times_the_data(quarter, csp_admin) -> None:
     client = client_for(csp_admin)
     indicator = Indicator.objects.order_by("pk").first()
     report = QuarterlyReport.objects.create(period=quarter, version=1)

@@ -16,7 +16,7 @@ from tests.worker import children_of, client_app, require_redis, running_worker,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_redis_down_compile_says_so_and_every_page_still_works(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_with_redis_down_compile_says_so_and_every_page_still_works(quarter, csp_admin) -> None:
     # A real Django process whose broker is a closed port on this machine.
     script = f"""
 import django; django.setup()
@@ -49,7 +49,7 @@ print(QuarterlyReport.objects.get().status)
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_compile_still_ends_in_exactly_one_ready_version(quarter, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_worker_killed_mid_compile_still_ends_in_exactly_one_ready_version(quarter, tmp_path) -> None:
     url = require_redis()
     worker_env = {
         "CELERY_BROKER_URL": url,
@@ -90,7 +90,7 @@ def test_a_worker_killed_mid_compile_still_ends_in_exactly_one_ready_version(qua
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_child_killed_mid_compile_ends_in_one_ready_version_within_the_visibility_timeout(  # type: ignore[no-untyped-def]
+def test_a_worker_child_killed_mid_compile_ends_in_one_ready_version_within_the_visibility_timeout(
     quarter, tmp_path
 ) -> None:
     url = require_redis()
@@ -123,7 +123,7 @@ def test_a_worker_child_killed_mid_compile_ends_in_one_ready_version_within_the_
 
 
 @pytest.mark.django_db
-def test_a_double_clicked_compile_makes_one_version(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_double_clicked_compile_makes_one_version(quarter, csp_admin) -> None:
     from django.urls import reverse
 
     client = client_for(csp_admin)

@@ -23,7 +23,7 @@ from tests.helpers import client_for
 pytestmark = pytest.mark.django_db
 
 
-def _compile(quarter, user=None) -> QuarterlyReport:  # type: ignore[no-untyped-def]
+def _compile(quarter, user=None) -> QuarterlyReport:
     version = QuarterlyReport.objects.filter(period=quarter).count() + 1
     report = QuarterlyReport.objects.create(period=quarter, version=version, requested_by=user)
     assert report_compile(report_id=report.pk)
@@ -36,7 +36,7 @@ def _pdf_text(report: QuarterlyReport) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
-def test_the_dashboard_shows_each_priority_at_a_glance(quarter, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_shows_each_priority_at_a_glance(quarter, board_member) -> None:
     html = client_for(board_member).get(reverse("reports:dashboard")).content.decode()
 
     assert "The quarter at a glance: 2023-24 Q4" in html
@@ -47,7 +47,7 @@ def test_the_dashboard_shows_each_priority_at_a_glance(quarter, board_member) ->
     assert "Compile report" not in html  # board members read; admins compile
 
 
-def test_lists_filter_by_priority_agency_and_rag(quarter, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_lists_filter_by_priority_agency_and_rag(quarter, board_member) -> None:
     client = client_for(board_member)
     red_only = client.get(reverse("reports:exceptions"), {"rag": "red"}).content.decode()
     police = client.get(reverse("reports:priority", args=[1]), {"agency": "Bedfordshire Police"}).content.decode()
@@ -59,7 +59,7 @@ def test_lists_filter_by_priority_agency_and_rag(quarter, board_member) -> None:
     assert set(lead_cells) == {"Police"}
 
 
-def test_an_indicator_page_has_its_trend_chart_with_a_text_alternative_and_the_numbers(quarter, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_an_indicator_page_has_its_trend_chart_with_a_text_alternative_and_the_numbers(quarter, board_member) -> None:
     from actionplans.models import Indicator
 
     indicator = Indicator.objects.get(title="Recorded knife crime offences")
@@ -78,7 +78,7 @@ def test_an_indicator_page_has_its_trend_chart_with_a_text_alternative_and_the_n
     assert b"<svg" in b"".join(svg.streaming_content)
 
 
-def test_a_compiled_report_is_ready_with_a_tagged_pdf_holding_every_section(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_compiled_report_is_ready_with_a_tagged_pdf_holding_every_section(quarter, csp_admin) -> None:
     report = _compile(quarter, csp_admin)
 
     assert (report.status, report.version) == ("ready", 1)
@@ -110,7 +110,7 @@ def test_a_compiled_report_is_ready_with_a_tagged_pdf_holding_every_section(quar
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4
 
 
-def test_the_spreadsheet_appendix_has_actions_milestones_and_indicators(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_the_spreadsheet_appendix_has_actions_milestones_and_indicators(quarter) -> None:
     report = _compile(quarter)
     book = openpyxl.load_workbook(report_dir(report.pk) / report.xlsx_file)
 
@@ -119,7 +119,7 @@ def test_the_spreadsheet_appendix_has_actions_milestones_and_indicators(quarter)
     assert book["Indicators"]["B2"].value
 
 
-def test_compiling_again_makes_version_2_and_a_second_delivery_makes_none(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_compiling_again_makes_version_2_and_a_second_delivery_makes_none(quarter) -> None:
     first = _compile(quarter)
     pdf = report_dir(first.pk) / first.pdf_file
     written = pdf.stat().st_mtime_ns
@@ -135,7 +135,7 @@ def test_compiling_again_makes_version_2_and_a_second_delivery_makes_none(quarte
     assert second.pdf_file.endswith("-v2.pdf")
 
 
-def test_edits_after_compiling_change_nothing_in_the_report(quarter, csp_admin, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_edits_after_compiling_change_nothing_in_the_report(quarter, csp_admin, board_member) -> None:
     report = _compile(quarter)
     action = Action.objects.filter(plan__financial_year=2023).order_by("reference").first()
     old_title = action.title
@@ -157,7 +157,7 @@ def test_edits_after_compiling_change_nothing_in_the_report(quarter, csp_admin, 
     assert "RENAMED AFTER PUBLICATION" not in titles
 
 
-def test_a_failure_is_recorded_with_its_error_for_admins(quarter, settings, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_failure_is_recorded_with_its_error_for_admins(quarter, settings, csp_admin) -> None:
     settings.MEDIA_ROOT = "/proc/not-writable"
     report = QuarterlyReport.objects.create(period=quarter, version=1)
 
@@ -172,7 +172,7 @@ def test_a_failure_is_recorded_with_its_error_for_admins(quarter, settings, csp_
     assert escape(report.error) in client_for(csp_admin).get(reverse("reports:archive")).content.decode()
 
 
-def test_publishing_emails_every_board_member_a_link(  # type: ignore[no-untyped-def]
+def test_publishing_emails_every_board_member_a_link(
     quarter, csp_admin, board_member, officer, django_capture_on_commit_callbacks
 ) -> None:
     report = _compile(quarter)
@@ -187,7 +187,7 @@ def test_publishing_emails_every_board_member_a_link(  # type: ignore[no-untyped
     assert mail.outbox[0].subject == "The 2023-24 Q4 performance report is ready"
 
 
-def test_downloads_are_for_board_members_and_admins_only(quarter, csp_admin, board_member, officer) -> None:  # type: ignore[no-untyped-def]
+def test_downloads_are_for_board_members_and_admins_only(quarter, csp_admin, board_member, officer) -> None:
     report = _compile(quarter)
     pdf = reverse("reports:download", args=[report.pk, "pdf"])
 
@@ -200,7 +200,7 @@ def test_downloads_are_for_board_members_and_admins_only(quarter, csp_admin, boa
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_the_day_after_a_window_closes_its_report_is_queued_once(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_the_day_after_a_window_closes_its_report_is_queued_once(quarter) -> None:
     assert reports_schedule(today=dt.date(2024, 4, 15)) == []
     made = reports_schedule(today=dt.date(2024, 4, 16))
     again = reports_schedule(today=dt.date(2024, 4, 16))
@@ -209,7 +209,7 @@ def test_the_day_after_a_window_closes_its_report_is_queued_once(quarter) -> Non
     assert again == []
 
 
-def test_the_compile_command_compiles_the_latest_closed_quarter_in_process(quarter, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_compile_command_compiles_the_latest_closed_quarter_in_process(quarter, capsys) -> None:
     call_command("compile_report", "--sync")
     call_command("compile_report", "2023-24 Q4", "--sync")
 
@@ -224,7 +224,7 @@ def test_the_compile_command_compiles_the_latest_closed_quarter_in_process(quart
         call_command("compile_report", "2030-31 Q1")
 
 
-def test_the_compile_button_returns_at_once_without_compiling(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_compile_button_returns_at_once_without_compiling(quarter, csp_admin) -> None:
     client = client_for(csp_admin)
 
     response = client.post(reverse("reports:compile"), {"period": quarter.pk})
@@ -236,7 +236,7 @@ def test_the_compile_button_returns_at_once_without_compiling(quarter, csp_admin
     assert report.snapshot is None
 
 
-def test_only_admins_compile_and_publish(quarter, board_member, officer) -> None:  # type: ignore[no-untyped-def]
+def test_only_admins_compile_and_publish(quarter, board_member, officer) -> None:
     report = _compile(quarter)
     for person in (board_member, officer):
         assert client_for(person).post(reverse("reports:compile"), {"period": quarter.pk}).status_code == 403
@@ -246,7 +246,7 @@ def test_only_admins_compile_and_publish(quarter, board_member, officer) -> None
     assert QuarterlyReport.objects.count() == 1
 
 
-def test_a_missing_or_forged_chart_is_404(board_member, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_or_forged_chart_is_404(board_member, db) -> None:
     client = client_for(board_member)
     assert client.get("/charts/" + "0" * 32 + ".svg").status_code == 404
     assert client.get("/charts/..%2F..%2Fsettings.svg").status_code == 404
@@ -262,13 +262,13 @@ def test_report_files_are_written_atomically(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["report.pdf"]
 
 
-def test_the_dashboard_explains_itself_before_any_period_exists(plan, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_explains_itself_before_any_period_exists(plan, board_member) -> None:
     response = client_for(board_member).get(reverse("reports:dashboard"))
     assert response.status_code == 200
     assert "no reporting periods have been set up" in response.content.decode()
 
 
-def test_only_submitted_or_approved_updates_count_and_drafts_are_missing_returns(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_only_submitted_or_approved_updates_count_and_drafts_are_missing_returns(quarter) -> None:
     from reports.quarter import quarter_build
 
     update = ActionUpdate.objects.filter(period=quarter).exclude(status__in=["submitted", "approved"]).first()
@@ -291,7 +291,7 @@ def test_only_submitted_or_approved_updates_count_and_drafts_are_missing_returns
     assert "Draft support request" not in str(built["support_asked"])
 
 
-def test_a_milestone_completed_after_the_quarter_still_counts_as_overdue_in_it(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_a_milestone_completed_after_the_quarter_still_counts_as_overdue_in_it(quarter) -> None:
     from actionplans.models import Milestone
     from reports.quarter import quarter_build
 
@@ -304,7 +304,7 @@ def test_a_milestone_completed_after_the_quarter_still_counts_as_overdue_in_it(q
     assert quarter_build(quarter)["headline"]["milestones"]["overdue"] == before
 
 
-def test_a_milestone_due_after_the_quarter_is_not_overdue_in_it(quarter) -> None:  # type: ignore[no-untyped-def]
+def test_a_milestone_due_after_the_quarter_is_not_overdue_in_it(quarter) -> None:
     from actionplans.models import Milestone
     from reports.quarter import milestone_state
 
@@ -312,7 +312,7 @@ def test_a_milestone_due_after_the_quarter_is_not_overdue_in_it(quarter) -> None
     assert milestone_state(milestone, quarter.ends) == "on_time"
 
 
-def test_a_report_cannot_be_published_twice(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_cannot_be_published_twice(quarter, csp_admin) -> None:
     from reports.services import ReportNotReady
 
     report = _compile(quarter)
@@ -321,7 +321,7 @@ def test_a_report_cannot_be_published_twice(quarter, csp_admin) -> None:  # type
         report_publish(report=report, user=csp_admin)
 
 
-def test_the_schedule_catches_up_a_missed_day_and_fails_abandoned_compiles(quarter, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_schedule_catches_up_a_missed_day_and_fails_abandoned_compiles(quarter, settings) -> None:
     from django.utils import timezone
 
     abandoned = QuarterlyReport.objects.create(
@@ -337,7 +337,7 @@ def test_the_schedule_catches_up_a_missed_day_and_fails_abandoned_compiles(quart
     assert [r.period for r in reports_schedule(today=dt.date(2024, 4, 18))] == [quarter]
 
 
-def test_a_report_another_worker_is_compiling_is_left_alone(quarter, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_another_worker_is_compiling_is_left_alone(quarter, settings) -> None:
     from django.utils import timezone
 
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -349,7 +349,7 @@ def test_a_report_another_worker_is_compiling_is_left_alone(quarter, settings) -
     assert report_compile(report_id=busy.pk) is True
 
 
-def test_a_dollar_in_an_indicator_title_is_text_not_mathematics(quarter, board_member) -> None:  # type: ignore[no-untyped-def]
+def test_a_dollar_in_an_indicator_title_is_text_not_mathematics(quarter, board_member) -> None:
     from actionplans.models import Indicator
 
     indicator = Indicator.objects.first()
@@ -360,7 +360,7 @@ def test_a_dollar_in_an_indicator_title_is_text_not_mathematics(quarter, board_m
     assert _compile(quarter).status == "ready"
 
 
-def test_the_report_has_the_consultation_section_and_the_confidence_indicator(quarter, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_has_the_consultation_section_and_the_confidence_indicator(quarter, csp_admin) -> None:
     from consultations.demo import demo_load as consultation_demo_load
     from consultations.models import Response
     from consultations.seed import consultations_load
