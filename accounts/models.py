@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.fields import CleanCharField
+
 
 class Role(models.TextChoices):
     """The four role groups; made by a data migration, assigned by admins."""
@@ -25,9 +27,9 @@ class Agency(models.Model):
         RESPONSIBLE_AUTHORITY = "responsible_authority", "Responsible authority"
         OTHER_PARTNER = "other_partner", "Other partner"
 
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=50)
-    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER_PARTNER)
+    name = CleanCharField(max_length=200, unique=True)
+    short_name = CleanCharField(max_length=50)
+    kind = CleanCharField(max_length=30, choices=Kind.choices, default=Kind.OTHER_PARTNER)
 
     history = HistoricalRecords()
 
@@ -71,7 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their email address; belongs to one agency."""
 
     email = models.EmailField(unique=True)
-    full_name = models.CharField(max_length=200)
+    full_name = CleanCharField(max_length=200)
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_site import RecordAdmin, RecordInline
 
 from .models import (
     Action,
@@ -22,7 +23,7 @@ from .models import (
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
+class VersionedAdmin(RecordAdmin):
     """An edit in the admin is an edit: it raises the version, so forms opened before it
     are refused as stale instead of overwriting the admin's change."""
 
@@ -39,7 +40,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(RecordAdmin):
     """Periods and their update windows (default: opens 14 days before quarter end, closes 15 after)."""
 
     list_display = ["__str__", "window_opens", "window_closes"]
@@ -47,14 +48,14 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin):
+class ActionPlanAdmin(RecordAdmin):
     list_display = ["__str__", "financial_year", "priority", "status", "approved_on"]
     list_filter = ["financial_year", "status"]
     list_select_related = ["priority"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(RecordAdmin):
     list_display = ["title", "priority", "unit", "higher_is_better", "baseline", "target", "tolerance"]
     list_filter = ["priority"]
     list_select_related = ["priority"]
@@ -67,7 +68,7 @@ class IndicatorValueAdmin(VersionedAdmin):
     list_select_related = ["indicator", "period"]
 
 
-class MilestoneInline(admin.StackedInline):
+class MilestoneInline(RecordInline):
     model = Milestone
     extra = 0
     fields = ["title", "due_date", "completed_on"]

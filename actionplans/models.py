@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Agency, User
 from core import periods
+from core.fields import CleanCharField, CleanTextField
 from core.models import StagedUpload, Versioned
 from priorities.models import ExpectedOutcome, PartnershipAim, Priority, Theme
 
@@ -95,8 +96,8 @@ class ActionPlan(models.Model):
 
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="action_plans")
     financial_year = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = CleanCharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -122,16 +123,16 @@ class Indicator(models.Model):
     """A measure of a priority's progress, with its target and how to judge it."""
 
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="indicators")
-    title = models.CharField(max_length=200)
-    unit = models.CharField(max_length=40, help_text="What a value counts, e.g. “offences” or “%”.")
+    title = CleanCharField(max_length=200)
+    unit = CleanCharField(max_length=40, help_text="What a value counts, e.g. “offences” or “%”.")
     higher_is_better = models.BooleanField(help_text="The polarity: is a higher value better?")
     baseline = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    baseline_label = models.CharField(max_length=60, blank=True, help_text="When the baseline is from, e.g. 2022-23.")
+    baseline_label = CleanCharField(max_length=60, blank=True, help_text="When the baseline is from, e.g. 2022-23.")
     target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     tolerance = models.DecimalField(
         max_digits=12, decimal_places=2, default=Decimal(0), help_text="How far from target still counts as near it."
     )
-    data_source = models.CharField(max_length=200, blank=True)
+    data_source = CleanCharField(max_length=200, blank=True)
     supplying_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_illustrative = models.BooleanField(default=False)
 
@@ -169,19 +170,19 @@ class Action(Versioned):
         CANCELLED = "cancelled", "Cancelled"
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="actions")
-    reference = models.CharField(max_length=20, help_text="A short code, unique in the plan, e.g. 1.4")
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    reference = CleanCharField(max_length=20, help_text="A short code, unique in the plan, e.g. 1.4")
+    title = CleanCharField(max_length=300)
+    description = CleanTextField(blank=True)
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
     aims = models.ManyToManyField(PartnershipAim, blank=True, related_name="actions")
     outcomes = models.ManyToManyField(ExpectedOutcome, blank=True, related_name="actions")
     lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_actions")
     supporting_agencies = models.ManyToManyField(Agency, blank=True, related_name="supported_actions")
-    owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_actions")
+    owner = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_actions")
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="actions")
     start_date = models.DateField()
     due_date = models.DateField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    state = CleanCharField(max_length=10, choices=State.choices, default=State.OPEN)
     is_illustrative = models.BooleanField(default=False, help_text="Demo data, not the partnership's real plan.")
 
     history = HistoricalRecords(m2m_fields=[aims, outcomes, supporting_agencies, indicators])
@@ -223,7 +224,7 @@ class Milestone(Versioned):
     DUE_SOON_DAYS = 14
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=300)
+    title = CleanCharField(max_length=300)
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
 
@@ -288,22 +289,22 @@ class ActionUpdate(Versioned):
 
     REPORTED = frozenset({Status.SUBMITTED, Status.APPROVED})
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
-    rag = models.CharField("RAG rating", max_length=5, choices=Rag.choices, blank=True)
-    progress = models.TextField(blank=True)
-    issues_and_risks = models.TextField(blank=True)
-    support_requested = models.TextField("Support asked of the board", blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    saved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    submitted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rag = CleanCharField("RAG rating", max_length=5, choices=Rag.choices, blank=True)
+    progress = CleanTextField(blank=True)
+    issues_and_risks = CleanTextField(blank=True)
+    support_requested = CleanTextField("Support asked of the board", blank=True)
+    status = CleanCharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    saved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comment = models.TextField(blank=True)
-    reopened_for = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    review_comment = CleanTextField(blank=True)
+    reopened_for = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reopened_until = models.DateField(null=True, blank=True)
-    reopen_reason = models.TextField(blank=True)
+    reopen_reason = CleanTextField(blank=True)
 
     history = HistoricalRecords()
     objects = ActionUpdateQuerySet.as_manager()
@@ -358,12 +359,12 @@ class ActionUpdate(Versioned):
 class IndicatorValue(Versioned):
     """An indicator's value for one period."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="indicator_values")
     value = models.DecimalField(max_digits=12, decimal_places=2)
     provisional = models.BooleanField(default=False, help_text="The figure may still change.")
-    note = models.TextField(blank=True)
-    entered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = CleanTextField(blank=True)
+    entered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
 
@@ -405,7 +406,7 @@ class ActionImport(StagedUpload):
         MILESTONES = "milestones", "Milestones"
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="imports")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = CleanCharField(max_length=10, choices=Kind.choices)
     versions = models.JSONField(
         default=dict, blank=True, help_text="The version of each existing record the file touches, when checked."
     )

@@ -5,12 +5,13 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_site import RecordAdmin, RecordInline
 
 from .models import ColumnMapping, Consultation, IndicatorFeed, Option, Question, ResponseImport, ThemeTag, Ward
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(RecordInline):
     model = Question
     extra = 0
     fields = ["number", "text", "kind"]
@@ -18,7 +19,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(RecordAdmin):
     """A consultation and its questions; options are edited on each question's page."""
 
     list_display = ["title", "year", "published_percent", "published_respondents", "responses_are_illustrative"]
@@ -50,14 +51,14 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         return form
 
 
-class OptionInline(admin.StackedInline):
+class OptionInline(RecordInline):
     model = Option
     extra = 0
     fields = ["position", "label", "is_positive"]
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(RecordAdmin):
     list_display = ["__str__", "consultation", "kind"]
     list_filter = ["consultation"]
     list_select_related = ["consultation"]
@@ -71,13 +72,13 @@ class WardAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeTag)
-class ThemeTagAdmin(SimpleHistoryAdmin):
+class ThemeTagAdmin(RecordAdmin):
     list_display = ["name", "feeling", "position"]
     list_filter = ["feeling"]
 
 
 @admin.register(ColumnMapping)
-class ColumnMappingAdmin(SimpleHistoryAdmin):
+class ColumnMappingAdmin(RecordAdmin):
     list_display = ["tool", "consultation", "updated_by", "updated_at"]
 
 
@@ -105,6 +106,6 @@ class ResponseImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorFeed)
-class IndicatorFeedAdmin(SimpleHistoryAdmin):
+class IndicatorFeedAdmin(RecordAdmin):
     list_display = ["indicator", "period", "value", "respondents", "question", "fed_by", "fed_at"]
     readonly_fields = ["fed_by"]

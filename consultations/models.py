@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from actionplans.models import Indicator, ReportingPeriod
+from core.fields import CleanCharField, CleanTextField
 from core.models import StagedUpload, Versioned
 from priorities.models import Partnership
 
@@ -47,9 +48,9 @@ class Ward(models.Model):
     """An electoral ward of the partnership's area, within one set of boundaries."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="wards")
-    name = models.CharField(max_length=120)
-    code = models.CharField(max_length=9, blank=True, help_text="The ONS (GSS) code, e.g. E05008495.")
-    boundaries = models.CharField(max_length=20, help_text="The boundary set the ward belongs to, e.g. “2011–2023”.")
+    name = CleanCharField(max_length=120)
+    code = CleanCharField(max_length=9, blank=True, help_text="The ONS (GSS) code, e.g. E05008495.")
+    boundaries = CleanCharField(max_length=20, help_text="The boundary set the ward belongs to, e.g. “2011–2023”.")
 
     objects = WardQuerySet.as_manager()
 
@@ -72,8 +73,8 @@ class ThemeTag(models.Model):
         OTHER = "other", "Other"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="theme_tags")
-    name = models.CharField(max_length=120)
-    feeling = models.CharField(max_length=10, choices=Feeling.choices, default=Feeling.OTHER)
+    name = CleanCharField(max_length=120)
+    feeling = CleanCharField(max_length=10, choices=Feeling.choices, default=Feeling.OTHER)
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -95,13 +96,13 @@ class Consultation(models.Model):
     """A resident survey: its questions, its responses, and the headline the partnership published."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="consultations")
-    title = models.CharField(max_length=200)
+    title = CleanCharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True, help_text="Its name in addresses and commands.")
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1998), MaxValueValidator(2100)])
-    method = models.CharField(max_length=300, blank=True, help_text="How it was run, e.g. “online and at events”.")
+    method = CleanCharField(max_length=300, blank=True, help_text="How it was run, e.g. “online and at events”.")
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)
-    ward_boundaries = models.CharField(
+    ward_boundaries = CleanCharField(
         max_length=20, blank=True, help_text="The ward boundary set its responses name, e.g. “2011–2023”."
     )
     headline_question = models.ForeignKey(
@@ -112,7 +113,7 @@ class Consultation(models.Model):
         related_name="+",
         help_text="The question whose positive answers make the headline (confidence).",
     )
-    headline_label = models.CharField(
+    headline_label = CleanCharField(
         max_length=200,
         blank=True,
         help_text="What the headline measures, e.g. “very or fairly confident that agencies work together”.",
@@ -128,7 +129,7 @@ class Consultation(models.Model):
     published_respondents = models.PositiveIntegerField(
         null=True, blank=True, help_text="How many people answered, as published; blank if not published."
     )
-    published_source = models.CharField(max_length=300, blank=True, help_text="Where the published figures are from.")
+    published_source = CleanCharField(max_length=300, blank=True, help_text="Where the published figures are from.")
     responses_are_illustrative = models.BooleanField(
         default=False, help_text="The responses held here are made up for demonstration."
     )
@@ -162,9 +163,9 @@ class Question(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    note = models.CharField(
+    text = CleanTextField()
+    kind = CleanCharField(max_length=10, choices=Kind.choices)
+    note = CleanCharField(
         max_length=300, blank=True, help_text="Where the wording comes from, if not the survey itself."
     )
 
@@ -187,7 +188,7 @@ class Option(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     position = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(max_length=200)
+    label = CleanCharField(max_length=200)
     is_positive = models.BooleanField(
         default=False, help_text="Counts towards the headline, e.g. “Very confident” and “Fairly confident”."
     )
@@ -207,7 +208,7 @@ class ResponseImport(StagedUpload):
     to the confirm step, and kept after as the record of what it added."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="imports")
-    tool = models.CharField(max_length=80, help_text="The survey tool the file came from, e.g. “SmartSurvey”.")
+    tool = CleanCharField(max_length=80, help_text="The survey tool the file came from, e.g. “SmartSurvey”.")
     responses_added = models.PositiveIntegerField(default=0)
 
     class Meta(StagedUpload.Meta):
@@ -223,9 +224,9 @@ class ColumnMapping(models.Model):
     ``response_id``, ``ward``, ``age_band``, ``submitted_on``, ``question N`` or ``ignore``."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="mappings")
-    tool = models.CharField(max_length=80)
+    tool = CleanCharField(max_length=80)
     columns = models.JSONField(default=dict)
-    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -243,9 +244,9 @@ class Response(models.Model):
     to put a name or contact detail, by design."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="responses")
-    external_id = models.CharField(max_length=64, help_text="The survey tool's response id.")
+    external_id = CleanCharField(max_length=64, help_text="The survey tool's response id.")
     ward = models.ForeignKey(Ward, null=True, blank=True, on_delete=models.PROTECT, related_name="responses")
-    age_band = models.CharField(max_length=20, choices=AgeBand.choices, blank=True)
+    age_band = CleanCharField(max_length=20, choices=AgeBand.choices, blank=True)
     submitted_on = models.DateField(null=True, blank=True)
     imported_in = models.ForeignKey(
         ResponseImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
@@ -268,7 +269,7 @@ class Answer(Versioned):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
-    text = models.TextField(blank=True)
+    text = CleanTextField(blank=True)
     tags = models.ManyToManyField(ThemeTag, blank=True, related_name="answers")
     publishable = models.BooleanField(
         default=False, help_text="An admin has read it and it may be quoted to everyone signed in."
@@ -307,7 +308,7 @@ class IndicatorFeed(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(max_digits=5, decimal_places=1)
     respondents = models.PositiveIntegerField()
-    fed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    fed_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     fed_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -26,6 +27,10 @@ class PortalAdminSite(admin.AdminSite):
     site_title = "CSP portal admin"
     index_title = "Manage the partnership's plan"
     site_url = "/"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.disable_action("delete_selected")  # nothing with history is deleted (RecordAdmin)
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.has_perm("accounts.use_admin"))
@@ -50,6 +55,22 @@ class PortalAdminSite(admin.AdminSite):
         if not self.has_permission(request):
             raise PermissionDenied
         return super().login(request, extra_context)
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """The admin of a record people edit, with its history. Such a record is retired
+    (plan lines), closed or cancelled (actions), or deactivated (people), never deleted:
+    a delete would blank who did what in every history, submission and report."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RecordInline(admin.StackedInline):
+    """An inline of records with history: edited in place, never deleted from the form."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class PortalAdminConfig(AdminConfig):

@@ -13,6 +13,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .fields import CleanCharField
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -127,10 +129,10 @@ class StagedUpload(models.Model):
 
     KEPT_FOR = dt.timedelta(days=7)
 
-    file_name = models.CharField(max_length=200)
+    file_name = CleanCharField(max_length=200)
     content = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sha256 = CleanCharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 

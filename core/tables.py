@@ -17,6 +17,8 @@ from typing import Any
 import tablib
 from django.http import HttpResponse
 
+from .text import clean_cell, clean_text
+
 MAX_ROWS = 50_000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,6 +59,7 @@ def _read_csv(content: bytes) -> Table:
     line = 1
     try:
         for record in reader:
+            record = [clean_text(cell) for cell in record]
             if headers is None:
                 headers = record
             else:
@@ -92,9 +95,9 @@ def _read_xlsx(content: bytes) -> Table:
         rows: list[tuple[int, list[Any]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if headers is None:
-                headers = ["" if value is None else str(value) for value in values]
+                headers = ["" if value is None else clean_text(str(value)) for value in values]
             else:
-                rows.append((number, list(values)))
+                rows.append((number, [clean_cell(value) for value in values]))
             if len(rows) > MAX_ROWS:
                 raise TableError(f"The file has more than {MAX_ROWS:,} rows: split it and import each part.")
     finally:
@@ -118,7 +121,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert(value: Any) -> Any:
-    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
+    """A cell a spreadsheet will show as text, never run as a formula (CSV injection), and
+    that XLSX can hold (text saved before it was cleaned where it entered, too)."""
+    value = clean_cell(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import ForeignKey
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_site import RecordAdmin, RecordInline
 from core.history import HistoryEntry, history_entries
 
 from .models import (
@@ -32,7 +32,7 @@ SINGLE_DATETIME: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 }
 
 
-class PlanItemInline(admin.StackedInline):
+class PlanItemInline(RecordInline):
     # Stacked, not tabular: each field keeps its own <label> (axe finds tabular inlines'
     # inputs unlabelled, and screen readers lose the column headers).
     fields = ["position", "text", "retired_at"]
@@ -70,7 +70,7 @@ class OutcomeInline(PlanItemInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(SimpleHistoryAdmin):
+class PriorityAdmin(RecordAdmin):
     """One priority with all its parts on one page."""
 
     list_display = ["number", "title", "plan", "retired_at"]
@@ -88,13 +88,13 @@ class PriorityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(RecordAdmin):
     list_display = ["name", "short_name"]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(StrategicAssessment)
-class StrategicAssessmentAdmin(SimpleHistoryAdmin):
+class StrategicAssessmentAdmin(RecordAdmin):
     list_display = ["title", "year", "partnership"]
     # A link typed without a scheme is taken as https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -102,13 +102,13 @@ class StrategicAssessmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StrategicPlan)
-class StrategicPlanAdmin(SimpleHistoryAdmin):
+class StrategicPlanAdmin(RecordAdmin):
     list_display = ["title", "partnership", "starts", "ends", "based_on", "supersedes"]
     list_select_related = ["partnership", "based_on", "supersedes"]
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(SimpleHistoryAdmin):
+class GlossaryTermAdmin(RecordAdmin):
     list_display = ["term", "description", "partnership"]
     list_select_related = ["partnership"]
     search_fields = ["term", "description"]
@@ -119,7 +119,7 @@ for model in (Theme, KeyIssue, PartnershipAim, ExpectedOutcome):
         model,
         type(
             f"{model.__name__}Admin",
-            (SimpleHistoryAdmin,),
+            (RecordAdmin,),
             {
                 "list_display": ["text", "priority", "position", "retired_at"],
                 "list_select_related": ["priority"],

@@ -5,15 +5,16 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Agency
+from core.fields import CleanCharField, CleanTextField
 
 
 class Partnership(models.Model):
     """A Community Safety Partnership: its vision and the agencies that form it."""
 
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=100)
-    strapline = models.CharField(max_length=200, blank=True)
-    vision = models.TextField()
+    name = CleanCharField(max_length=200, unique=True)
+    short_name = CleanCharField(max_length=100)
+    strapline = CleanCharField(max_length=200, blank=True)
+    vision = CleanTextField()
     members = models.ManyToManyField(Agency, blank=True, related_name="partnerships")
 
     history = HistoricalRecords(m2m_fields=[members])
@@ -33,8 +34,8 @@ class StrategicAssessment(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="assessments")
     year = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    findings = models.TextField(blank=True)
+    title = CleanCharField(max_length=200)
+    findings = CleanTextField(blank=True)
     url = models.URLField(blank=True)
 
     history = HistoricalRecords()
@@ -63,7 +64,7 @@ class StrategicPlan(models.Model):
     """A partnership's strategic plan for a span of years, and the plan it replaced."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="plans")
-    title = models.CharField(max_length=200)
+    title = CleanCharField(max_length=200)
     starts = models.DateField()
     ends = models.DateField()
     based_on = models.ForeignKey(
@@ -116,8 +117,8 @@ class Priority(models.Model):
 
     plan = models.ForeignKey(StrategicPlan, on_delete=models.CASCADE, related_name="priorities")
     number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    title = CleanCharField(max_length=200)
+    summary = CleanTextField(blank=True)
     lead = models.ForeignKey(
         "accounts.User",
         null=True,
@@ -154,7 +155,7 @@ class PlanItem(models.Model):
     """A numbered line of a priority; retired rather than deleted so history keeps it."""
 
     position = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = CleanTextField()
     retired_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlanItemQuerySet.as_manager()
@@ -230,8 +231,8 @@ class GlossaryTerm(models.Model):
     """A term of the plan's glossary and what it means."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="glossary")
-    term = models.CharField(max_length=100)
-    description = models.TextField()
+    term = CleanCharField(max_length=100)
+    description = CleanTextField()
 
     history = HistoricalRecords()
     objects = GlossaryTermQuerySet.as_manager()

@@ -24,7 +24,7 @@ class QuarterlyReport(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True, help_text="Why compiling failed, for admins.")
     attempts = models.PositiveIntegerField(default=0)
-    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
@@ -32,7 +32,7 @@ class QuarterlyReport(models.Model):
     )
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     snapshot = models.JSONField(null=True, blank=True, help_text="Every figure and word of the report, frozen.")
     html_file = models.CharField(max_length=300, blank=True)
     pdf_file = models.CharField(max_length=300, blank=True)

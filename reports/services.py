@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -143,6 +144,7 @@ def report_compile(*, report_id: int) -> bool:
         with _heartbeat(report_id):
             _compile_files(report)
     except BaseException as exc:  # a soft time limit too: never leave it "running"
+        shutil.rmtree(report_dir(report_id), ignore_errors=True)  # no half-made files left behind
         report_fail(report_id=report_id, error=f"{exc.__class__.__name__}: {exc}")
         raise
     return True
