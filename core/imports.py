@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -66,7 +67,8 @@ def cell_text(value: Any) -> str:
 
 def repeated_headings(headers: list[str]) -> list[str]:
     """Headings given more than once (each named once, in order)."""
-    return sorted({h for h in headers if h and headers.count(h) > 1})
+    counts = Counter(headers)
+    return sorted(h for h, n in counts.items() if h and n > 1)
 
 
 def unnamed_column_problem(table: Table) -> Problem | None:

@@ -19,7 +19,14 @@ from django.http import HttpResponse
 
 from .text import clean_cell, clean_text
 
+# What a table may hold, checked before (or while) it is read, so that no upload can tie up
+# the server: rows and columns far beyond any partnership's file, a cell no longer than a
+# spreadsheet cell can be, and a workbook no bigger unpacked than ten times the upload limit.
 MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+MAX_CELL = 32_767  # Excel's own limit for one cell
+MAX_UNPACKED = 100 * 1024 * 1024
+csv.field_size_limit(MAX_CELL)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -59,6 +66,7 @@ def _read_csv(content: bytes) -> Table:
     line = 1
     try:
         for record in reader:
+            _check_width(line, len(record))
             record = [clean_text(cell) for cell in record]
             if headers is None:
                 headers = record
@@ -68,6 +76,8 @@ def _read_csv(content: bytes) -> Table:
             if len(rows) > MAX_ROWS:
                 raise TableError(f"The file has more than {MAX_ROWS:,} rows: split it and import each part.")
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise TableError(_too_long(line)) from exc
         raise TableError(f"Line {line}: the file could not be read as CSV ({exc}).") from exc
     if headers is None:
         raise TableError("The file is empty: it needs a heading row and a row for each record.")
@@ -76,9 +86,44 @@ def _read_csv(content: bytes) -> Table:
     return Table(headers=headers, rows=rows)
 
 
+def _check_width(line: int, cells: int) -> None:
+    if cells > MAX_COLUMNS:
+        raise TableError(
+            f"Line {line} has {cells:,} cells: a file can have at most {MAX_COLUMNS} columns. "
+            "Remove the columns the import does not need, then upload it again."
+        )
+
+
+def _too_long(line: int) -> str:
+    return (
+        f"Line {line}: a cell holds more than {MAX_CELL:,} characters, more than a spreadsheet cell can. "
+        "Shorten it, then upload the file again."
+    )
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """A workbook is a zip archive: refuse one that unpacks to far more than it weighs."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise TableError(
+            "The file could not be read as a table: it could not be opened as an Excel workbook (.xlsx)."
+        ) from exc
+    if unpacked > MAX_UNPACKED:
+        raise TableError(
+            f"The workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than the "
+            f"{MAX_UNPACKED // 1024 // 1024} MB a table of responses or actions needs: "
+            "save only the sheet to import, as CSV UTF-8, and upload that."
+        )
+
+
 def _read_xlsx(content: bytes) -> Table:
     import openpyxl
 
+    _check_unpacked_size(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:
@@ -91,9 +136,20 @@ def _read_xlsx(content: bytes) -> Table:
             names = ", ".join(sheet.title for sheet in used)
             raise TableError(f"The workbook has data on {len(used)} sheets ({names}): keep one sheet, then upload it.")
         sheet = used[0] if used else book.worksheets[0]
+        # The sheet's stated size, before a row is read (checked again row by row below).
+        if (sheet.max_row or 0) > MAX_ROWS + 1:
+            raise TableError(f"The file has more than {MAX_ROWS:,} rows: split it and import each part.")
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise TableError(
+                f"The sheet is {sheet.max_column:,} columns wide: a file can have at most {MAX_COLUMNS}. Delete the "
+                "columns the import does not need (empty ones at the right too), then upload it again."
+            )
         headers: list[str] | None = None
         rows: list[tuple[int, list[Any]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_width(number, len(values))
+            if any(isinstance(value, str) and len(value) > MAX_CELL for value in values):
+                raise TableError(_too_long(number))
             if headers is None:
                 headers = ["" if value is None else clean_text(str(value)) for value in values]
             else:
