@@ -39,7 +39,7 @@ def _deadline_day() -> Iterator[None]:
 
 
 @pytest.fixture
-def report(plan) -> QuarterlyReport:  # type: ignore[no-untyped-def]
+def report(plan) -> QuarterlyReport:
     return QuarterlyReport.objects.create(period=make_period(2023, 4), version=1, status=QuarterlyReport.Status.READY)
 
 
@@ -49,7 +49,7 @@ def closed_period(db: None) -> ReportingPeriod:
 
 
 @pytest.fixture
-def police_action(plan, police: Agency, officer: User) -> Action:  # type: ignore[no-untyped-def]
+def police_action(plan, police: Agency, officer: User) -> Action:
     priority = Priority.objects.get(plan=plan, number=1)
     action_plan = ActionPlan.objects.create(priority=priority, financial_year=2023, status=ActionPlan.Status.APPROVED)
     return Action.objects.create(
@@ -85,9 +85,7 @@ def _confirm(client: Client, confirm_url: str, *, returns_to: str) -> str:
     return client.get(returns_to).content.decode()
 
 
-def test_publishing_long_after_sign_in_asks_for_the_password_and_publishes_only_after_it(  # type: ignore[no-untyped-def]
-    report, csp_admin
-) -> None:
+def test_publishing_long_after_sign_in_asks_for_the_password_and_publishes_only_after_it(report, csp_admin) -> None:
     client = client_for(csp_admin)
     report_page = reverse("reports:report", args=[report.pk])
     publish = reverse("reports:publish", args=[report.pk])
@@ -110,7 +108,7 @@ def test_publishing_long_after_sign_in_asks_for_the_password_and_publishes_only_
     assert report.published_at is not None
 
 
-def test_a_refused_press_without_a_referer_returns_to_the_reports_after_confirming(report, csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_press_without_a_referer_returns_to_the_reports_after_confirming(report, csp_admin) -> None:
     client = client_for(csp_admin)
 
     with _long_after_sign_in():
@@ -119,7 +117,7 @@ def test_a_refused_press_without_a_referer_returns_to_the_reports_after_confirmi
     assert refused["Location"] == confirm_password_url(reverse("reports:archive"))
 
 
-def test_reopening_long_after_sign_in_asks_for_the_password_and_reopens_only_after_it(  # type: ignore[no-untyped-def]
+def test_reopening_long_after_sign_in_asks_for_the_password_and_reopens_only_after_it(
     police_action, closed_period, officer, csp_admin
 ) -> None:
     client = client_for(csp_admin)
@@ -156,7 +154,7 @@ def _person_form(person: User, *groups: Group) -> dict[str, object]:
     }
 
 
-def test_changing_roles_long_after_sign_in_asks_for_the_password_and_changes_them_only_after_it(  # type: ignore[no-untyped-def]
+def test_changing_roles_long_after_sign_in_asks_for_the_password_and_changes_them_only_after_it(
     csp_admin, officer
 ) -> None:
     client = client_for(csp_admin)
@@ -183,7 +181,7 @@ def test_changing_roles_long_after_sign_in_asks_for_the_password_and_changes_the
     assert set(officer.groups.all()) == {officer_role, admin_role}
 
 
-def test_adding_a_person_long_after_sign_in_adds_no_one(csp_admin, council) -> None:  # type: ignore[no-untyped-def]
+def test_adding_a_person_long_after_sign_in_adds_no_one(csp_admin, council) -> None:
     client = client_for(csp_admin)
     add = reverse("admin:accounts_user_add")
     form = {
@@ -202,7 +200,7 @@ def test_adding_a_person_long_after_sign_in_adds_no_one(csp_admin, council) -> N
     assert not User.objects.filter(email="new.person@council.gov.uk").exists()
 
 
-def test_right_after_signing_in_no_confirmation_is_asked_until_reauth_seconds_pass(  # type: ignore[no-untyped-def]
+def test_right_after_signing_in_no_confirmation_is_asked_until_reauth_seconds_pass(
     report, csp_admin, police_action, closed_period, client
 ) -> None:
     signed_in = client.post(reverse("accounts:login"), {"username": csp_admin.email, "password": PASSWORD})
@@ -220,7 +218,7 @@ def test_right_after_signing_in_no_confirmation_is_asked_until_reauth_seconds_pa
         assert client.get(reopen)["Location"] == confirm_password_url(reopen)
 
 
-def test_a_session_with_no_password_check_recorded_must_confirm(csp_admin, police_action, closed_period) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_with_no_password_check_recorded_must_confirm(csp_admin, police_action, closed_period) -> None:
     client = Client()
     client.force_login(csp_admin)  # not through the sign-in page: no time recorded
     reopen = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
@@ -228,7 +226,7 @@ def test_a_session_with_no_password_check_recorded_must_confirm(csp_admin, polic
     assert client.get(reopen)["Location"] == confirm_password_url(reopen)
 
 
-def test_the_confirm_page_returns_only_to_this_site(csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_confirm_page_returns_only_to_this_site(csp_admin) -> None:
     client = client_for(csp_admin)
 
     response = client.post(
@@ -238,14 +236,14 @@ def test_the_confirm_page_returns_only_to_this_site(csp_admin) -> None:  # type:
     assert response["Location"] == reverse("priorities:home")
 
 
-def test_an_empty_password_is_named_in_the_error_summary(csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_password_is_named_in_the_error_summary(csp_admin) -> None:
     response = client_for(csp_admin).post(reverse("accounts:confirm_password"), {"password": ""})
 
     assert "Enter your password" in response.content.decode()
     assert title_of(response) == "Error: Confirm your password"
 
 
-def test_wrong_passwords_on_the_confirm_page_count_towards_the_lockout(csp_admin) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_passwords_on_the_confirm_page_count_towards_the_lockout(csp_admin) -> None:
     client = client_for(csp_admin)
     url = reverse("accounts:confirm_password")
     for _ in range(settings.AXES_FAILURE_LIMIT):

@@ -104,7 +104,7 @@ def test_an_admin_compiles_a_report_and_sees_it_become_ready(live_server, page: 
     expect(page.locator(".govuk-notification-banner")).to_contain_text("published")
 
 
-def test_an_admin_who_signed_in_long_ago_confirms_the_password_before_publishing(  # type: ignore[no-untyped-def]
+def test_an_admin_who_signed_in_long_ago_confirms_the_password_before_publishing(
     live_server, page: Page, csp_admin: User, demo, settings
 ) -> None:
     # `settings` here is pytest-django's fixture (it restores what the test changes); the
