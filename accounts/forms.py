@@ -5,7 +5,9 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 
 from core.forms import EscapedLabelsMixin
 
@@ -46,3 +48,36 @@ class SignInForm(EscapedLabelsMixin, AuthenticationForm):
 
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip().lower()
+
+
+class ConfirmPasswordForm(EscapedLabelsMixin, forms.Form):
+    """The signed-in person's password, asked again before a sensitive action.
+
+    It is checked through `authenticate`, so a wrong password counts towards the sign-in
+    lockout (django-axes) exactly as a wrong password at sign-in does.
+    """
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the page's template owns the <form>
+        self.helper.layout = Layout(
+            Field.text("password", field_width=Fluid.ONE_HALF),
+            Button("submit", "Confirm password"),
+        )
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        user = self.request.user
+        checked = authenticate(self.request, username=getattr(user, "email", ""), password=password)
+        if checked is None or checked.pk != user.pk:
+            raise forms.ValidationError("The password is not correct")
+        return password

@@ -9,4 +9,5 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("confirm-password/", views.confirm_password_view, name="confirm_password"),
 ]

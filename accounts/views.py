@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
 
-from .forms import SignInForm
+from .forms import ConfirmPasswordForm, SignInForm
+from .reauth import DO_AGAIN, password_checked
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -13,6 +20,31 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        password_checked(self.request)  # so no sensitive action asks again straight after sign-in
+        return response
+
 
 class SignOutView(auth_views.LogoutView):
     """POST only (Django's rule); shows the signed-out page via LOGOUT_REDIRECT_URL."""
+
+
+def _safe_next(request: HttpRequest) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return next_url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_password_view(request: HttpRequest) -> HttpResponse:
+    """Ask the signed-in person for their password again, then return them to `next`."""
+    next_url = _safe_next(request)
+    form = ConfirmPasswordForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        password_checked(request)
+        again = request.session.pop(DO_AGAIN, "")
+        messages.success(request, f"Password confirmed: now {again}." if again else "Password confirmed.")
+        return redirect(next_url)
+    return render(request, "accounts/confirm_password.html", {"form": form, "next": next_url})

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
+from accounts.reauth import recent_sign_in_required
 from core.models import StaleEdit
 from core.services import versioned_save
 from core.tables import TableError, download, read_rows
@@ -388,6 +389,7 @@ def update_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@recent_sign_in_required(again="fill in the reopening form again and press Reopen update")
 def update_reopen_view(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     if not request.user.has_perm("actionplans.reopen_update"):
         raise PermissionDenied

@@ -134,6 +134,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # However active, a session ends this long after sign-in (a working day by default).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+# Publishing a report, reopening an update and changing someone's roles ask for the password
+# again when it was last given (at sign-in or on the confirm page) longer ago than this.
+REAUTH_SECONDS = env.int("REAUTH_SECONDS", default=15 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

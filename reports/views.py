@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Agency
+from accounts.reauth import recent_sign_in_required
 from actionplans.models import ReportingPeriod
 from core.charts import trend_chart
 
@@ -196,6 +197,7 @@ def report_compile_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@recent_sign_in_required(again="press Publish to the board again", fallback="reports:archive")
 def report_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("reports.compile_reports"):
         raise PermissionDenied

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.test import Client
 
+from accounts.reauth import PASSWORD_CHECKED
 from actionplans.models import ReportingPeriod
 from consultations.seed import SHIPPED_FILE
 from core import periods
@@ -46,11 +48,23 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 def client_for(user: User | None) -> Client:
-    """A test client signed in as the user, or signed out for None."""
+    """A test client signed in as the user, or signed out for None.
+
+    Signed in as the sign-in page does it: the password counts as given just now, so no
+    sensitive action asks for it again until REAUTH_SECONDS have passed."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        password_given_now(client)
     return client
+
+
+def password_given_now(client: Client) -> None:
+    """Record in the client's session that its user gave their password just now, as signing
+    in or confirming the password does (force_login alone does not)."""
+    session = client.session
+    session[PASSWORD_CHECKED] = int(time.time())
+    session.save()
 
 
 def title_of(response: HttpResponse) -> str:

@@ -14,9 +14,11 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from actionplans.demo import demo_load
+from actionplans.models import ReportingPeriod
 from reports.models import QuarterlyReport
 from reports.services import report_compile, report_publish
 from tests.browser.test_plan_journey import sign_in
+from tests.factories import PASSWORD
 from tests.helpers import assert_accessible
 from tests.worker import running_worker
 
@@ -100,3 +102,39 @@ def test_an_admin_compiles_a_report_and_sees_it_become_ready(live_server, page: 
     assert_accessible(page)
     page.get_by_role("button", name="Publish to the board").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("published")
+
+
+def test_an_admin_who_signed_in_long_ago_confirms_the_password_before_publishing(
+    live_server, page: Page, csp_admin: User, demo, settings
+) -> None:
+    # `settings` here is pytest-django's fixture (it restores what the test changes); the
+    # live server runs in this process, so it sees the changes at once.
+    period = ReportingPeriod.objects.closed_by(timezone.localdate()).first()
+    report = QuarterlyReport.objects.create(period=period, version=1)
+    report_compile(report_id=report.pk)
+    base = live_server.url
+    sign_in(page, base, csp_admin, check=False)
+    page.goto(f"{base}{report.get_absolute_url()}")
+    # As if the sign-in were long ago: every password check counts as too old.
+    settings.REAUTH_SECONDS = -1
+
+    page.get_by_role("button", name="Publish to the board").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your password")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Nothing was done")
+    assert QuarterlyReport.objects.get(pk=report.pk).published_at is None
+    assert_accessible(page)
+    settings.REAUTH_SECONDS = 15 * 60
+
+    page.get_by_label("Password").fill("not my password")
+    page.get_by_role("button", name="Confirm password").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The password is not correct")
+    expect(page).to_have_title(re.compile(r"^Error: Confirm your password"))
+    assert_accessible(page)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm password").click()
+
+    expect(page).to_have_url(f"{base}{report.get_absolute_url()}")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("now press Publish to the board again")
+    page.get_by_role("button", name="Publish to the board").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("published")
+    assert QuarterlyReport.objects.get(pk=report.pk).published_at is not None

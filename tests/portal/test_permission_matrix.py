@@ -219,6 +219,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:login": Expect(200, 302, 302, 302),
     # Signing out is POST only: a GET is refused for anyone signed in.
     "accounts:logout": Expect(SIGN_IN, 405, 405, 405),
+    # Asking for the password again before a sensitive action: anyone signed in.
+    "accounts:confirm_password": READER,
     "accessibility": PUBLIC,
     "healthz": PUBLIC,
     # Public, like /healthz; no worker runs during this test, so it says so.
