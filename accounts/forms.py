@@ -9,10 +9,10 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 
-from core.forms import EscapedLabelsMixin
+from core.forms import PortalFormMixin
 
 
-class SignInForm(EscapedLabelsMixin, AuthenticationForm):
+class SignInForm(PortalFormMixin, AuthenticationForm):
     """Email and password, in GOV.UK style."""
 
     username = forms.EmailField(
@@ -50,7 +50,7 @@ class SignInForm(EscapedLabelsMixin, AuthenticationForm):
         return str(self.cleaned_data["username"]).strip().lower()
 
 
-class ConfirmPasswordForm(EscapedLabelsMixin, forms.Form):
+class ConfirmPasswordForm(PortalFormMixin, forms.Form):
     """The signed-in person's password, asked again before a sensitive action.
 
     It is checked through `authenticate`, so a wrong password counts towards the sign-in

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 
 from accounts.models import Agency, User
-from core.forms import EscapedLabelsMixin, GovukDateField
+from core.forms import GovukDateField, NarrativeField, PortalFormMixin
 from core.imports import max_upload_mb, upload_check
 
 from .models import RAG_DEFINITIONS, Action, ActionUpdate, Indicator, Milestone, Rag
@@ -36,7 +36,7 @@ def _gds_date(label: str, *, required: bool = True, hint: str = "") -> GovukDate
     return GovukDateField(label=label, required=required, hint=hint)
 
 
-class ActionForm(EscapedLabelsMixin, forms.ModelForm):
+class ActionForm(PortalFormMixin, forms.ModelForm):
     """Create or edit an action. Officers may only lead with their own agency."""
 
     version = VersionField()
@@ -138,7 +138,7 @@ class ActionForm(EscapedLabelsMixin, forms.ModelForm):
         return data
 
 
-class MilestoneForm(EscapedLabelsMixin, forms.ModelForm):
+class MilestoneForm(PortalFormMixin, forms.ModelForm):
     version = VersionField()
     due_date = _gds_date("Due date")
     completed_on = _gds_date("Completed on", required=False, hint="Leave blank until the milestone is done.")
@@ -172,22 +172,18 @@ class MilestoneForm(EscapedLabelsMixin, forms.ModelForm):
 RAG_CHOICES = [Choice(rag.value, rag.label, hint=RAG_DEFINITIONS[rag]) for rag in Rag]
 
 
-class UpdateForm(EscapedLabelsMixin, forms.Form):
+class UpdateForm(PortalFormMixin, forms.Form):
     """The quarter's update: RAG, narrative, milestones completed and indicator values, in one submit."""
 
     version = VersionField()
     rag = forms.ChoiceField(label="RAG rating", choices=RAG_CHOICES, widget=forms.RadioSelect, required=False)
-    progress = forms.CharField(
+    progress = NarrativeField(
         label="Progress this quarter",
-        widget=forms.Textarea,
-        required=False,
         help_text="What was done, and what it achieved.",
     )
-    issues_and_risks = forms.CharField(label="Issues and risks", widget=forms.Textarea, required=False)
-    support_requested = forms.CharField(
+    issues_and_risks = NarrativeField(label="Issues and risks")
+    support_requested = NarrativeField(
         label="Support asked of the board",
-        widget=forms.Textarea,
-        required=False,
         help_text="Leave blank if the action needs nothing from the board.",
     )
 
@@ -359,7 +355,7 @@ class UpdateForm(EscapedLabelsMixin, forms.Form):
         )
 
 
-class ReviewForm(EscapedLabelsMixin, forms.Form):
+class ReviewForm(PortalFormMixin, forms.Form):
     version = VersionField()
     decision = forms.ChoiceField(
         label="Your decision",
@@ -370,7 +366,7 @@ class ReviewForm(EscapedLabelsMixin, forms.Form):
         ],
         error_messages={"required": "Select approve or return"},
     )
-    comment = forms.CharField(label="Comment", widget=forms.Textarea, required=False)
+    comment = NarrativeField(label="Comment")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -394,14 +390,12 @@ class ReviewForm(EscapedLabelsMixin, forms.Form):
 REOPEN_AT_MOST = dt.timedelta(days=90)
 
 
-class ReopenForm(EscapedLabelsMixin, forms.Form):
+class ReopenForm(PortalFormMixin, forms.Form):
     officer = forms.ModelChoiceField(
         label="Officer who may edit it", queryset=User.objects.none(), error_messages={"required": "Select the officer"}
     )
     until = _gds_date("Open until", hint="The officer can edit the update up to and including this day.")
-    reason = forms.CharField(
-        label="Reason", widget=forms.Textarea, error_messages={"required": "Give the reason for reopening"}
-    )
+    reason = NarrativeField(label="Reason", required=True, error_messages={"required": "Give the reason for reopening"})
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -427,7 +421,7 @@ class ReopenForm(EscapedLabelsMixin, forms.Form):
         return until
 
 
-class ImportForm(EscapedLabelsMixin, forms.Form):
+class ImportForm(PortalFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What does the file hold?",
         widget=forms.RadioSelect,

@@ -56,9 +56,15 @@ class ReportingPeriod(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["financial_year", "quarter"], name="one_period_per_quarter"),
             models.CheckConstraint(
-                condition=models.Q(window_closes__gte=models.F("window_opens")), name="window_order"
+                condition=models.Q(window_closes__gte=models.F("window_opens")),
+                name="window_order",
+                violation_error_message="The window must close on or after the day it opens",
             ),
-            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="quarter_range"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="quarter_range",
+                violation_error_message="The quarter must be 1, 2, 3 or 4",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,7 +198,11 @@ class Action(Versioned):
         ordering = ["plan", "reference"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "reference"], name="action_reference_unique"),
-            models.CheckConstraint(condition=models.Q(due_date__gte=models.F("start_date")), name="action_dates_order"),
+            models.CheckConstraint(
+                condition=models.Q(due_date__gte=models.F("start_date")),
+                name="action_dates_order",
+                violation_error_message="The due date must be the same as or after the start date",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
 from accounts.reauth import recent_sign_in_required
+from core.converters import whole_number
 from core.models import StaleEdit
 from core.services import versioned_save
 from core.tables import TableError, download, read_rows
@@ -431,10 +432,10 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"plan": plan}
 
     if request.method == "POST" and "confirm" in request.POST:
-        token = request.POST.get("token", "")
-        if not token.isdigit():
+        token = whole_number(request.POST.get("token", ""))
+        if token is None:
             raise Http404("No such upload")
-        upload = get_object_or_404(ActionImport, pk=int(token), plan=plan, uploaded_by=request.user.pk)
+        upload = get_object_or_404(ActionImport, pk=token, plan=plan, uploaded_by=request.user.pk)
         if upload.imported_at is not None or upload.expired:
             messages.error(request, "That upload has expired. Upload the file again.")
             return redirect("actionplans:import", plan.pk)

@@ -7,14 +7,14 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from actionplans.models import Indicator, ReportingPeriod
-from core.forms import EscapedLabelsMixin
+from core.forms import PortalFormMixin
 from core.imports import max_upload_mb, upload_check
 
 from .imports import IGNORE, target_choices
 from .models import Consultation, Question
 
 
-class UploadForm(EscapedLabelsMixin, forms.Form):
+class UploadForm(PortalFormMixin, forms.Form):
     """The survey tool's export, and which tool it came from (so its mapping is offered again)."""
 
     tool = forms.CharField(
@@ -46,7 +46,7 @@ class UploadForm(EscapedLabelsMixin, forms.Form):
         return upload_check(self.cleaned_data["file"])
 
 
-class MappingForm(EscapedLabelsMixin, forms.Form):
+class MappingForm(PortalFormMixin, forms.Form):
     """One choice per column of the file: what it holds."""
 
     def __init__(
@@ -67,7 +67,7 @@ class MappingForm(EscapedLabelsMixin, forms.Form):
         return [(header, self[f"column_{index}"]) for index, header in enumerate(self.headers)]
 
 
-class FeedForm(EscapedLabelsMixin, forms.Form):
+class FeedForm(PortalFormMixin, forms.Form):
     """Which indicator, for which quarter, a question's headline feeds."""
 
     question = forms.ModelChoiceField(

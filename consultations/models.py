@@ -281,7 +281,9 @@ class Answer(Versioned):
         ordering = ["question", "response", "option__position"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(option__isnull=False) | ~models.Q(text=""), name="answer_has_option_or_text"
+                condition=models.Q(option__isnull=False) | ~models.Q(text=""),
+                name="answer_has_option_or_text",
+                violation_error_message="An answer needs a chosen option or some text",
             ),
             models.UniqueConstraint(
                 fields=["response", "question", "option"],

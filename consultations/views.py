@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from core.charts import bar_chart
+from core.converters import whole_number
 from core.models import StaleEdit
 from core.tables import TableError, download
 
@@ -270,14 +271,13 @@ def coding(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if request.method == "POST":
         codings = []
         for raw in request.POST.getlist("answer"):
-            if not raw.isdigit():
+            answer_id = whole_number(raw)
+            version = whole_number(request.POST.get(f"version_{raw}", ""), digits=9)
+            if answer_id is None or version is None:
                 continue
-            try:
-                version = int(request.POST.get(f"version_{raw}", ""))
-            except ValueError:
-                continue
-            tag_ids = frozenset(int(t) for t in request.POST.getlist(f"tags_{raw}") if t.isdigit())
-            codings.append(Coding(int(raw), version, tag_ids, request.POST.get(f"publishable_{raw}") == "yes"))
+            ticked = (whole_number(t) for t in request.POST.getlist(f"tags_{raw}"))
+            tag_ids = frozenset(t for t in ticked if t is not None)
+            codings.append(Coding(answer_id, version, tag_ids, request.POST.get(f"publishable_{raw}") == "yes"))
         outcome = answers_code(question=question, codings=codings, user=request.user)  # type: ignore[arg-type]
         text = f"Saved {outcome.saved} answer{'s' if outcome.saved != 1 else ''}."
         if outcome.stale:

@@ -6,23 +6,64 @@ import datetime as dt
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.utils.html import conditional_escape
 
 
-class EscapedLabelsMixin:
-    """Labels and hints are text. The GOV.UK template pack (crispy-forms-gds) renders them
+class PortalFormMixin:
+    """What every form of the portal does.
+
+    Labels and hints are text. The GOV.UK template pack (crispy-forms-gds) renders them
     with `|safe`, so a milestone title or a column heading holding markup would run as
     markup: every label and hint is escaped here, once, for every form (text marked safe
     on purpose, as our own markup is, passes unchanged). Legends given to a layout are
-    escaped where they are made."""
+    escaped where they are made.
+
+    A hidden field (the version a form was opened at) that comes back invalid was changed
+    in the browser: it has no box to show its error beside, so the form says so at the top
+    and saves nothing."""
+
+    TAMPERED = "The form was changed before it was sent, so nothing was saved. Reload the page, then save again."
 
     def __getitem__(self, name: str) -> BoundField:
         bound: BoundField = super().__getitem__(name)  # type: ignore[misc]
         bound.label = conditional_escape(bound.label)
         bound.help_text = conditional_escape(bound.help_text)
         return bound
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        errors = self._errors  # type: ignore[attr-defined]
+        if not errors:
+            return
+        hidden = [name for name, field in self.fields.items() if field.widget.is_hidden and name in errors]  # type: ignore[attr-defined]
+        for name in hidden:
+            del errors[name]
+        if hidden:
+            self.add_error(None, self.TAMPERED)  # type: ignore[attr-defined]
+
+
+NARRATIVE_LIMIT = 5_000
+
+
+class NarrativeField(forms.CharField):
+    """A narrative box (progress, issues, a comment): up to NARRATIVE_LIMIT characters, said
+    plainly when it is over. No `maxlength` on the box: a browser would cut a pasted text
+    short without a word, and the person's words would be lost."""
+
+    widget = forms.Textarea
+
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(label=label, max_length=NARRATIVE_LIMIT, **kwargs)
+        self.error_messages["max_length"] = f"{label} must be {NARRATIVE_LIMIT:,} characters or fewer"
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 class GovukDateField(DateInputField):

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-from pathlib import Path
-from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
@@ -16,9 +12,9 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from kombu import Connection
 
 from .charts import chart_dir
+from .queue import broker_answers
 
 
 def _database_ok() -> bool:
@@ -30,30 +26,12 @@ def _database_ok() -> bool:
         return False
 
 
-def _broker_ok() -> bool:
-    options: dict[str, Any] = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        # The embedded transport "connects" whatever the disk says: check the folders.
-        folders = [Path(options[key]) for key in ("data_folder_in", "data_folder_out", "processed_folder")]
-        return all(folder.is_dir() and os.access(folder, os.W_OK) for folder in folders)
-    try:
-        with Connection(
-            settings.CELERY_BROKER_URL,
-            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-            connect_timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT,
-        ) as conn:
-            conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
-        return True
-    except Exception:
-        return False
-
-
 @login_not_required
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and operators: 200 when the database and broker answer, else 503."""
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    checks = {"database": _database_ok(), "broker": broker_answers()}
     ok = all(checks.values())
     body = {"status": "ok" if ok else "unavailable", **{k: "ok" if v else "unavailable" for k, v in checks.items()}}
     return JsonResponse(body, status=200 if ok else 503)

@@ -86,7 +86,11 @@ class StrategicPlan(models.Model):
         ordering = ["partnership", "-starts"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "title"], name="plan_title_unique"),
-            models.CheckConstraint(condition=models.Q(ends__gt=models.F("starts")), name="plan_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")),
+                name="plan_ends_after_start",
+                violation_error_message="The plan must end after it starts",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from actionplans.models import ReportingPeriod
+from core.queue import broker_answers
 
 from .files import charts_for, render_html, render_pdf, render_xlsx, report_dir, write_atomically
 from .models import QuarterlyReport
@@ -31,6 +32,10 @@ QUEUE_DOWN = (
     "The background task queue is not answering, so the report could not be queued. "
     "Nothing else is affected; try again in a few minutes, or ask whoever runs the portal."
 )
+
+
+class QueueDown(Exception):
+    """The task queue does not answer, so nothing was queued (and no version was made)."""
 
 
 class ReportNotReady(Exception):
@@ -52,10 +57,14 @@ def _enqueue(report_id: int) -> None:
 def report_request(*, period: ReportingPeriod, user: User | None, queue: bool = True) -> QuarterlyReport:
     """Make the next version of the period's report and (unless `queue` is off, for a
     compile in this process) queue its compilation once the row is committed. Returns at
-    once; the work happens in a worker. If the queue is down the report is marked failed
-    with a plain message (see `QUEUE_DOWN`). While a version of the period is still queued
-    or compiling, asking again (a double click) returns that version: it will show the
+    once; the work happens in a worker. When the queue does not answer, nothing is made
+    and QueueDown is raised (its message is `QUEUE_DOWN`), so a refused compile leaves no
+    row; if it stops answering between that check and the queueing, the version is marked
+    failed with the same message. While a version of the period is still queued or
+    compiling, asking again (a double click) returns that version: it will show the
     figures as they are when it compiles."""
+    if queue and not broker_answers():
+        raise QueueDown(QUEUE_DOWN)
     for _ in range(3):
         try:
             with transaction.atomic():

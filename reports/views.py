@@ -14,18 +14,19 @@ from accounts.models import Agency
 from accounts.reauth import recent_sign_in_required
 from actionplans.models import ReportingPeriod
 from core.charts import trend_chart
+from core.converters import whole_number
 
 from .files import report_dir
 from .models import QuarterlyReport
 from .quarter import quarter_exceptions, quarter_indicator, quarter_overview, quarter_priority
-from .services import QUEUE_DOWN, ReportNotReady, report_publish, report_request
+from .services import QUEUE_DOWN, QueueDown, ReportNotReady, report_publish, report_request
 
 
 def _period(request: HttpRequest) -> ReportingPeriod:
     """The period asked for (?period=id), else the latest whose window has closed, else the latest."""
-    chosen = request.GET.get("period", "")
-    if chosen.isdigit():
-        return get_object_or_404(ReportingPeriod, pk=int(chosen))
+    chosen = whole_number(request.GET.get("period", ""))
+    if chosen is not None:
+        return get_object_or_404(ReportingPeriod, pk=chosen)
     today = timezone.localdate()
     period = (
         ReportingPeriod.objects.closed_by(today).first()
@@ -182,8 +183,12 @@ def report_compile_view(request: HttpRequest) -> HttpResponse:
     """Queue a new version and return at once: the compiling happens in a worker."""
     if not request.user.has_perm("reports.compile_reports"):
         raise PermissionDenied
-    period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period") or 0)
-    report = report_request(period=period, user=request.user)  # type: ignore[arg-type]
+    period = get_object_or_404(ReportingPeriod, pk=whole_number(request.POST.get("period", "")) or 0)
+    try:
+        report = report_request(period=period, user=request.user)  # type: ignore[arg-type]
+    except QueueDown as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:archive")
     report.refresh_from_db()
     if report.status == QuarterlyReport.Status.FAILED and report.error == QUEUE_DOWN:
         messages.error(request, QUEUE_DOWN)

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from actionplans.models import Milestone
-from core.forms import EscapedLabelsMixin
+from core.forms import PortalFormMixin
 from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -53,4 +53,4 @@ def test_every_form_of_the_portal_escapes_its_labels() -> None:
                 found.append(cls)
 
     assert len(found) >= 10
-    assert [cls.__name__ for cls in found if not issubclass(cls, EscapedLabelsMixin)] == []
+    assert [cls.__name__ for cls in found if not issubclass(cls, PortalFormMixin)] == []

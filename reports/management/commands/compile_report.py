@@ -8,7 +8,7 @@ from django.utils import timezone
 from actionplans.models import ReportingPeriod
 from core.periods import parse_period_label
 from reports.models import QuarterlyReport
-from reports.services import QUEUE_DOWN, report_compile, report_request
+from reports.services import QUEUE_DOWN, QueueDown, report_compile, report_request
 
 
 class Command(BaseCommand):
@@ -40,7 +40,10 @@ class Command(BaseCommand):
             report.refresh_from_db()
             self.stdout.write(f"{report}: {report.get_status_display().lower()}.")
             return
-        report = report_request(period=found, user=None)
+        try:
+            report = report_request(period=found, user=None)
+        except QueueDown as exc:
+            raise CommandError(str(exc)) from exc
         report.refresh_from_db()
         if report.status == QuarterlyReport.Status.FAILED:
             raise CommandError(QUEUE_DOWN)
