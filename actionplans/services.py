@@ -62,7 +62,9 @@ def update_save(
     with transaction.atomic():
         if update.pk is None:
             if expected_version:
-                raise changes_since(ActionUpdate.objects.get(action=update.action, period=update.period), 0)
+                # The form was opened on a saved update: someone else's, or the version was tampered with.
+                saved = ActionUpdate.objects.filter(action=update.action, period=update.period).first()
+                raise changes_since(saved, 0) if saved is not None else StaleEdit(current=update)
         else:
             update.claim(expected_version or 0)
         update.rag = data.rag
