@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -132,3 +133,32 @@ def test_a_double_clicked_compile_makes_one_version(quarter, csp_admin) -> None:
 
     assert (first.status_code, second.status_code) == (302, 302)
     assert QuarterlyReport.objects.filter(period=quarter).count() == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_compile_side_by_side_each_version_exactly_once(quarter, tmp_path) -> None:
+    """Scale-out is more workers against the one PostgreSQL and Redis: nothing else is shared."""
+    from actionplans.models import ReportingPeriod
+
+    url = require_redis()
+    worker_env = {"CELERY_BROKER_URL": url, "MEDIA_ROOT": str(tmp_path / "media")}
+    app = client_app(url, url)
+    periods = list(ReportingPeriod.objects.filter(window_closes__lt=quarter.window_closes + dt.timedelta(days=1)))[:2]
+    reports = [
+        QuarterlyReport.objects.create(period=period, version=version) for period in periods for version in (1, 2)
+    ]
+
+    with running_worker(worker_env, name="first"), running_worker(worker_env, name="second"):
+        for report in reports:
+            app.send_task("reports.compile_report", args=[report.pk])
+        deadline = time.monotonic() + 240
+        while QuarterlyReport.objects.exclude(status="ready").exists():
+            assert not QuarterlyReport.objects.filter(status="failed").exists()
+            assert time.monotonic() < deadline, "not every version compiled"
+            time.sleep(0.2)
+
+    assert len(reports) == 4
+    assert sorted(QuarterlyReport.objects.values_list("attempts", flat=True)) == [1, 1, 1, 1]
+    for report in reports:
+        assert len(list((tmp_path / "media" / "reports" / str(report.pk)).iterdir())) == 3
