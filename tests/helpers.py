@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import secrets
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,3 +108,17 @@ def assert_accessible(page: Page) -> None:
     """Fail with axe's findings if the page as it is now has a serious or critical violation."""
     violations = axe_violations(page)
     assert violations == [], f"{page.url}\n{json.dumps(violations, indent=2)}"
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    """A clean production environment for a child process: DEBUG off, a fresh secret key,
+    and nothing the test session set for itself."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="csp.example.org",
+        STATIC_MANIFEST="false",
+        **extra,
+    )
+    return env

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 import subprocess
 import sys
 
@@ -13,7 +12,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.helpers import ROOT, client_for
+from tests.helpers import ROOT, client_for, production_env
 from tests.worker import require_redis, running_worker
 
 pytestmark = pytest.mark.django_db
@@ -82,12 +81,7 @@ def test_healthz_worker_is_503_with_no_worker_and_200_with_one(client, settings)
 
 
 def test_with_the_database_down_a_page_is_a_503_that_says_to_try_again() -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="csp.example.org",
-        STATIC_MANIFEST="false",
+    env = production_env(
         SECURE_SSL_REDIRECT="false",
         # Port 9 on loopback: nothing listens, so every connection is refused at once.
         DATABASE_URL="postgres://nobody@127.0.0.1:9/portal",

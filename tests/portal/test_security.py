@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import secrets
 import subprocess
 import sys
 
@@ -12,22 +10,9 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from tests.helpers import ROOT, client_for
+from tests.helpers import ROOT, client_for, production_env
 
 pytestmark = pytest.mark.django_db
-
-
-def _production_env(**extra: str) -> dict[str, str]:
-    # A clean production environment: nothing the test session set for itself.
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="csp.example.org",
-        STATIC_MANIFEST="false",
-        **extra,
-    )
-    return env
 
 
 def _in_production(script: str) -> subprocess.CompletedProcess[str]:
@@ -35,7 +20,7 @@ def _in_production(script: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.test import Client; " + script],
         cwd=ROOT,
-        env=_production_env(DJANGO_SETTINGS_MODULE="csp_portal.settings"),
+        env=production_env(DJANGO_SETTINGS_MODULE="csp_portal.settings"),
         capture_output=True,
         text=True,
         timeout=120,
@@ -46,7 +31,7 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=_production_env(),
+        env=production_env(),
         capture_output=True,
         text=True,
         timeout=120,
