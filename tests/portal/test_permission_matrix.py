@@ -291,8 +291,19 @@ def expectation_for(name: str) -> Expect | None:
     if name in EXPECTATIONS:
         return EXPECTATIONS[name]
     if name.startswith("admin:"):
+        if name.endswith("_delete") and _deletes_nothing_with_history(name):
+            # Records with history are retired or deactivated, never deleted (RecordAdmin).
+            return Expect(SIGN_IN, 403, 403, 403)
         return ADMIN_OVERRIDES.get(name, ADMIN_EXPECTATION)
     return None
+
+
+def _deletes_nothing_with_history(name: str) -> bool:
+    """Whether the admin URL is the delete page of a model with history."""
+    return any(
+        name == f"admin:{model._meta.app_label}_{model._meta.model_name}_delete" and hasattr(model, "history")
+        for model in apps.get_models()
+    )
 
 
 def _admin_arguments(name: str, pattern: URLPattern) -> tuple[list[Any], dict[str, Any]]:
