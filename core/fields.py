@@ -8,20 +8,19 @@ from typing import Any
 
 from django.db import models
 
-from .text import clean_text
+from .text import clean_cell
 
 
-class CleanCharField(models.CharField):
+class _CleansText:
+    """Cleans the value whenever the model is validated (`clean_fields` keeps what this returns)."""
+
+    def to_python(self, value: Any) -> Any:
+        return clean_cell(super().to_python(value))  # type: ignore[misc]
+
+
+class CleanCharField(_CleansText, models.CharField):
     """A CharField whose value loses Word's stray control characters on validation."""
 
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return clean_text(value) if isinstance(value, str) else value
 
-
-class CleanTextField(models.TextField):
+class CleanTextField(_CleansText, models.TextField):
     """A TextField whose value loses Word's stray control characters on validation."""
-
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return clean_text(value) if isinstance(value, str) else value

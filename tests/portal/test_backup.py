@@ -121,3 +121,18 @@ def test_a_database_restored_without_its_files_says_so_rather_than_fail(
     response = client_for(csp_admin).get(reverse("reports:download", args=[compiled.pk, "pdf"]))
 
     assert response.status_code == 404
+
+
+def test_the_command_backs_up_and_checks_a_backup(compiled: QuarterlyReport, tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    made = StringIO()
+    call_command("backup", str(tmp_path / "backups"), stdout=made)
+    folder = made.getvalue().strip().removeprefix("Backed up to ")
+    checked = StringIO()
+    call_command("backup", folder, "--check", stdout=checked)
+
+    assert "restores:" in checked.getvalue()
+    assert "identical to the backup" in checked.getvalue()
