@@ -1,22 +1,82 @@
-"""Who may do what with people and agencies. Other apps build on these predicates."""
+"""Who may do what with people and agencies. Other apps build on these predicates.
+
+Roles are held per partnership (a `priorities.Membership` each). A role predicate asked
+about an object answers for the object's partnership: a partnership itself, or anything
+with a `partnership_id`. Asked with no object, it answers whether the person holds the
+role in any partnership: only the portal-wide pages (My actions, the navigation) ask so;
+every partnership's page asks about its partnership. Superusers are CSP admins everywhere.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import rules
 
 from .models import Role
 
-is_csp_admin = rules.is_superuser | rules.is_group_member(Role.CSP_ADMIN.value)
-is_board_member = rules.is_group_member(Role.BOARD_MEMBER.value)
-is_officer = rules.is_group_member(Role.OFFICER.value)
-is_priority_lead = rules.is_group_member(Role.PRIORITY_LEAD.value)
 is_signed_in = rules.is_authenticated & rules.is_active
 
 
+def roles_by_partnership(user: Any) -> dict[int, frozenset[str]]:
+    """The person's current roles in each partnership, read once per request (and kept on
+    the user object the request carries). Memberships are the plan app's model, reached
+    here by their relation so that this bottom app imports nothing above it."""
+    cached = getattr(user, "_roles_by_partnership", None)
+    if cached is None:
+        held: dict[int, set[str]] = {}
+        if user.is_authenticated and user.pk is not None:
+            for partnership_id, role in user.memberships.filter(ended_at__isnull=True).values_list(
+                "partnership_id", "role"
+            ):
+                held.setdefault(partnership_id, set()).add(role)
+        cached = {pk: frozenset(roles) for pk, roles in held.items()}
+        user._roles_by_partnership = cached
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the roles read for this user object, after they change."""
+    user.__dict__.pop("_roles_by_partnership", None)
+
+
+def partnership_id_of(obj: Any) -> int | None:
+    if obj is None:
+        return None
+    if getattr(getattr(obj, "_meta", None), "label", "") == "priorities.Partnership":
+        return obj.pk
+    return obj.partnership_id
+
+
+def holds(user: Any, role: Role, obj: Any = None) -> bool:
+    roles = roles_by_partnership(user)
+    partnership_id = partnership_id_of(obj)
+    if partnership_id is None:
+        return any(role.value in held for held in roles.values())
+    return role.value in roles.get(partnership_id, frozenset())
+
+
+def _role_predicate(role: Role) -> rules.Predicate:
+    @rules.predicate(name=f"holds_{role.name.lower()}")
+    def predicate(user: Any, obj: Any = None) -> bool:
+        return bool(user.is_authenticated and holds(user, role, obj))
+
+    return predicate
+
+
+is_board_member = _role_predicate(Role.BOARD_MEMBER)
+is_officer = _role_predicate(Role.OFFICER)
+is_priority_lead = _role_predicate(Role.PRIORITY_LEAD)
+is_csp_admin = rules.is_superuser | _role_predicate(Role.CSP_ADMIN)
+is_member = is_signed_in & (
+    rules.is_superuser | is_board_member | is_officer | is_priority_lead | _role_predicate(Role.CSP_ADMIN)
+)
+
+
 def add_admin_only_model_perms(app_label: str, model_names: Iterable[str]) -> None:
-    """Give CSP admins the admin's add/change/delete/view permissions on these models."""
+    """Give CSP admins the admin's add/change/delete/view permissions on these models (the
+    admin's querysets then keep each admin to their own partnerships)."""
     for model_name in model_names:
         for action in ("add", "change", "delete", "view"):
             rules.add_perm(f"{app_label}.{action}_{model_name}", is_csp_admin)

@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -12,7 +13,7 @@ from accounts.models import Agency, User
 from core import periods
 from core.fields import CleanCharField, CleanTextField
 from core.models import StagedUpload, Versioned
-from priorities.models import ExpectedOutcome, PartnershipAim, Priority, Theme
+from priorities.models import ExpectedOutcome, Partnership, PartnershipAim, Priority, Theme
 
 
 class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):
@@ -34,13 +35,16 @@ class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):
 
 
 class ReportingPeriod(models.Model):
-    """A quarter of a financial year and the window in which its updates are written."""
+    """A quarter of a financial year and the window in which a partnership's updates for it
+    are written. Quarters are the financial year's for everyone; each partnership sets its
+    own windows."""
 
     class WindowState(models.TextChoices):
         UPCOMING = "upcoming", "Not open yet"
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="periods")
     financial_year = models.PositiveSmallIntegerField(
         help_text="The year the financial year starts in: 2023 for 2023-24."
     )
@@ -54,7 +58,9 @@ class ReportingPeriod(models.Model):
     class Meta:
         ordering = ["-financial_year", "-quarter"]
         constraints = [
-            models.UniqueConstraint(fields=["financial_year", "quarter"], name="one_period_per_quarter"),
+            models.UniqueConstraint(
+                fields=["partnership", "financial_year", "quarter"], name="one_period_per_quarter"
+            ),
             models.CheckConstraint(
                 condition=models.Q(window_closes__gte=models.F("window_opens")),
                 name="window_order",
@@ -94,12 +100,14 @@ class ReportingPeriod(models.Model):
 
 
 class ActionPlan(models.Model):
-    """One priority's actions for one financial year, reviewed and approved annually."""
+    """One priority's actions for one financial year, reviewed and approved annually. Its
+    partnership is the priority's, held here too so that every scoped query is one join."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         APPROVED = "approved", "Approved"
 
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="action_plans")
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="action_plans")
     financial_year = models.PositiveSmallIntegerField()
     status = CleanCharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -117,8 +125,13 @@ class ActionPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.year_label} action plan: Priority {self.priority.number}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.priority_id and self.partnership_id and self.priority.plan.partnership_id != self.partnership_id:
+            raise ValidationError({"priority": "Choose a priority of this partnership's plan"})
+
     def get_absolute_url(self) -> str:
-        return reverse("actionplans:plan", args=[self.pk])
+        return reverse("actionplans:plan", args=[self.partnership.slug, self.pk])
 
     @property
     def year_label(self) -> str:
@@ -149,6 +162,10 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def partnership_id(self) -> int:
+        return self.priority.plan.partnership_id
 
 
 class ActionQuerySet(models.QuerySet["Action"]):
@@ -209,7 +226,11 @@ class Action(Versioned):
         return f"{self.reference} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("actionplans:action", args=[self.pk])
+        return reverse("actionplans:action", args=[self.plan.partnership.slug, self.pk])
+
+    @property
+    def partnership_id(self) -> int:
+        return self.plan.partnership_id
 
     def is_editable_by_agency_of(self, user: User) -> bool:
         return self.owner_id == user.pk or (user.agency_id is not None and self.lead_agency_id == user.agency_id)
@@ -245,6 +266,10 @@ class Milestone(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def partnership_id(self) -> int:
+        return self.action.partnership_id
 
     def status(self, today: dt.date) -> Status:
         if self.completed_on is not None:
@@ -327,6 +352,10 @@ class ActionUpdate(Versioned):
 
     def __str__(self) -> str:
         return f"{self.action.reference} {self.period.label}"
+
+    @property
+    def partnership_id(self) -> int:
+        return self.period.partnership_id
 
     @property
     def is_reported(self) -> bool:

@@ -144,7 +144,7 @@ class Consultation(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("consultations:consultation", kwargs={"slug": self.slug})
+        return reverse("consultations:consultation", args=[self.partnership.slug, self.slug])
 
     @cached_property
     def ward_list(self) -> list[Ward]:

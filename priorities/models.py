@@ -1,23 +1,62 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Agency
+from accounts.models import Agency, Role, User
 from core.fields import CleanCharField, CleanTextField
+
+# The first part of a partnership's addresses may not be one of the portal's own.
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "accessibility", "bench", "charts", "healthz", "media", "my-actions", "static"}
+)
+
+
+def slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is one of the portal's own addresses; choose another")
+
+
+class PartnershipQuerySet(models.QuerySet["Partnership"]):
+    def of_user(self, user: User) -> PartnershipQuerySet:
+        """The partnerships the person holds a role in (every one, for a superuser)."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(memberships__user=user, memberships__ended_at__isnull=True).distinct()
 
 
 class Partnership(models.Model):
-    """A Community Safety Partnership: its vision and the agencies that form it."""
+    """A Community Safety Partnership: its vision, the agencies that form it, the board it
+    reports to, and its own update reminders and report schedule."""
 
     name = CleanCharField(max_length=200, unique=True)
     short_name = CleanCharField(max_length=100)
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        validators=[slug_not_reserved],
+        help_text="The partnership's part of every address of its pages, e.g. bedford-borough.",
+    )
+    board_name = CleanCharField(
+        max_length=200, blank=True, help_text="The board the quarterly report goes to, e.g. “Safer Thematic Board”."
+    )
     strapline = CleanCharField(max_length=200, blank=True)
     vision = CleanTextField()
     members = models.ManyToManyField(Agency, blank=True, related_name="partnerships")
+    remind_days_before = models.PositiveSmallIntegerField(
+        default=5, help_text="Owners are reminded from this many days before an update window closes."
+    )
+    remind_days_after = models.PositiveSmallIntegerField(
+        default=30, help_text="…and chased for this many days after it closed."
+    )
+    compile_days_after_close = models.PositiveSmallIntegerField(
+        default=1, help_text="The quarter's report is compiled this many days after its update window closes."
+    )
 
     history = HistoricalRecords(m2m_fields=[members])
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -25,8 +64,49 @@ class Partnership(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("priorities:home", args=[self.slug])
+
+    @property
+    def board(self) -> str:
+        """The board's name for sentences: "the Safer Thematic Board", or "the board"."""
+        return f"the {self.board_name}" if self.board_name else "the board"
+
     def responsible_authorities(self) -> models.QuerySet[Agency]:
         return self.members.filter(kind=Agency.Kind.RESPONSIBLE_AUTHORITY)
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> MembershipQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class Membership(models.Model):
+    """One role a person holds in one partnership. A person belongs to one agency and may
+    hold different roles in different partnerships (an officer in two, a board member in a
+    third). Ended, never deleted, so the record of who could do what stays."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = CleanCharField(max_length=20, choices=Role.choices)
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "user", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "user", "role"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_current_role_each",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.role}, {self.partnership.short_name}"
 
 
 class StrategicAssessment(models.Model):
@@ -147,7 +227,11 @@ class Priority(models.Model):
         return f"Priority {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("priorities:priority", args=[self.pk])
+        return reverse("priorities:priority", args=[self.plan.partnership.slug, self.pk])
+
+    @property
+    def partnership_id(self) -> int:
+        return self.plan.partnership_id
 
 
 class PlanItemQuerySet(models.QuerySet):

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.utils.text import slugify
+
+from .models import RESERVED_SLUGS
 
 FORMAT = "csp-plan/1"
 
@@ -51,6 +54,8 @@ class AssessmentData:
 class PlanFile:
     partnership_name: str
     partnership_short_name: str
+    partnership_slug: str
+    board_name: str
     strapline: str
     vision: str
     responsible_authorities: list[AgencyData]
@@ -205,6 +210,20 @@ def _load_yaml(text: str) -> Any:
         raise PlanFileError([f"file: a value is not a real date ({exc})"]) from exc
 
 
+def _slug(reader: _Reader, partnership: dict[str, Any]) -> str:
+    """The partnership's address: as the file gives it, else made from its short name."""
+    given = partnership.get("slug")
+    if given is None:
+        short_name = partnership.get("short_name")
+        return slugify(short_name.replace("CSP", "")) if isinstance(short_name, str) else ""
+    slug = reader.text(given, "partnership.slug", max_length=50)
+    if slug and slugify(slug) != slug:
+        reader.problem("partnership.slug", "must be lower-case letters, digits and hyphens, e.g. bedford-borough")
+    elif slug in RESERVED_SLUGS:
+        reader.problem("partnership.slug", f"“{slug}” is one of the portal's own addresses; choose another")
+    return slug
+
+
 def _authorities(reader: _Reader, partnership: dict[str, Any]) -> list[AgencyData]:
     authorities = []
     for i, item in enumerate(
@@ -301,7 +320,7 @@ def parse_plan(text: str) -> PlanFile:
         top.get("partnership"),
         "partnership",
         {"name", "short_name", "vision", "responsible_authorities"},
-        {"strapline"},
+        {"strapline", "slug", "board"},
     )
     authorities = _authorities(reader, partnership)
     assessments = _assessments(reader, top.get("assessments"))
@@ -313,6 +332,8 @@ def parse_plan(text: str) -> PlanFile:
     return PlanFile(
         partnership_name=reader.text(partnership["name"], "partnership.name", max_length=200),
         partnership_short_name=reader.text(partnership["short_name"], "partnership.short_name", max_length=100),
+        partnership_slug=_slug(reader, partnership),
+        board_name=reader.text(partnership.get("board"), "partnership.board", blank=True, max_length=200),
         strapline=reader.text(partnership.get("strapline"), "partnership.strapline", blank=True, max_length=200),
         vision=reader.text(partnership["vision"], "partnership.vision"),
         responsible_authorities=authorities,

@@ -147,6 +147,8 @@ def _import(writer: _Writer, plan_file: PlanFile, user: User | None) -> None:
         {"name": plan_file.partnership_name},
         {
             "short_name": plan_file.partnership_short_name,
+            "slug": plan_file.partnership_slug,
+            "board_name": plan_file.board_name,
             "strapline": plan_file.strapline,
             "vision": plan_file.vision,
         },

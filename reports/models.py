@@ -48,7 +48,11 @@ class QuarterlyReport(models.Model):
         return f"{self.period.label} report, version {self.version}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:report", args=[self.pk])
+        return reverse("reports:report", args=[self.period.partnership.slug, self.pk])
+
+    @property
+    def partnership_id(self) -> int:
+        return self.period.partnership_id
 
     @property
     def is_published(self) -> bool:
