@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
-from django.db import models
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 
@@ -16,8 +15,8 @@ from core.admin_site import RecordAdmin
 from .models import Agency, User
 from .reauth import recent_sign_in_required
 
-# Roles are groups, given to people on their own page; permissions live in rules.py, not in
-# Django's permission table, so there is nothing to edit on a group.
+# Roles are held per partnership (memberships, given in the admin's Memberships pages);
+# permissions live in rules.py, not in Django's permission table: groups are not used.
 admin.site.unregister(Group)
 
 
@@ -46,22 +45,34 @@ class UserAdmin(RecordAdmin, DjangoUserAdmin):
     add_form = PortalUserCreationForm
     ordering = ["full_name"]
     list_display = ["full_name", "email", "agency", "is_active"]
-    list_filter = ["is_active", "groups", "agency"]
+    list_filter = ["is_active", "agency"]
     list_select_related = ["agency"]
     search_fields = ["full_name", "email"]
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name", "agency"]}),
-        ("Roles", {"fields": ["is_active", "groups", "is_superuser"]}),
+        ("Access", {"fields": ["is_active", "is_superuser"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "agency", "password1", "password2"]}),
     ]
-    # Checkboxes rather than the admin's two-box widget, whose script writes ARIA that
-    # axe rejects; there are only four roles to choose from.
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        """A CSP admin sees the people of the partnerships they administer, and people who
+        belong to none yet (just added, to be given a role)."""
+        people = super().get_queryset(request)
+        ids = request.user.administered_partnership_ids()  # type: ignore[union-attr]
+        if ids is None:
+            return people
+        ours = Q(memberships__partnership_id__in=ids, memberships__ended_at__isnull=True)
+        return people.filter(ours | Q(memberships__isnull=True)).distinct()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Only a superuser makes a superuser, who administers every partnership.
+        extra = [] if request.user.is_superuser else ["is_superuser"]
+        return [*self.readonly_fields, *extra]
 
     # Roles are given here: adding or editing a person asks for the admin's password again
     # when it was given too long ago.

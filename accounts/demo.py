@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Agency, Role, User
 
 DEMO_DOMAIN = "demo.csp-portal.test"
+
+
+BEDFORD = "bedford-borough"
+CENTRAL = "central-bedfordshire"
 
 
 @dataclass(frozen=True)
@@ -18,19 +23,49 @@ class DemoUser:
     email: str
     full_name: str
     agency_name: str
-    role: Role
+    # (partnership slug, role): roles are held per partnership.
+    roles: tuple[tuple[str, Role], ...]
 
 
-# One officer per responsible authority of the shipped plan, then the other roles.
+# One officer per responsible authority of the Bedford plan, then the other roles; the
+# police officer sits on both partnerships, as Bedfordshire Police officers do.
 DEMO_USERS = [
-    DemoUser(f"officer.council@{DEMO_DOMAIN}", "Olu Adeyemi", "Bedford Borough Council", Role.OFFICER),
-    DemoUser(f"officer.police@{DEMO_DOMAIN}", "Priya Shah", "Bedfordshire Police", Role.OFFICER),
-    DemoUser(f"officer.fire@{DEMO_DOMAIN}", "Tom Fletcher", "Bedfordshire Fire and Rescue Service", Role.OFFICER),
-    DemoUser(f"officer.probation@{DEMO_DOMAIN}", "Grace Okafor", "Offender Management Services", Role.OFFICER),
-    DemoUser(f"officer.health@{DEMO_DOMAIN}", "Daniel Reid", "Bedfordshire Clinical Commissioning Group", Role.OFFICER),
-    DemoUser(f"lead@{DEMO_DOMAIN}", "Maria Santos", "Bedfordshire Police", Role.PRIORITY_LEAD),
-    DemoUser(f"board@{DEMO_DOMAIN}", "James Whitfield", "Bedford Borough Council", Role.BOARD_MEMBER),
-    DemoUser(f"admin@{DEMO_DOMAIN}", "Aisha Khan", "Bedford Borough Council", Role.CSP_ADMIN),
+    DemoUser(f"officer.council@{DEMO_DOMAIN}", "Olu Adeyemi", "Bedford Borough Council", ((BEDFORD, Role.OFFICER),)),
+    DemoUser(
+        f"officer.police@{DEMO_DOMAIN}",
+        "Priya Shah",
+        "Bedfordshire Police",
+        ((BEDFORD, Role.OFFICER), (CENTRAL, Role.OFFICER)),
+    ),
+    DemoUser(
+        f"officer.fire@{DEMO_DOMAIN}",
+        "Tom Fletcher",
+        "Bedfordshire Fire and Rescue Service",
+        ((BEDFORD, Role.OFFICER),),
+    ),
+    DemoUser(
+        f"officer.probation@{DEMO_DOMAIN}", "Grace Okafor", "Offender Management Services", ((BEDFORD, Role.OFFICER),)
+    ),
+    DemoUser(
+        f"officer.health@{DEMO_DOMAIN}",
+        "Daniel Reid",
+        "Bedfordshire Clinical Commissioning Group",
+        ((BEDFORD, Role.OFFICER),),
+    ),
+    DemoUser(
+        f"lead@{DEMO_DOMAIN}",
+        "Maria Santos",
+        "Bedfordshire Police",
+        ((BEDFORD, Role.PRIORITY_LEAD), (BEDFORD, Role.OFFICER)),
+    ),
+    DemoUser(f"board@{DEMO_DOMAIN}", "James Whitfield", "Bedford Borough Council", ((BEDFORD, Role.BOARD_MEMBER),)),
+    DemoUser(f"admin@{DEMO_DOMAIN}", "Aisha Khan", "Bedford Borough Council", ((BEDFORD, Role.CSP_ADMIN),)),
+    DemoUser(
+        f"officer.central@{DEMO_DOMAIN}", "Ben Clarke", "Central Bedfordshire Council", ((CENTRAL, Role.OFFICER),)
+    ),
+    DemoUser(
+        f"admin.central@{DEMO_DOMAIN}", "Sofia Marsh", "Central Bedfordshire Council", ((CENTRAL, Role.CSP_ADMIN),)
+    ),
 ]
 
 
@@ -41,6 +76,22 @@ def is_demo_account(email: str) -> bool:
 
 class DemoRefused(Exception):
     """Demo accounts have a published password, so they never exist outside DEBUG."""
+
+
+def _memberships_set(user: User, roles: tuple[tuple[str, Role], ...]) -> None:
+    """Exactly these roles, in the partnerships that are loaded. Memberships are the plan
+    app's model, looked up by name so that this bottom app imports nothing above it."""
+    partnership_model = apps.get_model("priorities", "Partnership")
+    ids = dict(partnership_model.objects.filter(slug__in={slug for slug, _ in roles}).values_list("slug", "pk"))
+    wanted = {(ids[slug], role.value) for slug, role in roles if slug in ids}
+    current = user.memberships.filter(ended_at__isnull=True)  # type: ignore[attr-defined]
+    for membership in current:
+        if (membership.partnership_id, membership.role) not in wanted:
+            membership.ended_at = timezone.now()
+            membership.save(update_fields=["ended_at"])
+    held = set(current.values_list("partnership_id", "role"))
+    for partnership_id, role in sorted(wanted - held):
+        user.memberships.create(partnership_id=partnership_id, role=role)  # type: ignore[attr-defined]
 
 
 def demo_users_load(*, password: str) -> list[User]:
@@ -62,7 +113,6 @@ def demo_users_load(*, password: str) -> list[User]:
             user.is_active = True
             user.set_password(password)
             user.save()
-            roles = [demo.role] + ([Role.OFFICER] if demo.role == Role.PRIORITY_LEAD else [])
-            user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+            _memberships_set(user, demo.roles)
             users.append(user)
     return users

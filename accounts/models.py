@@ -60,6 +60,16 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def holding(self, role: Role, partnership: Any) -> models.QuerySet[User]:
+        """Active people who hold the role in the partnership now (memberships are the plan
+        app's model, reached by their relation)."""
+        return self.filter(
+            is_active=True,
+            memberships__partnership=partnership,
+            memberships__role=role.value,
+            memberships__ended_at__isnull=True,
+        )
+
     def get_by_natural_key(self, username: str | None) -> User:
         # Sign-in matches the address however it was capitalised when the account was made.
         return self.get(email__iexact=username)
@@ -110,7 +120,32 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Django's admin templates read is_staff; access itself is decided in rules.py.
         return self.has_perm("accounts.use_admin")
 
-    def role_names(self) -> list[str]:
-        """The user's role group names, in the order of `Role`."""
-        names = {group.name for group in self.groups.all()}
+    def partnership_roles(self) -> dict[int, frozenset[str]]:
+        """The person's current roles in each partnership, read once and kept on this user
+        object (so once per request). Memberships are the plan app's model, reached by
+        their relation so that this bottom app imports nothing above it."""
+        cached: dict[int, frozenset[str]] | None = self.__dict__.get("_partnership_roles")
+        if cached is None:
+            held: dict[int, set[str]] = {}
+            if self.pk is not None:
+                rows = self.memberships.filter(ended_at__isnull=True).values_list("partnership_id", "role")  # type: ignore[attr-defined]
+                for partnership_id, role in rows:
+                    held.setdefault(partnership_id, set()).add(role)
+            cached = {pk: frozenset(roles) for pk, roles in held.items()}
+            self.__dict__["_partnership_roles"] = cached
+        return cached
+
+    def administered_partnership_ids(self) -> set[int] | None:
+        """The partnerships this person is a CSP admin of; None means every one (superuser)."""
+        if self.is_superuser:
+            return None
+        return {pk for pk, roles in self.partnership_roles().items() if Role.CSP_ADMIN.value in roles}
+
+    def role_names(self, partnership: Any = None) -> list[str]:
+        """The person's roles in the partnership (in any, if none is named), in the order
+        of `Role`."""
+        held = self.memberships.filter(ended_at__isnull=True)  # type: ignore[attr-defined]
+        if partnership is not None:
+            held = held.filter(partnership=partnership)
+        names = set(held.values_list("role", flat=True))
         return [role.value for role in Role if role.value in names]

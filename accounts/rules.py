@@ -20,25 +20,15 @@ is_signed_in = rules.is_authenticated & rules.is_active
 
 
 def roles_by_partnership(user: Any) -> dict[int, frozenset[str]]:
-    """The person's current roles in each partnership, read once per request (and kept on
-    the user object the request carries). Memberships are the plan app's model, reached
-    here by their relation so that this bottom app imports nothing above it."""
-    cached = getattr(user, "_roles_by_partnership", None)
-    if cached is None:
-        held: dict[int, set[str]] = {}
-        if user.is_authenticated and user.pk is not None:
-            for partnership_id, role in user.memberships.filter(ended_at__isnull=True).values_list(
-                "partnership_id", "role"
-            ):
-                held.setdefault(partnership_id, set()).add(role)
-        cached = {pk: frozenset(roles) for pk, roles in held.items()}
-        user._roles_by_partnership = cached
-    return cached
+    """The person's current roles in each partnership (see `User.partnership_roles`)."""
+    if not user.is_authenticated:
+        return {}
+    return user.partnership_roles()
 
 
 def forget_roles(user: Any) -> None:
     """Drop the roles read for this user object, after they change."""
-    user.__dict__.pop("_roles_by_partnership", None)
+    user.__dict__.pop("_partnership_roles", None)
 
 
 def partnership_id_of(obj: Any) -> int | None:

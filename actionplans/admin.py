@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from core.admin_site import RecordAdmin, RecordInline
+from core.admin_site import PartnershipScopedAdmin, RecordAdmin, RecordInline
 
 from .models import (
     Action,
@@ -41,6 +41,7 @@ class VersionedAdmin(RecordAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(RecordAdmin):
+    partnership_path = "partnership"
     """Periods and their update windows (default: opens 14 days before quarter end, closes 15 after)."""
 
     list_display = ["__str__", "window_opens", "window_closes"]
@@ -49,6 +50,7 @@ class ReportingPeriodAdmin(RecordAdmin):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(RecordAdmin):
+    partnership_path = "partnership"
     list_display = ["__str__", "financial_year", "priority", "status", "approved_on"]
     list_filter = ["financial_year", "status"]
     list_select_related = ["priority"]
@@ -56,6 +58,7 @@ class ActionPlanAdmin(RecordAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(RecordAdmin):
+    partnership_path = "priority__plan__partnership"
     list_display = ["title", "priority", "unit", "higher_is_better", "baseline", "target", "tolerance"]
     list_filter = ["priority"]
     list_select_related = ["priority"]
@@ -63,6 +66,7 @@ class IndicatorAdmin(RecordAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(VersionedAdmin):
+    partnership_path = "period__partnership"
     list_display = ["indicator", "period", "value", "provisional"]
     list_filter = ["period", "provisional"]
     list_select_related = ["indicator", "period"]
@@ -76,12 +80,14 @@ class MilestoneInline(RecordInline):
 
 @admin.register(Milestone)
 class MilestoneAdmin(VersionedAdmin):
+    partnership_path = "action__plan__partnership"
     list_display = ["title", "action", "due_date", "completed_on"]
     list_select_related = ["action"]
 
 
 @admin.register(Action)
 class ActionAdmin(VersionedAdmin):
+    partnership_path = "plan__partnership"
     list_display = ["reference", "title", "plan", "lead_agency", "owner", "due_date", "state", "is_illustrative"]
     list_filter = ["state", "plan__financial_year", "lead_agency", "is_illustrative"]
     list_select_related = ["plan__priority", "lead_agency", "owner"]
@@ -92,12 +98,14 @@ class ActionAdmin(VersionedAdmin):
 
 @admin.register(ActionUpdate)
 class ActionUpdateAdmin(VersionedAdmin):
+    partnership_path = "period__partnership"
     list_display = ["__str__", "rag", "status", "submitted_by", "reviewed_by"]
     list_filter = ["status", "rag", "period"]
     list_select_related = ["action", "period", "submitted_by", "reviewed_by"]
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(PartnershipScopedAdmin):
+    partnership_path = "period__partnership"
     list_display = ["recipient", "sent_on", "period", "actions"]
     list_select_related = ["recipient", "period"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, Role, User
 from core import periods
-from priorities.models import Priority, StrategicPlan, Theme
+from priorities.models import Partnership, Priority, StrategicPlan, Theme
 
 from .models import Action, ActionPlan, ActionUpdate, Indicator, IndicatorValue, Milestone, Rag, ReportingPeriod
 
@@ -54,7 +54,7 @@ class IndicatorSpec:
     agency: str
 
 
-INDICATORS = [
+BEDFORD_INDICATORS = [
     IndicatorSpec(
         1,
         "Recorded knife crime offences",
@@ -189,6 +189,36 @@ INDICATORS = [
     ),
 ]
 
+# Central Bedfordshire's plan names its priorities but no measures: these are made up for
+# the demo, like every figure here.
+CENTRAL_INDICATORS = [
+    IndicatorSpec(
+        1,
+        "Referrals of people at risk of county lines exploitation",
+        "referrals",
+        True,
+        Decimal(40),
+        Decimal(55),
+        Decimal(5),
+        "Illustrative: exploitation panel referrals",
+        "Bedfordshire Police",
+    ),
+    IndicatorSpec(
+        2,
+        "Domestic abuse incidents reported to the police",
+        "incidents",
+        True,
+        Decimal(900),
+        Decimal(960),
+        Decimal(30),
+        "Illustrative: police recorded incidents",
+        "Bedfordshire Police",
+    ),
+]
+
+# Each partnership's demo indicators, by its slug; a partnership not named has none.
+INDICATORS = {"bedford-borough": BEDFORD_INDICATORS, "central-bedfordshire": CENTRAL_INDICATORS}
+
 
 @dataclass
 class DemoSummary:
@@ -204,7 +234,7 @@ class DemoSummary:
         return ", ".join(f"{count} {name}" for name, count in vars(self).items()) + " added"
 
 
-def _periods(today: dt.date, summary: DemoSummary) -> list[ReportingPeriod]:
+def _periods(today: dt.date, summary: DemoSummary, partnership: Partnership) -> list[ReportingPeriod]:
     """Every quarter of last financial year and this one; this quarter's window is open
     from its first day, so that there is something to write on the day the demo runs."""
     current_fy, current_q = periods.quarter_of(today)
@@ -215,22 +245,28 @@ def _periods(today: dt.date, summary: DemoSummary) -> list[ReportingPeriod]:
             if (fy, quarter) == (current_fy, current_q):
                 opens = periods.quarter_start(fy, quarter)
             period, created = ReportingPeriod.objects.get_or_create(
-                financial_year=fy, quarter=quarter, defaults={"window_opens": opens, "window_closes": closes}
+                partnership=partnership,
+                financial_year=fy,
+                quarter=quarter,
+                defaults={"window_opens": opens, "window_closes": closes},
             )
             summary.periods += created
             made.append(period)
     return made
 
 
-def _officer_of(agency: Agency) -> User | None:
-    officers = User.objects.filter(agency=agency, is_active=True, groups__name=Role.OFFICER.value)
+def _officer_of(agency: Agency, partnership: Partnership) -> User | None:
+    officers = User.objects.holding(Role.OFFICER, partnership).filter(agency=agency)
     # An officer who is not also a priority lead, when the agency has one.
-    return officers.exclude(groups__name=Role.PRIORITY_LEAD.value).order_by("email").first() or officers.first()
+    leads = User.objects.holding(Role.PRIORITY_LEAD, partnership).values("pk")
+    return officers.exclude(pk__in=leads).order_by("email").first() or officers.order_by("email").first()
 
 
-def _indicators(summary: DemoSummary, priorities: dict[int, Priority]) -> dict[int, list[Indicator]]:
+def _indicators(summary: DemoSummary, slug: str, priorities: dict[int, Priority]) -> dict[int, list[Indicator]]:
     by_priority: dict[int, list[Indicator]] = {}
-    for spec in INDICATORS:
+    for spec in INDICATORS.get(slug, []):
+        if spec.priority not in priorities:
+            continue
         indicator, created = Indicator.objects.get_or_create(
             priority=priorities[spec.priority],
             title=spec.title,
@@ -309,7 +345,7 @@ def _action(
         description="An illustrative action for trying the portal.",
         theme=theme,
         lead_agency=lead,
-        owner=_officer_of(lead),
+        owner=_officer_of(lead, plan.partnership),
         start_date=start,
         due_date=due,
         is_illustrative=True,
@@ -364,45 +400,57 @@ def _action(
 
 
 def demo_load(*, today: dt.date, scale: int = 1) -> DemoSummary:
-    """Make the illustrative data, `scale` actions per theme per year; idempotent."""
+    """Make the illustrative data of every partnership that has a plan, `scale` actions per
+    theme per year; idempotent."""
     summary = DemoSummary()
-    plan = StrategicPlan.objects.current()
-    if plan is None:
+    plans = [
+        plan
+        for partnership in Partnership.objects.order_by("name")
+        if (plan := StrategicPlan.objects.filter(partnership=partnership).current()) is not None
+    ]
+    if not plans:
         raise ValueError("Import a strategic plan first (make run does).")
     with transaction.atomic():
-        quarters = _periods(today, summary)
-        priorities = {p.number: p for p in plan.priorities.filter(retired_at__isnull=True).order_by("number")}
-        indicators = _indicators(summary, priorities)
-        _values(summary, [i for group in indicators.values() for i in group], quarters, today)
-        agencies = list(plan.partnership.responsible_authorities().order_by("name"))
-        # The demo priority lead reviews priority one's updates.
-        lead = User.objects.filter(groups__name=Role.PRIORITY_LEAD.value, is_active=True).order_by("email").first()
-        if lead is not None and priorities.get(1) is not None and priorities[1].lead_id is None:
-            priorities[1].lead = lead
-            priorities[1].save(update_fields=["lead"])
-        current_fy = periods.financial_year_of(today)
-        for fy in (current_fy - 1, current_fy):
-            for number, priority in priorities.items():
-                action_plan, created = ActionPlan.objects.get_or_create(
-                    priority=priority,
-                    financial_year=fy,
-                    defaults={"status": ActionPlan.Status.APPROVED if fy < current_fy else ActionPlan.Status.DRAFT},
-                )
-                summary.plans += created
-                for theme_index, theme in enumerate(priority.themes.filter(retired_at__isnull=True)):
-                    title = ACTIONS_BY_THEME.get(theme.text, f"Illustrative action on {theme.text.lower()}")
-                    for copy in range(1, scale + 1):
-                        reference = f"{number}.{theme.position}" + (f".{copy}" if copy > 1 else "")
-                        _action(
-                            summary,
-                            plan=action_plan,
-                            reference=reference,
-                            title=title if copy == 1 else f"{title} (copy {copy})",
-                            theme_index=theme_index + copy,
-                            theme=theme,
-                            agencies=agencies,
-                            indicators=indicators.get(number, []),
-                            quarters=quarters,
-                            today=today,
-                        )
+        for plan in plans:
+            _partnership_demo(summary, plan, today=today, scale=scale)
     return summary
+
+
+def _partnership_demo(summary: DemoSummary, plan: StrategicPlan, *, today: dt.date, scale: int) -> None:
+    partnership = plan.partnership
+    quarters = _periods(today, summary, partnership)
+    priorities = {p.number: p for p in plan.priorities.filter(retired_at__isnull=True).order_by("number")}
+    indicators = _indicators(summary, partnership.slug, priorities)
+    _values(summary, [i for group in indicators.values() for i in group], quarters, today)
+    agencies = list(partnership.responsible_authorities().order_by("name"))
+    # The demo priority lead reviews priority one's updates.
+    lead = User.objects.holding(Role.PRIORITY_LEAD, partnership).order_by("email").first()
+    if lead is not None and priorities.get(1) is not None and priorities[1].lead_id is None:
+        priorities[1].lead = lead
+        priorities[1].save(update_fields=["lead"])
+    current_fy = periods.financial_year_of(today)
+    for fy in (current_fy - 1, current_fy):
+        for number, priority in priorities.items():
+            action_plan, created = ActionPlan.objects.get_or_create(
+                partnership=partnership,
+                priority=priority,
+                financial_year=fy,
+                defaults={"status": ActionPlan.Status.APPROVED if fy < current_fy else ActionPlan.Status.DRAFT},
+            )
+            summary.plans += created
+            for theme_index, theme in enumerate(priority.themes.filter(retired_at__isnull=True)):
+                title = ACTIONS_BY_THEME.get(theme.text, f"Illustrative action on {theme.text.lower()}")
+                for copy in range(1, scale + 1):
+                    reference = f"{number}.{theme.position}" + (f".{copy}" if copy > 1 else "")
+                    _action(
+                        summary,
+                        plan=action_plan,
+                        reference=reference,
+                        title=title if copy == 1 else f"{title} (copy {copy})",
+                        theme_index=theme_index + copy,
+                        theme=theme,
+                        agencies=agencies,
+                        indicators=indicators.get(number, []),
+                        quarters=quarters,
+                        today=today,
+                    )

@@ -79,7 +79,16 @@ class ActionForm(PortalFormMixin, forms.ModelForm):
         fields["aims"].queryset = fields["aims"].queryset.filter(**current)
         fields["outcomes"].queryset = fields["outcomes"].queryset.filter(**current)
         fields["indicators"].queryset = Indicator.objects.filter(priority_id=plan_priority_id)
-        fields["owner"].queryset = User.objects.filter(is_active=True).order_by("full_name")
+        # Owners are people of the plan's partnership.
+        fields["owner"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                memberships__partnership_id=self.instance.plan.partnership_id,
+                memberships__ended_at__isnull=True,
+            )
+            .distinct()
+            .order_by("full_name")
+        )
         fields["theme"].empty_label = None
         if not can_choose_agency:
             fields["lead_agency"].empty_label = None

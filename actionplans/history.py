@@ -10,7 +10,7 @@ from .models import Action, ActionUpdate, Indicator, IndicatorValue, Milestone, 
 
 def action_history(action: Action) -> list[HistoryEntry]:
     """Every recorded change, newest first, in a fixed number of queries."""
-    periods = {p.pk: p.label for p in ReportingPeriod.objects.all()}
+    periods = {p.pk: p.label for p in ReportingPeriod.objects.filter(partnership_id=action.plan.partnership_id)}
     indicators = {i.pk: i.title for i in Indicator.objects.filter(actions=action)}
 
     def records(queryset):  # type: ignore[no-untyped-def]

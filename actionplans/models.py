@@ -24,8 +24,21 @@ class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):
         """Periods whose update window closed before `day`, newest first."""
         return self.filter(window_closes__lt=day).order_by("-financial_year", "-quarter")
 
+    def current_each(self, day: dt.date) -> dict[int, ReportingPeriod]:
+        """Each partnership's current period (as `current`), read in one query."""
+        fy, quarter = periods.quarter_of(day)
+        found: dict[int, ReportingPeriod] = {}
+        started: dict[int, ReportingPeriod] = {}
+        for period in self.order_by("-financial_year", "-quarter"):
+            if period.window_opens <= day <= period.window_closes:
+                found.setdefault(period.partnership_id, period)
+            if (period.financial_year, period.quarter) <= (fy, quarter):
+                started.setdefault(period.partnership_id, period)
+        return started | found
+
     def current(self, day: dt.date) -> ReportingPeriod | None:
-        """The period whose window is open on `day`; else the latest that has started."""
+        """The period whose window is open on `day`; else the latest that has started.
+        Ask it of one partnership's periods."""
         open_now = self.open_on(day).order_by("-financial_year", "-quarter").first()
         if open_now is not None:
             return open_now
@@ -58,9 +71,7 @@ class ReportingPeriod(models.Model):
     class Meta:
         ordering = ["-financial_year", "-quarter"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "financial_year", "quarter"], name="one_period_per_quarter"
-            ),
+            models.UniqueConstraint(fields=["partnership", "financial_year", "quarter"], name="one_period_per_quarter"),
             models.CheckConstraint(
                 condition=models.Q(window_closes__gte=models.F("window_opens")),
                 name="window_order",
@@ -125,13 +136,13 @@ class ActionPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.year_label} action plan: Priority {self.priority.number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("actionplans:plan", args=[self.partnership.slug, self.pk])
+
     def clean(self) -> None:
         super().clean()
         if self.priority_id and self.partnership_id and self.priority.plan.partnership_id != self.partnership_id:
             raise ValidationError({"priority": "Choose a priority of this partnership's plan"})
-
-    def get_absolute_url(self) -> str:
-        return reverse("actionplans:plan", args=[self.partnership.slug, self.pk])
 
     @property
     def year_label(self) -> str:

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import rules
 
-from accounts.rules import add_admin_only_model_perms, is_board_member, is_csp_admin, is_officer, is_signed_in
+from accounts.rules import (
+    add_admin_only_model_perms,
+    is_board_member,
+    is_csp_admin,
+    is_officer,
+    is_priority_lead,
+    is_signed_in,
+)
 
 from .models import Action, ActionUpdate
 
@@ -32,14 +39,16 @@ def submitted_it(user, update: ActionUpdate | None) -> bool:  # type: ignore[no-
 is_read_only = is_signed_in & ~is_csp_admin & ~is_officer & is_board_member  # type: ignore[operator]
 
 rules.add_perm("actionplans.view_actionplans", is_signed_in)
+# Asked about a partnership (or one of its records), every rule answers for that
+# partnership's roles; see accounts.rules.
 # An officer may add an action to a plan for their own agency (the form pins the agency).
 rules.add_perm("actionplans.create_action", is_csp_admin | is_officer)
 rules.add_perm("actionplans.edit_action", is_csp_admin | (is_officer & is_action_editor))
-rules.add_perm("actionplans.review_updates", is_csp_admin | rules.is_group_member("Priority lead"))
+rules.add_perm("actionplans.review_updates", is_csp_admin | is_priority_lead)
 # A lead does not approve their own update; an admin may.
 rules.add_perm(
     "actionplans.review_update",
-    is_csp_admin | (rules.is_group_member("Priority lead") & leads_priority_of_update & ~submitted_it),
+    is_csp_admin | (is_priority_lead & leads_priority_of_update & ~submitted_it),
 )
 rules.add_perm("actionplans.reopen_update", is_csp_admin)
 rules.add_perm("actionplans.import_actions", is_csp_admin)

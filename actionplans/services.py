@@ -165,17 +165,13 @@ def update_reopen(*, update: ActionUpdate, admin: User, officer: User, until: dt
 
 # Reminders -----------------------------------------------------------------------------
 
-REMIND_DAYS_BEFORE = 5
-# After the window closes an update is overdue; reminders stop once the next quarter's
-# window is well under way.
-REMIND_DAYS_AFTER = 30
-
 
 def _owed_actions(period: ReportingPeriod) -> models.QuerySet[Action]:
     """Open actions running in the period with no submitted or approved update for it."""
     done = ActionUpdate.objects.filter(period=period).reported().values("action_id")
     return (
         Action.objects.open()
+        .filter(plan__partnership_id=period.partnership_id)
         .running_in(period)
         .filter(owner__isnull=False, owner__is_active=True)
         .exclude(pk__in=done)
@@ -184,13 +180,18 @@ def _owed_actions(period: ReportingPeriod) -> models.QuerySet[Action]:
 
 
 def reminders_send(*, today: dt.date) -> int:
-    """Email each owner whose updates are due within 5 days or overdue; at most once a day."""
-    periods = ReportingPeriod.objects.filter(
-        window_opens__lte=today,
-        window_closes__gte=today - dt.timedelta(days=REMIND_DAYS_AFTER),
-    ).filter(window_closes__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE))
+    """Email each owner whose updates are due soon or overdue, by each partnership's own
+    reminder days; one email a day at most, covering every partnership they report to."""
+    candidates = ReportingPeriod.objects.filter(
+        window_opens__lte=today, window_closes__gte=today - dt.timedelta(days=366)
+    ).select_related("partnership")
     owed: dict[User, list[tuple[ReportingPeriod, Action]]] = defaultdict(list)
-    for period in periods:
+    for period in candidates:
+        # Each partnership's own reminder days: from so many days before its window closes
+        # until so many days after.
+        days_left = (period.window_closes - today).days
+        if not -period.partnership.remind_days_after <= days_left <= period.partnership.remind_days_before:
+            continue
         for action in _owed_actions(period):
             assert action.owner is not None
             owed[action.owner].append((period, action))

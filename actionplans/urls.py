@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from core.converters import choice_converter
 
@@ -12,18 +12,27 @@ app_name = "actionplans"
 
 urlpatterns = [
     path("my-actions/", views.my_actions, name="my_actions"),
-    path("action-plans/", views.plan_list, name="plans"),
-    path("action-plans/<int:pk>/", views.plan_detail, name="plan"),
-    path("action-plans/<int:plan_pk>/actions/new/", views.action_create, name="action_create"),
-    path("action-plans/<int:pk>/import/", views.plan_import, name="import"),
-    path("action-plans/<int:pk>/actions.<export_format:fmt>", views.plan_export, name="export"),
-    path("actions/<int:pk>/", views.action_detail, name="action"),
-    path("actions/<int:pk>/history/", views.action_history_view, name="action_history"),
-    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
-    path("actions/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
-    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
-    path("actions/<int:pk>/updates/<int:period_pk>/", views.update_form, name="update"),
-    path("actions/<int:pk>/updates/<int:period_pk>/reopen/", views.update_reopen_view, name="update_reopen"),
-    path("reviews/", views.review_list, name="reviews"),
-    path("updates/<int:pk>/review/", views.update_review_view, name="update_review"),
+    path(
+        "<slug:partnership>/",
+        include(
+            [
+                path("action-plans/", views.plan_list, name="plans"),
+                path("action-plans/<int:pk>/", views.plan_detail, name="plan"),
+                path("action-plans/<int:plan_pk>/actions/new/", views.action_create, name="action_create"),
+                path("action-plans/<int:pk>/import/", views.plan_import, name="import"),
+                path("action-plans/<int:pk>/actions.<export_format:fmt>", views.plan_export, name="export"),
+                path("actions/<int:pk>/", views.action_detail, name="action"),
+                path("actions/<int:pk>/history/", views.action_history_view, name="action_history"),
+                path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+                path("actions/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
+                path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
+                path("actions/<int:pk>/updates/<int:period_pk>/", views.update_form, name="update"),
+                path(
+                    "actions/<int:pk>/updates/<int:period_pk>/reopen/", views.update_reopen_view, name="update_reopen"
+                ),
+                path("reviews/", views.review_list, name="reviews"),
+                path("updates/<int:pk>/review/", views.update_review_view, name="update_review"),
+            ]
+        ),
+    ),
 ]

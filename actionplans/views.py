@@ -18,6 +18,7 @@ from core.converters import whole_number
 from core.models import StaleEdit
 from core.services import versioned_save
 from core.tables import TableError, download, read_rows
+from priorities.models import Partnership
 
 from .forms import ActionForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
 from .history import action_history
@@ -35,23 +36,39 @@ from .services import (
 ACTION_RELATED = ["plan__priority", "theme", "lead_agency", "owner__agency"]
 
 
-def _get_action_to_edit(request: HttpRequest, pk: int) -> Action:
+def _get_action(partnership: Partnership, pk: int) -> Action:
+    """The partnership's action: another partnership's is not found."""
+    related = Action.objects.select_related(*ACTION_RELATED)
+    return get_object_or_404(related, plan__partnership=partnership, pk=pk)
+
+
+def _get_action_to_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Action:
     """The action, if this person may edit it: 403 for read-only members, 404 for others."""
-    action = get_object_or_404(Action.objects.select_related(*ACTION_RELATED), pk=pk)
+    action = _get_action(partnership, pk)
     if request.user.has_perm("actionplans.edit_action", action):
         return action
-    if request.user.has_perm("actionplans.read_only"):
+    if request.user.has_perm("actionplans.read_only", partnership):
         raise PermissionDenied
     raise Http404("No action found")
 
 
-def _get_update_to_review(request: HttpRequest, pk: int) -> ActionUpdate:
+def _get_plan(partnership: Partnership, pk: int) -> ActionPlan:
+    return get_object_or_404(
+        ActionPlan.objects.select_related("priority", "partnership"), partnership=partnership, pk=pk
+    )
+
+
+def _get_update_to_review(request: HttpRequest, partnership: Partnership, pk: int) -> ActionUpdate:
     update = get_object_or_404(
-        ActionUpdate.objects.select_related("period", "action__plan__priority", "action__lead_agency"), pk=pk
+        ActionUpdate.objects.select_related("period", "action__plan__priority", "action__lead_agency"),
+        period__partnership=partnership,
+        pk=pk,
     )
     if request.user.has_perm("actionplans.review_update", update):
         return update
-    if request.user.has_perm("actionplans.review_updates") or request.user.has_perm("actionplans.read_only"):
+    if request.user.has_perm("actionplans.review_updates", partnership) or request.user.has_perm(
+        "actionplans.read_only", partnership
+    ):
         raise PermissionDenied
     raise Http404("No update found")
 
@@ -82,31 +99,38 @@ def _save_unless_stale(form: Any, user: User) -> StaleEdit | None:
 
 
 def my_actions(request: HttpRequest) -> HttpResponse:
-    """On deadline day: every open action of mine that owes an update, grouped by priority."""
+    """On deadline day: every open action of mine that owes an update, in every partnership
+    I am an officer of, grouped by partnership and then by priority. Each partnership has
+    its own current quarter (its own update window)."""
     user: User = request.user  # type: ignore[assignment]
     today = _today()
-    period = ReportingPeriod.objects.current(today)
-    if not user.has_perm("actionplans.create_action"):
-        # Board members read the plans; they have no actions of their own to update.
-        period = None
+    partnerships = [p for p in Partnership.objects.of_user(user) if user.has_perm("actionplans.create_action", p)]
+    current = ReportingPeriod.objects.filter(partnership__in=partnerships).current_each(today)
+    running = Q(pk__in=[])
+    for period in current.values():
+        running |= Q(
+            plan__partnership_id=period.partnership_id, start_date__lte=period.ends, due_date__gte=period.starts
+        )
     actions = list(
         Action.objects.open()
         .for_officer(user)
-        .running_in(period)
-        .select_related(*ACTION_RELATED)
+        .filter(running)
+        .select_related(*ACTION_RELATED, "plan__partnership")
         .prefetch_related(
-            Prefetch("updates", queryset=ActionUpdate.objects.filter(period=period), to_attr="this_quarter"),
+            Prefetch(
+                "updates", queryset=ActionUpdate.objects.filter(period__in=current.values()), to_attr="this_quarter"
+            ),
             Prefetch("milestones", queryset=Milestone.objects.all(), to_attr="milestone_list"),
         )
-        .order_by("plan__priority__number", "reference")
-        if period
-        else []
+        .order_by("plan__partnership__name", "plan__priority__number", "reference")
     )
-    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[int, dict[Any, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    returned = 0
     for action in actions:
         update = action.this_quarter[0] if action.this_quarter else None  # type: ignore[attr-defined]
         milestones = action.milestone_list  # type: ignore[attr-defined]
-        groups[action.plan.priority].append(
+        returned += update is not None and update.status == ActionUpdate.Status.RETURNED
+        groups[action.plan.partnership_id][action.plan.priority].append(
             {
                 "action": action,
                 "update": update,
@@ -114,23 +138,23 @@ def my_actions(request: HttpRequest) -> HttpResponse:
                 "rag_warning": update is not None and update.rag_needs_check(milestones, today),
             }
         )
-    returned = sum(
-        1
-        for rows in groups.values()
-        for row in rows
-        if row["update"] and row["update"].status == ActionUpdate.Status.RETURNED
-    )
+    sections = [
+        {"partnership": p, "period": current[p.pk], "groups": dict(groups[p.pk])}
+        for p in partnerships
+        if p.pk in current
+    ]
     reopened = (
         ActionUpdate.objects.filter(reopened_for=user, reopened_until__gte=today)
-        .exclude(period=period)
-        .select_related("action", "period")
+        .exclude(period__in=current.values())
+        .select_related("action", "period__partnership")
     )
     return render(
         request,
         "actionplans/my_actions.html",
         {
-            "period": period,
-            "groups": dict(groups),
+            "sections": sections,
+            "officer_anywhere": bool(partnerships),
+            "member_of": Partnership.objects.of_user(user),
             "today": today,
             "returned": returned,
             "reopened": reopened,
@@ -139,13 +163,17 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = ActionPlan.objects.select_related("priority").order_by("-financial_year", "priority__number")
+def plan_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    plans = (
+        ActionPlan.objects.filter(partnership=partnership)
+        .select_related("priority")
+        .order_by("-financial_year", "priority__number")
+    )
     return render(request, "actionplans/plan_list.html", {"plans": plans})
 
 
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(ActionPlan.objects.select_related("priority"), pk=pk)
+def plan_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    plan = _get_plan(partnership, pk)
     today = _today()
     actions = plan.actions.select_related(*ACTION_RELATED).prefetch_related(
         Prefetch("milestones", to_attr="milestone_list"),
@@ -164,28 +192,36 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "actionplans/plan_detail.html",
-        {"plan": plan, "rows": rows, "can_add": request.user.has_perm("actionplans.create_action")},
+        {
+            "plan": plan,
+            "rows": rows,
+            "can_add": request.user.has_perm("actionplans.create_action", partnership),
+            "can_import": request.user.has_perm("actionplans.import_actions", partnership),
+        },
     )
 
 
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     action = get_object_or_404(
         Action.objects.select_related(*ACTION_RELATED).prefetch_related(
             "aims", "outcomes", "supporting_agencies", "indicators"
         ),
+        plan__partnership=partnership,
         pk=pk,
     )
     today = _today()
     milestones = list(action.milestones.all())
     updates = list(action.updates.select_related("period", "submitted_by", "reviewed_by"))
-    period = ReportingPeriod.objects.current(today)
+    periods = ReportingPeriod.objects.filter(partnership=partnership)
+    period = periods.current(today)
     current_update = next((u for u in updates if period and u.period_id == period.pk), None)
     values = IndicatorValue.objects.filter(indicator__in=action.indicators.all()).select_related("period", "indicator")
     reopenable: list[ReportingPeriod] = []
-    if request.user.has_perm("actionplans.reopen_update"):
+    can_reopen = request.user.has_perm("actionplans.reopen_update", partnership)
+    if can_reopen:
         # Closed quarters this action ran in that have no update at all: an admin may open one.
         written = {u.period_id for u in updates}
-        reopenable = [p for p in ReportingPeriod.objects.closed_by(today) if p.pk not in written and action.runs_in(p)]
+        reopenable = [p for p in periods.closed_by(today) if p.pk not in written and action.runs_in(p)]
     return render(
         request,
         "actionplans/action_detail.html",
@@ -198,7 +234,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "values": values,
             "rag_warning": bool(updates) and updates[0].rag_needs_check(milestones, today),
             "can_edit": request.user.has_perm("actionplans.edit_action", action),
-            "can_reopen": request.user.has_perm("actionplans.reopen_update"),
+            "can_reopen": can_reopen,
             "reopenable": reopenable,
             "reopened_for_me": [u.pk for u in updates if u.is_reopened_for(request.user, today)],  # type: ignore[arg-type]
             "tab": "overview",
@@ -206,8 +242,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def action_history_view(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(Action.objects.select_related(*ACTION_RELATED), pk=pk)
+def action_history_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    action = _get_action(partnership, pk)
     return render(
         request,
         "actionplans/action_history.html",
@@ -223,12 +259,12 @@ def _action_form_page(request: HttpRequest, form: ActionForm, plan: ActionPlan, 
 
 
 @require_http_methods(["GET", "POST"])
-def action_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = get_object_or_404(ActionPlan.objects.select_related("priority"), pk=plan_pk)
-    if not request.user.has_perm("actionplans.create_action"):
+def action_create(request: HttpRequest, partnership: Partnership, plan_pk: int) -> HttpResponse:
+    plan = _get_plan(partnership, plan_pk)
+    if not request.user.has_perm("actionplans.create_action", partnership):
         raise PermissionDenied
     user: User = request.user  # type: ignore[assignment]
-    is_admin = user.has_perm("accounts.use_admin")
+    is_admin = user.has_perm("actionplans.import_actions", partnership)
     form = ActionForm(
         request.POST or None,
         instance=Action(plan=plan),
@@ -244,15 +280,15 @@ def action_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _get_action_to_edit(request, pk)
+def action_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    action = _get_action_to_edit(request, partnership, pk)
     user: User = request.user  # type: ignore[assignment]
     form = ActionForm(
         request.POST or None,
         instance=action,
         user=user,
         plan_priority_id=action.plan.priority_id,
-        can_choose_agency=user.has_perm("accounts.use_admin"),
+        can_choose_agency=user.has_perm("actionplans.import_actions", partnership),
     )
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -266,8 +302,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _get_action_to_edit(request, pk)
+def milestone_create(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    action = _get_action_to_edit(request, partnership, pk)
     form = MilestoneForm(request.POST or None, instance=Milestone(action=action))
     if request.method == "POST" and form.is_valid():
         versioned_save(instance=form.instance, expected_version=None, user=request.user, save=form.save)
@@ -277,9 +313,9 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = get_object_or_404(Milestone.objects.select_related("action"), pk=pk)
-    action = _get_action_to_edit(request, milestone.action_id)
+def milestone_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(Milestone, action__plan__partnership=partnership, pk=pk)
+    action = _get_action_to_edit(request, partnership, milestone.action_id)
     form = MilestoneForm(request.POST or None, instance=milestone)
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -295,10 +331,10 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def update_form(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+def update_form(request: HttpRequest, partnership: Partnership, pk: int, period_pk: int) -> HttpResponse:
     """The quarterly update: save a draft, come back, submit."""
-    action = _get_action_to_edit(request, pk)
-    period = get_object_or_404(ReportingPeriod, pk=period_pk)
+    action = _get_action_to_edit(request, partnership, pk)
+    period = get_object_or_404(ReportingPeriod, partnership=partnership, pk=period_pk)
     user: User = request.user  # type: ignore[assignment]
     today = _today()
     update = ActionUpdate.objects.for_quarter(action=action, period=period)
@@ -340,20 +376,23 @@ def update_form(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
                 messages.success(request, f"Update for {period.label} submitted for review.")
                 return redirect(action)
             messages.success(request, "Draft saved. You can come back to it until the window closes.")
-            return redirect(reverse("actionplans:update", args=[action.pk, period.pk]))
+            return redirect(reverse("actionplans:update", args=[partnership.slug, action.pk, period.pk]))
     context["form"] = form
     return render(request, "actionplans/update_form.html", context)
 
 
-def review_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("actionplans.review_updates"):
+def review_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    if not request.user.has_perm("actionplans.review_updates", partnership):
         raise PermissionDenied
-    updates = ActionUpdate.objects.filter(status=ActionUpdate.Status.SUBMITTED).select_related(
-        "period", "action__plan__priority", "action__lead_agency", "submitted_by"
-    )
-    if not request.user.has_perm("accounts.use_admin"):
+    updates = ActionUpdate.objects.filter(
+        period__partnership=partnership, status=ActionUpdate.Status.SUBMITTED
+    ).select_related("period", "action__plan__priority", "action__lead_agency", "submitted_by")
+    is_admin = request.user.has_perm("actionplans.reopen_update", partnership)
+    if not is_admin:
         updates = updates.filter(action__plan__priority__lead_id=request.user.pk)
-    leads_nothing = not request.user.has_perm("accounts.use_admin") and not request.user.led_priorities.exists()  # type: ignore[union-attr]
+    leads_nothing = (
+        not is_admin and not request.user.led_priorities.filter(plan__partnership=partnership).exists()  # type: ignore[union-attr]
+    )
     return render(
         request,
         "actionplans/review_list.html",
@@ -362,8 +401,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def update_review_view(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _get_update_to_review(request, pk)
+def update_review_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    update = _get_update_to_review(request, partnership, pk)
     form = ReviewForm(request.POST or None, initial={"version": update.version})
     context: dict[str, Any] = {"update": update, "form": form}
     if request.method == "POST" and form.is_valid():
@@ -381,24 +420,24 @@ def update_review_view(request: HttpRequest, pk: int) -> HttpResponse:
             _rebase(form, stale)
         except (UpdateLocked, ValidationError) as exc:
             messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
-            return redirect("actionplans:reviews")
+            return redirect("actionplans:reviews", partnership.slug)
         else:
             verb = "approved" if approve else "returned to the officer"
             messages.success(request, f"Update {update} {verb}.")
-            return redirect("actionplans:reviews")
+            return redirect("actionplans:reviews", partnership.slug)
     return render(request, "actionplans/review_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @recent_sign_in_required(again="fill in the reopening form again and press Reopen update")
-def update_reopen_view(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
-    if not request.user.has_perm("actionplans.reopen_update"):
+def update_reopen_view(request: HttpRequest, partnership: Partnership, pk: int, period_pk: int) -> HttpResponse:
+    if not request.user.has_perm("actionplans.reopen_update", partnership):
         raise PermissionDenied
-    action = get_object_or_404(Action.objects.select_related(*ACTION_RELATED), pk=pk)
-    period = get_object_or_404(ReportingPeriod, pk=period_pk)
+    action = _get_action(partnership, pk)
+    period = get_object_or_404(ReportingPeriod, partnership=partnership, pk=period_pk)
     update = ActionUpdate.objects.for_quarter(action=action, period=period)
     officers = (
-        User.objects.filter(is_active=True, groups__name=Role.OFFICER.value)
+        User.objects.holding(Role.OFFICER, partnership)
         .filter(Q(agency=action.lead_agency) | Q(pk=action.owner_id))
         .distinct()
     )
@@ -424,10 +463,10 @@ def update_reopen_view(request: HttpRequest, pk: int, period_pk: int) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_import(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     """Upload, preview every row (and every problem), then confirm: all or nothing."""
-    plan = get_object_or_404(ActionPlan.objects.select_related("priority"), pk=pk)
-    if not request.user.has_perm("actionplans.import_actions"):
+    plan = _get_plan(partnership, pk)
+    if not request.user.has_perm("actionplans.import_actions", partnership):
         raise PermissionDenied
     context: dict[str, Any] = {"plan": plan}
 
@@ -438,7 +477,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
         upload = get_object_or_404(ActionImport, pk=token, plan=plan, uploaded_by=request.user.pk)
         if upload.imported_at is not None or upload.expired:
             messages.error(request, "That upload has expired. Upload the file again.")
-            return redirect("actionplans:import", plan.pk)
+            return redirect("actionplans:import", partnership.slug, plan.pk)
         try:
             report = actions_import(upload=upload, user=request.user)  # type: ignore[arg-type]
         except StaleEdit:
@@ -447,7 +486,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Some {upload.kind} in the file were changed by someone after you checked it. Nothing was imported: "
                 "upload the file again to see the changes.",
             )
-            return redirect("actionplans:import", plan.pk)
+            return redirect("actionplans:import", partnership.slug, plan.pk)
         if report.ok:
             messages.success(
                 request,
@@ -484,7 +523,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "actionplans/import_form.html", context)
 
 
-def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    plan = get_object_or_404(ActionPlan.objects.select_related("priority"), pk=pk)
+def plan_export(request: HttpRequest, partnership: Partnership, pk: int, fmt: str) -> HttpResponse:
+    plan = _get_plan(partnership, pk)
     filename = f"actions-{plan.year_label}-priority-{plan.priority.number}.{fmt}"
     return download(export_actions(plan), fmt=fmt, filename=filename)

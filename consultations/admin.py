@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin_site import RecordAdmin, RecordInline
+from core.admin_site import PartnershipScopedAdmin, RecordAdmin, RecordInline
 
 from .models import ColumnMapping, Consultation, IndicatorFeed, Option, Question, ResponseImport, ThemeTag, Ward
 
@@ -20,6 +20,7 @@ class QuestionInline(RecordInline):
 
 @admin.register(Consultation)
 class ConsultationAdmin(RecordAdmin):
+    partnership_path = "partnership"
     """A consultation and its questions; options are edited on each question's page."""
 
     list_display = ["title", "year", "published_percent", "published_respondents", "responses_are_illustrative"]
@@ -59,6 +60,7 @@ class OptionInline(RecordInline):
 
 @admin.register(Question)
 class QuestionAdmin(RecordAdmin):
+    partnership_path = "consultation__partnership"
     list_display = ["__str__", "consultation", "kind"]
     list_filter = ["consultation"]
     list_select_related = ["consultation"]
@@ -66,24 +68,28 @@ class QuestionAdmin(RecordAdmin):
 
 
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(PartnershipScopedAdmin):
+    partnership_path = "partnership"
     list_display = ["name", "code", "boundaries", "partnership"]
     list_filter = ["boundaries"]
 
 
 @admin.register(ThemeTag)
 class ThemeTagAdmin(RecordAdmin):
+    partnership_path = "partnership"
     list_display = ["name", "feeling", "position"]
     list_filter = ["feeling"]
 
 
 @admin.register(ColumnMapping)
 class ColumnMappingAdmin(RecordAdmin):
+    partnership_path = "consultation__partnership"
     list_display = ["tool", "consultation", "updated_by", "updated_at"]
 
 
 @admin.register(ResponseImport)
-class ResponseImportAdmin(admin.ModelAdmin):
+class ResponseImportAdmin(PartnershipScopedAdmin):
+    partnership_path = "consultation__partnership"
     """A record of each upload: who, when, how many responses it added. Files are not edited here."""
 
     list_display = ["file_name", "tool", "consultation", "uploaded_by", "uploaded_at", "imported_at", "responses_added"]
@@ -107,5 +113,6 @@ class ResponseImportAdmin(admin.ModelAdmin):
 
 @admin.register(IndicatorFeed)
 class IndicatorFeedAdmin(RecordAdmin):
+    partnership_path = "question__consultation__partnership"
     list_display = ["indicator", "period", "value", "respondents", "question", "fed_by", "fed_at"]
     readonly_fields = ["fed_by"]

@@ -194,13 +194,20 @@ def demo_csv(scale: int = 1) -> tuple[str, dict[str, list[str]]]:
 
 
 def demo_load(*, today: dt.date | None = None, scale: int = 1) -> ConsultationDemoSummary:
-    """Import the illustrative 2022 responses, code most free-text answers and feed the
-    confidence indicator; idempotent. (`today` is the loader's signature: the survey is dated.)"""
+    """Import the illustrative 2022 responses into each partnership's CSP Consultation 2022
+    (Bedford's, from its plan), code most free-text answers and feed its confidence
+    indicator; idempotent. (`today` is the loader's signature: the survey is dated.)"""
     summary = ConsultationDemoSummary()
-    consultation = Consultation.objects.filter(slug=SLUG).first()
-    if consultation is None or not Ward.objects.filter(partnership=consultation.partnership).exists():
+    if not Consultation.objects.filter(slug=SLUG).exists():
         consultations_load(SHIPPED_FILE)
-        consultation = Consultation.objects.get(slug=SLUG)
+    for consultation in Consultation.objects.filter(slug=SLUG).select_related("partnership", "headline_question"):
+        if not Ward.objects.filter(partnership=consultation.partnership).exists():
+            continue  # its wards are not loaded: nothing to answer from
+        _consultation_demo(summary, consultation, scale)
+    return summary
+
+
+def _consultation_demo(summary: ConsultationDemoSummary, consultation: Consultation, scale: int) -> None:
     text, themes = demo_csv(scale)
     table = read_table("illustrative-2022.csv", text.encode("utf-8-sig"))
     with transaction.atomic():
@@ -210,11 +217,10 @@ def demo_load(*, today: dt.date | None = None, scale: int = 1) -> ConsultationDe
         check = responses_import(consultation=consultation, table=table, mapping=MAPPING, user=None)
         if not check.ok:
             raise ValueError("The illustrative responses did not import: " + "; ".join(check.messages()[:5]))
-        summary.responses = check.added
+        summary.responses += check.added
         if check.added:
-            summary.coded = _code(consultation, themes)
-        summary.fed = _feed(consultation)
-    return summary
+            summary.coded += _code(consultation, themes)
+        summary.fed = _feed(consultation) or summary.fed
 
 
 def _code(consultation: Consultation, themes: dict[str, list[str]]) -> int:
@@ -242,14 +248,19 @@ def _code(consultation: Consultation, themes: dict[str, list[str]]) -> int:
 
 
 def _feed(consultation: Consultation) -> bool:
-    indicator = Indicator.objects.filter(title=CONFIDENCE_INDICATOR).first()
+    indicator = Indicator.objects.filter(
+        priority__plan__partnership_id=consultation.partnership_id, title=CONFIDENCE_INDICATOR
+    ).first()
     question = consultation.headline_question
     if indicator is None or question is None:
         return False
     # The survey ran over the summer of 2022: its quarter is 2022-23 Q2.
     opens, closes = periods.default_window(2022, 2)
     period, _ = ReportingPeriod.objects.get_or_create(
-        financial_year=2022, quarter=2, defaults={"window_opens": opens, "window_closes": closes}
+        partnership_id=consultation.partnership_id,
+        financial_year=2022,
+        quarter=2,
+        defaults={"window_opens": opens, "window_closes": closes},
     )
     if not IndicatorFeed.objects.filter(indicator=indicator, period=period).exists():
         indicator_feed(question=question, indicator=indicator, period=period, user=None)

@@ -94,6 +94,12 @@ class FeedForm(PortalFormMixin, forms.Form):
     def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["question"].queryset = consultation.questions.filter(options__is_positive=True).distinct()  # type: ignore[attr-defined]
+        # Only the consultation's own partnership's indicators and quarters.
+        partnership_id = consultation.partnership_id
+        self.fields["indicator"].queryset = self.fields["indicator"].queryset.filter(  # type: ignore[attr-defined]
+            priority__plan__partnership_id=partnership_id
+        )
+        self.fields["period"].queryset = ReportingPeriod.objects.filter(partnership_id=partnership_id)  # type: ignore[attr-defined]
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.form_action = ""

@@ -97,7 +97,7 @@ class Consultation(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="consultations")
     title = CleanCharField(max_length=200)
-    slug = models.SlugField(max_length=60, unique=True, help_text="Its name in addresses and commands.")
+    slug = models.SlugField(max_length=60, help_text="Its name in addresses and commands; unique in its partnership.")
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1998), MaxValueValidator(2100)])
     method = CleanCharField(max_length=300, blank=True, help_text="How it was run, e.g. “online and at events”.")
     opens_on = models.DateField(null=True, blank=True)
@@ -139,6 +139,7 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ["-year", "title"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="consultation_slug_unique")]
 
     def __str__(self) -> str:
         return self.title

@@ -19,7 +19,13 @@ from priorities.models import Partnership
 
 from .models import Consultation, Option, Question, ThemeTag, Ward
 
-SHIPPED_FILE = Path(__file__).resolve().parent.parent / "data" / "consultations" / "bedford-borough-consultations.yaml"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "consultations"
+SHIPPED_FILE = DATA_DIR / "bedford-borough-consultations.yaml"
+
+
+def shipped_files() -> list[Path]:
+    """Every partnership's consultations file shipped in data/consultations, by name."""
+    return sorted(DATA_DIR.glob("*-consultations.yaml"))
 
 
 class SeedError(Exception):
@@ -83,9 +89,8 @@ def _consultation(partnership: Partnership, item: dict[str, Any], summary: SeedS
     percent = headline.get("percent")
     consultation, state = upsert(
         Consultation,
-        {"slug": item["slug"]},
+        {"partnership": partnership, "slug": item["slug"]},
         {
-            "partnership": partnership,
             "title": item["title"],
             "year": item["year"],
             "method": item.get("method", ""),

@@ -17,6 +17,7 @@ from core.charts import bar_chart
 from core.converters import whole_number
 from core.models import StaleEdit
 from core.tables import TableError, download
+from priorities.models import Partnership
 
 from .forms import FeedForm, MappingForm, UploadForm
 from .imports import Mapping, check_mapping, guess_mapping, read_table, responses_check
@@ -28,15 +29,16 @@ from .stats import THRESHOLD, hidden_reason
 CODING_PAGE = 20
 
 
-def _get_consultation(request: HttpRequest, slug: str) -> Consultation:
-    if not request.user.has_perm("consultations.view_results"):
+def _get_consultation(request: HttpRequest, partnership: Partnership, slug: str) -> Consultation:
+    if not request.user.has_perm("consultations.view_results", partnership):
         raise PermissionDenied
-    return get_object_or_404(Consultation.objects.select_related("partnership", "headline_question"), slug=slug)
+    related = Consultation.objects.select_related("partnership", "headline_question")
+    return get_object_or_404(related, partnership=partnership, slug=slug)
 
 
-def _get_consultation_to_manage(request: HttpRequest, slug: str) -> Consultation:
-    consultation = _get_consultation(request, slug)
-    if not request.user.has_perm("consultations.manage"):
+def _get_consultation_to_manage(request: HttpRequest, partnership: Partnership, slug: str) -> Consultation:
+    consultation = _get_consultation(request, partnership, slug)
+    if not request.user.has_perm("consultations.manage", partnership):
         raise PermissionDenied
     return consultation
 
@@ -50,25 +52,25 @@ def _charts(results: dict[str, Any]) -> dict[int, Any]:
 
 
 @require_GET
-def consultation_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("consultations.view_results"):
+def consultation_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    if not request.user.has_perm("consultations.view_results", partnership):
         raise PermissionDenied
     consultations = list(
-        Consultation.objects.select_related("headline_question").annotate(
-            responses_held=Count("responses", distinct=True)
-        )
+        Consultation.objects.filter(partnership=partnership)
+        .select_related("headline_question")
+        .annotate(responses_held=Count("responses", distinct=True))
     )
     rows = [{"consultation": c, "headline": headline(c)} for c in consultations]
     return render(
         request,
         "consultations/consultation_list.html",
-        {"rows": rows, "can_manage": request.user.has_perm("consultations.manage")},
+        {"rows": rows, "can_manage": request.user.has_perm("consultations.manage", partnership)},
     )
 
 
 @require_GET
-def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = _get_consultation(request, slug)
+def consultation_detail(request: HttpRequest, partnership: Partnership, slug: str) -> HttpResponse:
+    consultation = _get_consultation(request, partnership, slug)
     results = consultation_results(consultation)
     feeds = IndicatorFeed.objects.filter(question__consultation=consultation).select_related("indicator", "period")
     return render(
@@ -81,14 +83,14 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "feeds": feeds,
             "by_ward": headline_breakdown(consultation, "ward"),
             "by_age": headline_breakdown(consultation, "age_band"),
-            "can_manage": request.user.has_perm("consultations.manage"),
+            "can_manage": request.user.has_perm("consultations.manage", partnership),
         },
     )
 
 
 @require_GET
-def question_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    consultation = _get_consultation(request, slug)
+def question_detail(request: HttpRequest, partnership: Partnership, slug: str, number: int) -> HttpResponse:
+    consultation = _get_consultation(request, partnership, slug)
     question = get_object_or_404(consultation.questions.prefetch_related("options"), number=number)
     results = consultation_results(consultation)
     row = next(r for r in results["questions"] if r["number"] == number)
@@ -97,7 +99,7 @@ def question_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
         "question": question,
         "row": row,
         "charts": _charts({"questions": [row]}),
-        "can_manage": request.user.has_perm("consultations.manage"),
+        "can_manage": request.user.has_perm("consultations.manage", partnership),
     }
     if question.has_options:
         context["breakdowns"] = [breakdown(question, by) for by in BREAKDOWNS]
@@ -169,17 +171,17 @@ def _theme_lines(row: dict[str, Any]) -> list[list[Any]]:
 
 
 @require_GET
-def results_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def results_export(request: HttpRequest, partnership: Partnership, slug: str, fmt: str) -> HttpResponse:
     """The results, with every breakdown suppressed as on the pages. Free text is never exported."""
-    consultation = _get_consultation(request, slug)
+    consultation = _get_consultation(request, partnership, slug)
     return download(_export_rows(consultation), fmt=fmt, filename=f"{consultation.slug}-results.{fmt}")
 
 
 # Importing --------------------------------------------------------------------------
 
 
-def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = _get_consultation_to_manage(request, slug)
+def import_upload(request: HttpRequest, partnership: Partnership, slug: str) -> HttpResponse:
+    consultation = _get_consultation_to_manage(request, partnership, slug)
     saved_tools = list(consultation.mappings.values_list("tool", flat=True))
     form = UploadForm(request.POST or None, request.FILES or None, saved_tools=saved_tools)
     if request.method == "POST" and form.is_valid():
@@ -195,7 +197,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         except TableError as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("consultations:import_map", consultation.slug, record.pk)
+            return redirect("consultations:import_map", partnership.slug, consultation.slug, record.pk)
     imports = consultation.imports.select_related("uploaded_by").defer("content")[:10]
     return render(
         request, "consultations/import_upload.html", {"consultation": consultation, "form": form, "imports": imports}
@@ -206,16 +208,16 @@ def _mapping_token(columns: dict[str, str], record: ResponseImport) -> str:
     return hashlib.sha256(json.dumps([columns, record.sha256], sort_keys=True).encode()).hexdigest()[:32]
 
 
-def import_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def import_map(request: HttpRequest, partnership: Partnership, slug: str, pk: int) -> HttpResponse:
     """Map the file's columns, check every row, then confirm: all or nothing."""
-    consultation = _get_consultation_to_manage(request, slug)
+    consultation = _get_consultation_to_manage(request, partnership, slug)
     record = get_object_or_404(ResponseImport, pk=pk, consultation=consultation)
     context: dict[str, Any] = {"consultation": consultation, "record": record}
     if record.imported_at is not None:
         return render(request, "consultations/import_done.html", context)
     if record.expired:
         messages.error(request, f"The upload of {record.file_name} has expired. Upload the file again.")
-        return redirect("consultations:import", consultation.slug)
+        return redirect("consultations:import", partnership.slug, consultation.slug)
     try:
         table = read_table(record.file_name, bytes(record.content))
     except TableError as exc:  # pragma: no cover - the file was read when it was uploaded
@@ -255,10 +257,10 @@ def import_map(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # Coding free text ---------------------------------------------------------------------
 
 
-def coding(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def coding(request: HttpRequest, partnership: Partnership, slug: str, number: int) -> HttpResponse:
     """Tag free-text answers with themes, a page at a time, and mark what may be quoted."""
-    consultation = _get_consultation(request, slug)
-    if not request.user.has_perm("consultations.read_free_text"):
+    consultation = _get_consultation(request, partnership, slug)
+    if not request.user.has_perm("consultations.read_free_text", partnership):
         raise PermissionDenied
     question = get_object_or_404(consultation.questions, number=number, kind=Question.Kind.FREE_TEXT)
     tags = list(ThemeTag.objects.filter(partnership=consultation.partnership))
@@ -313,8 +315,8 @@ def coding(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 # Feeding the plan ---------------------------------------------------------------------
 
 
-def feed(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = _get_consultation_to_manage(request, slug)
+def feed(request: HttpRequest, partnership: Partnership, slug: str) -> HttpResponse:
+    consultation = _get_consultation_to_manage(request, partnership, slug)
     form = FeedForm(request.POST or None, consultation=consultation)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -57,7 +58,47 @@ class PortalAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+def administered(queryset: QuerySet[Any], user: Any, path: str | None) -> QuerySet[Any]:
+    """The rows of the partnerships the person administers (all, for a superuser). `path`
+    is the lookup from the model to its partnership's id ("pk" for partnerships
+    themselves); None leaves the queryset as it is (records of no one partnership)."""
+    if path is None:
+        return queryset
+    ids = user.administered_partnership_ids()
+    if ids is None:
+        return queryset
+    return queryset.filter(**{f"{path}__in": ids}).distinct()
+
+
+class PartnershipScopedAdmin(admin.ModelAdmin):
+    """A CSP admin administers their own partnerships only: lists, pages and the choices
+    of every form are the rows of the partnerships they administer; another partnership's
+    record is not found. `partnership_path` is the lookup from the model to its
+    partnership's id; a foreign key's choices follow the path its model's admin declares."""
+
+    partnership_path: str | None = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return administered(super().get_queryset(request), request.user, self.partnership_path)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        self._scope_choices(field, db_field, request)
+        return field
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        self._scope_choices(field, db_field, request)
+        return field
+
+    def _scope_choices(self, field: Any, db_field: Any, request: HttpRequest) -> None:
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        path = getattr(related_admin, "partnership_path", None)
+        if field is not None and path is not None and hasattr(field, "queryset"):
+            field.queryset = administered(field.queryset, request.user, path)
+
+
+class RecordAdmin(PartnershipScopedAdmin, SimpleHistoryAdmin):
     """The admin of a record people edit, with its history. Such a record is retired
     (plan lines), closed or cancelled (actions), or deactivated (people), never deleted:
     a delete would blank who did what in every history, submission and report."""

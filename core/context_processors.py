@@ -1,4 +1,9 @@
-"""The navigation every page's layout shows. Sections are named by URL, not imported."""
+"""The navigation every page's layout shows. Sections are named by URL, not imported.
+
+On a partnership's page (`request.partnership`, set by the partnership middleware) the
+navigation is that partnership's, and its links and permissions are asked about it; the
+portal-wide pages (My actions, the list of partnerships) show only the portal-wide links.
+"""
 
 from __future__ import annotations
 
@@ -62,17 +67,26 @@ NAVIGATION = [
 ]
 
 
+# Pages of no one partnership: they take no slug.
+PORTAL_WIDE = {"actionplans:my_actions"}
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     """The layout's navigation, marked with where you are; sections need a permission."""
     match = getattr(request, "resolver_match", None)
     here = match.view_name if match else ""
     user = getattr(request, "user", None)
+    partnership = getattr(request, "partnership", None)
     signed_in = bool(user is not None and user.is_authenticated)
-    nav_items = [
-        {"text": text, "href": reverse(name), "active": here in section, "current": here == name}
-        for text, name, section, permission in NAVIGATION
-        if signed_in and (permission is None or user.has_perm(permission))  # type: ignore[union-attr]
-    ]
+    nav_items = []
+    for text, name, section, permission in NAVIGATION:
+        wide = name in PORTAL_WIDE
+        if not signed_in or (partnership is None and not wide):
+            continue
+        if permission is not None and not user.has_perm(permission, None if wide else partnership):  # type: ignore[union-attr]
+            continue
+        href = reverse(name) if wide else reverse(name, args=[partnership.slug])  # type: ignore[union-attr]
+        nav_items.append({"text": text, "href": href, "active": here in section, "current": here == name})
     if signed_in and user.has_perm("accounts.use_admin"):  # type: ignore[union-attr]
         nav_items.append({"text": "Admin", "href": reverse("admin:index"), "active": False, "current": False})
-    return {"nav_items": nav_items}
+    return {"nav_items": nav_items, "partnership": partnership}

@@ -17,6 +17,7 @@ from .models import (
     ExpectedOutcome,
     GlossaryTerm,
     KeyIssue,
+    Membership,
     Partnership,
     PartnershipAim,
     Priority,
@@ -71,6 +72,7 @@ class OutcomeInline(PlanItemInline):
 
 @admin.register(Priority)
 class PriorityAdmin(RecordAdmin):
+    partnership_path = "plan__partnership"
     """One priority with all its parts on one page."""
 
     list_display = ["number", "title", "plan", "retired_at"]
@@ -89,12 +91,28 @@ class PriorityAdmin(RecordAdmin):
 
 @admin.register(Partnership)
 class PartnershipAdmin(RecordAdmin):
-    list_display = ["name", "short_name"]
+    partnership_path = "pk"
+    list_display = ["name", "short_name", "slug", "board_name"]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
+@admin.register(Membership)
+class MembershipAdmin(RecordAdmin):
+    """Who holds which role in which partnership. A role is ended, never deleted: set
+    "ended at" when someone leaves the role."""
+
+    partnership_path = "partnership"
+    list_display = ["user", "role", "partnership", "started_at", "ended_at"]
+    list_filter = ["partnership", "role"]
+    list_select_related = ["user", "partnership"]
+    search_fields = ["user__full_name", "user__email"]
+    readonly_fields = ["started_at"]
+    formfield_overrides = SINGLE_DATETIME
 
 
 @admin.register(StrategicAssessment)
 class StrategicAssessmentAdmin(RecordAdmin):
+    partnership_path = "partnership"
     list_display = ["title", "year", "partnership"]
     # A link typed without a scheme is taken as https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -103,12 +121,14 @@ class StrategicAssessmentAdmin(RecordAdmin):
 
 @admin.register(StrategicPlan)
 class StrategicPlanAdmin(RecordAdmin):
+    partnership_path = "partnership"
     list_display = ["title", "partnership", "starts", "ends", "based_on", "supersedes"]
     list_select_related = ["partnership", "based_on", "supersedes"]
 
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(RecordAdmin):
+    partnership_path = "partnership"
     list_display = ["term", "description", "partnership"]
     list_select_related = ["partnership"]
     search_fields = ["term", "description"]
@@ -121,6 +141,7 @@ for model in (Theme, KeyIssue, PartnershipAim, ExpectedOutcome):
             f"{model.__name__}Admin",
             (RecordAdmin,),
             {
+                "partnership_path": "priority__plan__partnership",
                 "list_display": ["text", "priority", "position", "retired_at"],
                 "list_select_related": ["priority"],
                 "formfield_overrides": SINGLE_DATETIME,

@@ -36,7 +36,9 @@ class Abbreviations:
         )
 
 
-def abbreviations_for_current_plan() -> Abbreviations:
-    """The acronyms of the current plan's glossary, in one query."""
-    terms = GlossaryTerm.objects.of_current_plan().only("term", "description")
+def abbreviations_of(partnership_id: int | None) -> Abbreviations:
+    """The acronyms of a partnership's glossary, in one query (none off its pages)."""
+    if partnership_id is None:
+        return Abbreviations({})
+    terms = GlossaryTerm.objects.filter(partnership_id=partnership_id).only("term", "description")
     return Abbreviations({t.term: t.description for t in terms if t.is_acronym})

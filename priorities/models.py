@@ -136,7 +136,7 @@ class StrategicPlanQuerySet(models.QuerySet["StrategicPlan"]):
         return self.filter(superseded_by__isnull=True).order_by("-starts", "-pk")
 
     def current(self) -> StrategicPlan | None:
-        """The newest plan that no other plan supersedes."""
+        """The newest plan that no other plan supersedes: ask it of one partnership's plans."""
         return self.in_force().select_related("partnership", "based_on").first()
 
 
@@ -308,13 +308,6 @@ class ExpectedOutcome(PlanItem):
         constraints = [models.UniqueConstraint(fields=["priority", "position"], name="outcome_position_unique")]
 
 
-class GlossaryTermQuerySet(models.QuerySet["GlossaryTerm"]):
-    def of_current_plan(self) -> GlossaryTermQuerySet:
-        """The glossary of the current plan's partnership, in the one query that reads it."""
-        current = StrategicPlan.objects.in_force().values("partnership_id")[:1]
-        return self.filter(partnership_id__in=current)
-
-
 class GlossaryTerm(models.Model):
     """A term of the plan's glossary and what it means."""
 
@@ -323,7 +316,6 @@ class GlossaryTerm(models.Model):
     description = CleanTextField()
 
     history = HistoricalRecords()
-    objects = GlossaryTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["term"]

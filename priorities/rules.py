@@ -12,6 +12,7 @@ add_admin_only_model_perms(
     "priorities",
     [
         "partnership",
+        "membership",
         "strategicassessment",
         "strategicplan",
         "priority",

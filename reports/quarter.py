@@ -104,13 +104,18 @@ class Scope:
 
 
 def quarter_scope(period: ReportingPeriod) -> Scope | None:
-    """The quarter's starting point, or None when there is no plan yet."""
-    plan = StrategicPlan.objects.current()
+    """The quarter's starting point (its partnership's plan and priorities), or None when
+    the partnership has no plan yet."""
+    plan = StrategicPlan.objects.filter(partnership_id=period.partnership_id).current()
     if plan is None:
         return None
     # The priorities that year's action plans served, retired or not; else today's.
     priorities = list(
-        Priority.objects.filter(action_plans__financial_year=period.financial_year).distinct().order_by("number")
+        Priority.objects.filter(
+            action_plans__partnership_id=period.partnership_id, action_plans__financial_year=period.financial_year
+        )
+        .distinct()
+        .order_by("number", "pk")
     ) or list(plan.priorities.current().order_by("number"))
     # Figures as they stood at the quarter's end (or today, for a quarter still running).
     return Scope(period=period, plan=plan, priorities=priorities, as_of=min(period.ends, timezone.localdate()))
@@ -162,7 +167,7 @@ def actions_running(scope: Scope) -> Running:
 
 def priority_heads(scope: Scope) -> list[Row]:
     """Each priority's number, title and summary: what the dashboard's tabs need."""
-    return [{"number": p.number, "title": p.title, "summary": p.summary} for p in scope.priorities]
+    return [{"id": p.pk, "number": p.number, "title": p.title, "summary": p.summary} for p in scope.priorities]
 
 
 def _action_row(action: Action, running: Running, scope: Scope) -> Row:
@@ -206,7 +211,7 @@ def _action_row(action: Action, running: Running, scope: Scope) -> Row:
 def action_rows(scope: Scope, running: Running) -> list[Row]:
     """Each priority with its actions' rows and its counts of RAG ratings and milestones."""
     rows: dict[int, Row] = {
-        head["number"]: {
+        head["id"]: {
             **head,
             "rag": {"red": 0, "amber": 0, "green": 0, "none": 0},
             "milestones": {"complete": 0, "overdue": 0, "on_time": 0},
@@ -216,7 +221,7 @@ def action_rows(scope: Scope, running: Running) -> list[Row]:
     }
     for action in running.actions:
         row = _action_row(action, running, scope)
-        priority = rows[action.plan.priority.number]
+        priority = rows[action.plan.priority_id]
         priority["rag"][row["rag"] or "none"] += 1
         for key, count in row["milestones"].items():
             priority["milestones"][key] += count
@@ -287,6 +292,7 @@ def exception_runs(scope: Scope, running: Running) -> list[Row]:
                 "reference": action.reference,
                 "title": action.title,
                 "priority": action.plan.priority.number,
+                "priority_id": action.plan.priority_id,
                 "lead": action.lead_agency.name,
                 "rag": rag,
                 "overdue_milestones": overdue,
@@ -314,6 +320,7 @@ def _rag_moves(scope: Scope, running: Running) -> list[Row]:
 def _history_window(period: ReportingPeriod) -> tuple[dt.datetime, dt.datetime]:
     """Since the last report: from the day after the previous window closed to this one's close."""
     previous_period = ReportingPeriod.objects.filter(
+        partnership_id=period.partnership_id,
         financial_year=periods.previous_quarter(period.financial_year, period.quarter)[0],
         quarter=periods.previous_quarter(period.financial_year, period.quarter)[1],
     ).first()
@@ -418,6 +425,7 @@ def _indicator_row(
         "id": indicator.pk,
         "title": indicator.title,
         "priority": indicator.priority.number,
+        "priority_id": indicator.priority_id,
         "unit": indicator.unit,
         "higher_is_better": indicator.higher_is_better,
         "baseline": _number(indicator.baseline),
@@ -453,7 +461,7 @@ def indicator_rows(scope: Scope, *, priority: int | None = None, pk: int | None 
     against baseline and target, with their series up to the quarter: two queries."""
     found = Indicator.objects.filter(priority_id__in=scope.priority_ids)
     if priority is not None:
-        found = found.filter(priority__number=priority)
+        found = found.filter(priority_id=priority)
     if pk is not None:
         found = found.filter(pk=pk)
     indicators = list(
@@ -489,13 +497,14 @@ def _frame(scope: Scope) -> Row:
             "same_last_year": _period_key(period.financial_year - 1, period.quarter),
         },
         "partnership": scope.plan.partnership.name,
+        "board": scope.plan.partnership.board,
         "plan": scope.plan.title,
     }
 
 
 def _with_indicators(priorities: list[Row], indicators: list[Row]) -> list[Row]:
     for row in priorities:
-        row["indicators"] = [i for i in indicators if i["priority"] == row["number"]]
+        row["indicators"] = [i for i in indicators if i["priority_id"] == row["id"]]
     return priorities
 
 
@@ -544,10 +553,7 @@ def report_build(period: ReportingPeriod) -> Row:
     """What a compiled report freezes: the whole quarter, plus the latest consultation
     closed by its end (which the live dashboards don't need)."""
     quarter = quarter_build(period)
-    plan = StrategicPlan.objects.current()
-    quarter["consultation"] = (
-        report_section(partnership_id=plan.partnership_id, as_of=period.ends) if plan is not None else None
-    )
+    quarter["consultation"] = report_section(partnership_id=period.partnership_id, as_of=period.ends)
     return quarter
 
 
@@ -566,14 +572,14 @@ def quarter_overview(period: ReportingPeriod) -> Row:
     }
 
 
-def quarter_priority(period: ReportingPeriod, number: int) -> Row | None:
+def quarter_priority(period: ReportingPeriod, pk: int) -> Row | None:
     """One priority's page: its actions and its indicators (the others only as tabs), or
     None if the quarter has no such priority."""
     scope = quarter_scope(period)
-    if scope is None or number not in {p.number for p in scope.priorities}:
+    if scope is None or pk not in scope.priority_ids:
         return None
     priorities = action_rows(scope, actions_running(scope))
-    _with_indicators(priorities, indicator_rows(scope, priority=number))
+    _with_indicators(priorities, indicator_rows(scope, priority=pk))
     return {**_frame(scope), "priorities": priorities}
 
 

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
@@ -205,13 +204,17 @@ def report_publish(*, report: QuarterlyReport, user: User) -> None:
 
 
 def _notify_board(report: QuarterlyReport) -> None:
-    board = Group.objects.filter(name=Role.BOARD_MEMBER.value).first()
-    if board is None:
-        return
+    partnership = report.period.partnership
     link = f"{settings.SITE_URL}{report.get_absolute_url()}"
-    for member in User.objects.filter(groups=board, is_active=True):
-        body = render_to_string("reports/email/published.txt", {"member": member, "report": report, "link": link})
-        send_mail(f"The {report.period.label} performance report is ready", body, None, [member.email])
+    for member in User.objects.holding(Role.BOARD_MEMBER, partnership):
+        context = {"member": member, "report": report, "link": link, "partnership": partnership}
+        body = render_to_string("reports/email/published.txt", context)
+        send_mail(
+            f"{partnership.short_name}: the {report.period.label} performance report is ready",
+            body,
+            None,
+            [member.email],
+        )
 
 
 CATCH_UP_DAYS = 30
@@ -225,7 +228,14 @@ def reports_schedule(*, today: dt.date) -> list[QuarterlyReport]:
     abandoned = QuarterlyReport.objects.filter(status=QuarterlyReport.Status.RUNNING, started_at__lt=stale)
     for report_id in abandoned.values_list("pk", flat=True):
         report_fail(report_id=report_id, error="The compile stopped without finishing (its worker was lost).")
-    due = ReportingPeriod.objects.filter(
-        window_closes__lt=today, window_closes__gte=today - dt.timedelta(days=CATCH_UP_DAYS)
+    # Each partnership's schedule: its report from `compile_days_after_close` days after
+    # its window closes (a handful of recent periods, judged here).
+    recent = ReportingPeriod.objects.filter(
+        window_closes__lt=today, window_closes__gte=today - dt.timedelta(days=CATCH_UP_DAYS + 366)
     ).exclude(reports__isnull=False)
+    due = []
+    for period in recent.select_related("partnership"):
+        compile_from = period.window_closes + dt.timedelta(days=max(period.partnership.compile_days_after_close, 1))
+        if compile_from <= today < compile_from + dt.timedelta(days=CATCH_UP_DAYS):
+            due.append(period)
     return [report_request(period=period, user=None) for period in due]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from core.converters import choice_converter
 
@@ -11,13 +11,20 @@ register_converter(choice_converter("pdf", "xlsx", "html"), "report_format")
 app_name = "reports"
 
 urlpatterns = [
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/priorities/<int:number>/", views.priority, name="priority"),
-    path("dashboard/exceptions/", views.exceptions, name="exceptions"),
-    path("dashboard/indicators/<int:pk>/", views.indicator, name="indicator"),
-    path("reports/", views.archive, name="archive"),
-    path("reports/compile/", views.report_compile_view, name="compile"),
-    path("reports/<int:pk>/", views.report_detail, name="report"),
-    path("reports/<int:pk>/publish/", views.report_publish_view, name="publish"),
-    path("reports/<int:pk>/download.<report_format:fmt>", views.report_download, name="download"),
+    path(
+        "<slug:partnership>/",
+        include(
+            [
+                path("dashboard/", views.dashboard, name="dashboard"),
+                path("dashboard/priorities/<int:pk>/", views.priority, name="priority"),
+                path("dashboard/exceptions/", views.exceptions, name="exceptions"),
+                path("dashboard/indicators/<int:pk>/", views.indicator, name="indicator"),
+                path("reports/", views.archive, name="archive"),
+                path("reports/compile/", views.report_compile_view, name="compile"),
+                path("reports/<int:pk>/", views.report_detail, name="report"),
+                path("reports/<int:pk>/publish/", views.report_publish_view, name="publish"),
+                path("reports/<int:pk>/download.<report_format:fmt>", views.report_download, name="download"),
+            ]
+        ),
+    ),
 ]

@@ -15,6 +15,7 @@ from accounts.reauth import recent_sign_in_required
 from actionplans.models import ReportingPeriod
 from core.charts import trend_chart
 from core.converters import whole_number
+from priorities.models import Partnership
 
 from .files import report_dir
 from .models import QuarterlyReport
@@ -22,16 +23,15 @@ from .quarter import quarter_exceptions, quarter_indicator, quarter_overview, qu
 from .services import QUEUE_DOWN, QueueDown, ReportNotReady, report_publish, report_request
 
 
-def _period(request: HttpRequest) -> ReportingPeriod:
-    """The period asked for (?period=id), else the latest whose window has closed, else the latest."""
+def _period(request: HttpRequest, partnership: Partnership) -> ReportingPeriod:
+    """The partnership's period asked for (?period=id), else the latest whose window has
+    closed, else the latest."""
+    periods = ReportingPeriod.objects.filter(partnership=partnership).select_related("partnership")
     chosen = whole_number(request.GET.get("period", ""))
     if chosen is not None:
-        return get_object_or_404(ReportingPeriod, pk=chosen)
+        return get_object_or_404(periods, pk=chosen)
     today = timezone.localdate()
-    period = (
-        ReportingPeriod.objects.closed_by(today).first()
-        or ReportingPeriod.objects.order_by("-financial_year", "-quarter").first()
-    )
+    period = periods.closed_by(today).first() or periods.order_by("-financial_year", "-quarter").first()
     if period is None:
         raise Http404("No reporting periods yet")
     return period
@@ -58,54 +58,57 @@ class Filters:
         return cls(**{name: request.GET.get(name, "") for name in ("priority", "agency", "rag")})
 
     def matches(self, row: dict[str, Any]) -> bool:
-        """Whether an action or exception row (with its priority number, lead and RAG) passes."""
+        """Whether an action or exception row (with its priority's id, lead and RAG) passes."""
         return (
-            (not self.priority or str(row["priority"]) == self.priority)
+            (not self.priority or str(row["priority_id"]) == self.priority)
             and (not self.agency or row["lead"] == self.agency)
             and (not self.rag or (row["rag"] or "none") == self.rag)
         )
 
 
 def _context(request: HttpRequest, period: ReportingPeriod, **extra: Any) -> dict[str, Any]:
+    partnership = period.partnership
     return {
         "period": period,
-        "periods": ReportingPeriod.objects.order_by("-financial_year", "-quarter"),
-        "agencies": Agency.objects.filter(kind=Agency.Kind.RESPONSIBLE_AUTHORITY).order_by("name"),
+        "periods": ReportingPeriod.objects.filter(partnership=partnership).order_by("-financial_year", "-quarter"),
+        "agencies": Agency.objects.filter(partnerships=partnership, kind=Agency.Kind.RESPONSIBLE_AUTHORITY).order_by(
+            "name"
+        ),
         "filters": Filters.from_request(request),
-        "can_compile": request.user.has_perm("reports.compile_reports"),
+        "can_compile": request.user.has_perm("reports.compile_reports", partnership),
         "rag_choices": Filters.RAG_CHOICES,
         **extra,
     }
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    if not ReportingPeriod.objects.exists():
+def dashboard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    if not ReportingPeriod.objects.filter(partnership=partnership).exists():
         return render(request, "reports/no_periods.html")
-    period = _period(request)
+    period = _period(request, partnership)
     return render(request, "reports/dashboard.html", _context(request, period, s=quarter_overview(period)))
 
 
-def priority(request: HttpRequest, number: int) -> HttpResponse:
-    period = _period(request)
-    quarter = quarter_priority(period, number)
+def priority(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    period = _period(request, partnership)
+    quarter = quarter_priority(period, pk)
     if quarter is None:
         raise Http404("No such priority")
-    found = next(p for p in quarter["priorities"] if p["number"] == number)
-    filters = replace(Filters.from_request(request), priority=str(number))
-    rows = [row for row in ({**action, "priority": number} for action in found["actions"]) if filters.matches(row)]
+    found = next(p for p in quarter["priorities"] if p["id"] == pk)
+    filters = replace(Filters.from_request(request), priority=str(pk))
+    rows = [row for row in ({**action, "priority_id": pk} for action in found["actions"]) if filters.matches(row)]
     return render(request, "reports/priority.html", _context(request, period, s=quarter, p=found, rows=rows))
 
 
-def exceptions(request: HttpRequest) -> HttpResponse:
-    period = _period(request)
+def exceptions(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    period = _period(request, partnership)
     quarter = quarter_exceptions(period)
     filters = Filters.from_request(request)
     rows = [e for e in quarter.get("exceptions", []) if filters.matches(e)]
     return render(request, "reports/exceptions.html", _context(request, period, s=quarter, rows=rows))
 
 
-def indicator(request: HttpRequest, pk: int) -> HttpResponse:
-    period = _period(request)
+def indicator(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    period = _period(request, partnership)
     row = quarter_indicator(period, pk)
     if row is None:
         raise Http404("No such indicator")
@@ -116,30 +119,31 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
 # The board's reports ------------------------------------------------------------------
 
 
-def _get_report_for_reader(request: HttpRequest, pk: int) -> QuarterlyReport:
-    if not request.user.has_perm("reports.read_reports"):
+def _get_report_for_reader(request: HttpRequest, partnership: Partnership, pk: int) -> QuarterlyReport:
+    if not request.user.has_perm("reports.read_reports", partnership):
         raise PermissionDenied
-    report = get_object_or_404(QuarterlyReport.objects.select_related("period", "requested_by"), pk=pk)
-    if not report.is_published and not request.user.has_perm("reports.compile_reports"):
+    report = get_object_or_404(
+        QuarterlyReport.objects.select_related("period__partnership", "requested_by"),
+        period__partnership=partnership,
+        pk=pk,
+    )
+    if not report.is_published and not request.user.has_perm("reports.compile_reports", partnership):
         raise Http404("No such report")  # drafts are the team's until published
     return report
 
 
-def archive(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("reports.read_reports"):
+def archive(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    if not request.user.has_perm("reports.read_reports", partnership):
         raise PermissionDenied
-    reports = QuarterlyReport.objects.select_related("period", "requested_by")
-    if not request.user.has_perm("reports.compile_reports"):
+    reports = QuarterlyReport.objects.filter(period__partnership=partnership).select_related("period", "requested_by")
+    can_compile = request.user.has_perm("reports.compile_reports", partnership)
+    if not can_compile:
         reports = reports.filter(published_at__isnull=False)
-    return render(
-        request,
-        "reports/archive.html",
-        {"reports": reports, "can_compile": request.user.has_perm("reports.compile_reports")},
-    )
+    return render(request, "reports/archive.html", {"reports": reports, "can_compile": can_compile})
 
 
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _get_report_for_reader(request, pk)
+def report_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    report = _get_report_for_reader(request, partnership, pk)
     charts = {}
     if report.snapshot:
         from .files import charts_for
@@ -152,7 +156,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "s": report.snapshot,
             "charts": charts,
-            "can_compile": request.user.has_perm("reports.compile_reports"),
+            "can_compile": request.user.has_perm("reports.compile_reports", partnership),
             "newer": QuarterlyReport.objects.filter(period=report.period, version__gt=report.version).exists(),
         },
     )
@@ -165,8 +169,8 @@ DOWNLOADS = {
 }
 
 
-def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
-    report = _get_report_for_reader(request, pk)
+def report_download(request: HttpRequest, partnership: Partnership, pk: int, fmt: str) -> FileResponse:
+    report = _get_report_for_reader(request, partnership, pk)
     attribute, content_type = DOWNLOADS[fmt]
     name = getattr(report, attribute)
     if report.status != QuarterlyReport.Status.READY or not name:
@@ -179,16 +183,18 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 @require_POST
-def report_compile_view(request: HttpRequest) -> HttpResponse:
+def report_compile_view(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     """Queue a new version and return at once: the compiling happens in a worker."""
-    if not request.user.has_perm("reports.compile_reports"):
+    if not request.user.has_perm("reports.compile_reports", partnership):
         raise PermissionDenied
-    period = get_object_or_404(ReportingPeriod, pk=whole_number(request.POST.get("period", "")) or 0)
+    period = get_object_or_404(
+        ReportingPeriod, partnership=partnership, pk=whole_number(request.POST.get("period", "")) or 0
+    )
     try:
         report = report_request(period=period, user=request.user)  # type: ignore[arg-type]
     except QueueDown as exc:
         messages.error(request, str(exc))
-        return redirect("reports:archive")
+        return redirect("reports:archive", partnership.slug)
     report.refresh_from_db()
     if report.status == QuarterlyReport.Status.FAILED and report.error == QUEUE_DOWN:
         messages.error(request, QUEUE_DOWN)
@@ -198,15 +204,17 @@ def report_compile_view(request: HttpRequest) -> HttpResponse:
             f"Version {report.version} of the {period.label} report is queued: it is compiled in the background, "
             "usually within a few minutes. Its status below changes to Ready when it is done.",
         )
-    return redirect("reports:archive")
+    return redirect("reports:archive", partnership.slug)
 
 
 @require_POST
-@recent_sign_in_required(again="press Publish to the board again", fallback="reports:archive")
-def report_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("reports.compile_reports"):
+@recent_sign_in_required(again="press Publish to the board again")
+def report_publish_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    if not request.user.has_perm("reports.compile_reports", partnership):
         raise PermissionDenied
-    report = get_object_or_404(QuarterlyReport.objects.select_related("period"), pk=pk)
+    report = get_object_or_404(
+        QuarterlyReport.objects.select_related("period__partnership"), period__partnership=partnership, pk=pk
+    )
     try:
         report_publish(report=report, user=request.user)  # type: ignore[arg-type]
     except ReportNotReady as exc:

@@ -3,9 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
-from django.contrib.auth.models import Group
 
 from accounts.models import Agency, Role, User
+from priorities.models import Membership, Partnership
 
 PASSWORD = "a-long-test-password"
 
@@ -37,6 +37,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        """`roles=[Role.OFFICER]`: those roles in the partnership given as
+        `roles__partnership=…`, else in the first partnership there is (the shipped plan's)."""
         if create and extracted:
-            # get_or_create: transactional tests flush the groups the data migration made.
-            self.groups.set([Group.objects.get_or_create(name=role.value)[0] for role in extracted])
+            partnership = kwargs.get("partnership") or Partnership.objects.order_by("pk").first()
+            assert partnership is not None, "Import a plan before giving people roles"
+            Membership.objects.bulk_create(
+                [Membership(partnership=partnership, user=self, role=role.value) for role in extracted]
+            )
+
+
+def give_roles(user: User, partnership: Partnership, *roles: Role) -> User:
+    """Give the person these roles in another partnership too."""
+    for role in roles:
+        Membership.objects.create(partnership=partnership, user=user, role=role.value)
+    user.__dict__.pop("_partnership_roles", None)
+    return user

@@ -20,6 +20,7 @@ from accounts.reauth import PASSWORD_CHECKED
 from actionplans.models import ReportingPeriod
 from consultations.seed import SHIPPED_FILE
 from core import periods
+from priorities.models import Partnership
 from tests.factories import gds_date
 
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The shipped partnerships' addresses: every partnership page is under /<slug>/.
+BEDFORD = "bedford-borough"
+CENTRAL = "central-bedfordshire"
 
 # The shipped strategic plan, and the published text it was made from.
 SHIPPED_PLAN = ROOT / "data" / "plans" / "bedford-borough-2020-2024.yaml"
@@ -76,11 +81,21 @@ def title_of(response: HttpResponse) -> str:
     return match.group(1)
 
 
-def make_period(financial_year: int, quarter: int) -> ReportingPeriod:
-    """A reporting period with the default update window for that quarter."""
+def bedford() -> Partnership:
+    """The shipped plan's partnership (the `plan` fixture imports it)."""
+    return Partnership.objects.get(slug=BEDFORD)
+
+
+def make_period(financial_year: int, quarter: int, partnership: Partnership | None = None) -> ReportingPeriod:
+    """A reporting period of the partnership (Bedford's, unless named) with the default
+    update window for that quarter."""
     opens, closes = periods.default_window(financial_year, quarter)
     return ReportingPeriod.objects.create(
-        financial_year=financial_year, quarter=quarter, window_opens=opens, window_closes=closes
+        partnership=partnership or bedford(),
+        financial_year=financial_year,
+        quarter=quarter,
+        window_opens=opens,
+        window_closes=closes,
     )
 
 

@@ -24,7 +24,7 @@ from actionplans.models import Action, ActionPlan, ActionUpdate, ReportingPeriod
 from priorities.models import Priority
 from reports.models import QuarterlyReport
 from tests.factories import PASSWORD
-from tests.helpers import client_for, make_period, title_of
+from tests.helpers import BEDFORD, client_for, make_period, title_of
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,9 @@ def closed_period(db: None) -> ReportingPeriod:
 @pytest.fixture
 def police_action(plan, police: Agency, officer: User) -> Action:
     priority = Priority.objects.get(plan=plan, number=1)
-    action_plan = ActionPlan.objects.create(priority=priority, financial_year=2023, status=ActionPlan.Status.APPROVED)
+    action_plan = ActionPlan.objects.create(
+        partnership=priority.plan.partnership, priority=priority, financial_year=2023, status=ActionPlan.Status.APPROVED
+    )
     return Action.objects.create(
         plan=action_plan,
         reference="1.1",
@@ -87,8 +89,8 @@ def _confirm(client: Client, confirm_url: str, *, returns_to: str) -> str:
 
 def test_publishing_long_after_sign_in_asks_for_the_password_and_publishes_only_after_it(report, csp_admin) -> None:
     client = client_for(csp_admin)
-    report_page = reverse("reports:report", args=[report.pk])
-    publish = reverse("reports:publish", args=[report.pk])
+    report_page = reverse("reports:report", args=[BEDFORD, report.pk])
+    publish = reverse("reports:publish", args=[BEDFORD, report.pk])
 
     with _long_after_sign_in():
         refused = client.post(publish, headers={"referer": SITE + report_page})
@@ -112,16 +114,16 @@ def test_a_refused_press_without_a_referer_returns_to_the_reports_after_confirmi
     client = client_for(csp_admin)
 
     with _long_after_sign_in():
-        refused = client.post(reverse("reports:publish", args=[report.pk]))
+        refused = client.post(reverse("reports:publish", args=[BEDFORD, report.pk]))
 
-    assert refused["Location"] == confirm_password_url(reverse("reports:archive"))
+    assert refused["Location"] == confirm_password_url(reverse("reports:archive", args=[BEDFORD]))
 
 
 def test_reopening_long_after_sign_in_asks_for_the_password_and_reopens_only_after_it(
     police_action, closed_period, officer, csp_admin
 ) -> None:
     client = client_for(csp_admin)
-    reopen = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
+    reopen = reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk])
     form = {"officer": officer.pk, "until_0": "31", "until_1": "3", "until_2": "2024", "reason": "Figures arrived late"}
 
     with _long_after_sign_in():
@@ -205,12 +207,12 @@ def test_right_after_signing_in_no_confirmation_is_asked_until_reauth_seconds_pa
 ) -> None:
     signed_in = client.post(reverse("accounts:login"), {"username": csp_admin.email, "password": PASSWORD})
     assert signed_in.status_code == 302
-    reopen = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
+    reopen = reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk])
     change = reverse("admin:accounts_user_change", args=[csp_admin.pk])
 
     assert client.get(reopen).status_code == 200
     assert client.get(change).status_code == 200
-    assert client.post(reverse("reports:publish", args=[report.pk]))["Location"] == report.get_absolute_url()
+    assert client.post(reverse("reports:publish", args=[BEDFORD, report.pk]))["Location"] == report.get_absolute_url()
     report.refresh_from_db()
     assert report.published_at is not None
 
@@ -221,7 +223,7 @@ def test_right_after_signing_in_no_confirmation_is_asked_until_reauth_seconds_pa
 def test_a_session_with_no_password_check_recorded_must_confirm(csp_admin, police_action, closed_period) -> None:
     client = Client()
     client.force_login(csp_admin)  # not through the sign-in page: no time recorded
-    reopen = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
+    reopen = reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk])
 
     assert client.get(reopen)["Location"] == confirm_password_url(reopen)
 
@@ -233,7 +235,7 @@ def test_the_confirm_page_returns_only_to_this_site(csp_admin) -> None:
         reverse("accounts:confirm_password"), {"password": PASSWORD, "next": "https://evil.example/steal"}
     )
 
-    assert response["Location"] == reverse("priorities:home")
+    assert response["Location"] == reverse("priorities:home", args=[BEDFORD])
 
 
 def test_an_empty_password_is_named_in_the_error_summary(csp_admin) -> None:

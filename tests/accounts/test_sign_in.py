@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from tests.factories import PASSWORD
+from tests.helpers import BEDFORD
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_a_user_signs_in_with_their_email_in_any_case_and_lands_on_the_plan(plan
     response = client.post(reverse("accounts:login"), {"username": officer.email.upper(), "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("priorities:home")
+    assert response["Location"] == reverse("priorities:home", args=[BEDFORD])
     assert client.session["_auth_user_id"] == str(officer.pk)
 
 
@@ -47,11 +48,11 @@ def test_signing_out_ends_the_session(plan, officer, client) -> None:
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("priorities:home")).status_code == 302
+    assert client.get(reverse("priorities:home", args=[BEDFORD])).status_code == 302
 
 
 def test_the_sign_in_page_returns_you_where_you_were_going(plan, officer, client) -> None:
-    glossary = reverse("priorities:glossary")
+    glossary = reverse("priorities:glossary", args=[BEDFORD])
     redirect = client.get(glossary)
     assert redirect["Location"] == f"{reverse('accounts:login')}?next={glossary}"
 
@@ -125,7 +126,7 @@ def test_with_debug_off_a_demo_account_cannot_sign_in_and_loses_its_session(plan
     client.force_login(admin)
     settings.DEBUG = False
 
-    signed_in = client.get(reverse("priorities:home"))
+    signed_in = client.get(reverse("priorities:home", args=[BEDFORD]))
     fresh = client.post(reverse("accounts:login"), {"username": admin.email, "password": PASSWORD})
 
     assert signed_in.status_code == 302

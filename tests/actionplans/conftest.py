@@ -39,7 +39,12 @@ def priority_one(plan) -> Priority:
 
 @pytest.fixture
 def action_plan(priority_one: Priority) -> ActionPlan:
-    return ActionPlan.objects.create(priority=priority_one, financial_year=2023, status=ActionPlan.Status.APPROVED)
+    return ActionPlan.objects.create(
+        partnership=priority_one.plan.partnership,
+        priority=priority_one,
+        financial_year=2023,
+        status=ActionPlan.Status.APPROVED,
+    )
 
 
 @pytest.fixture

@@ -9,21 +9,21 @@ from django.urls import reverse
 
 from actionplans.models import Action, ActionUpdate
 from core.forms import NARRATIVE_LIMIT, PortalFormMixin
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("chosen", ["²", "١٢", "9" * 30, "-1", "1.0"])
 def test_a_period_named_by_anything_but_a_plain_id_is_not_found(period, board_member, chosen: str) -> None:  # type: ignore[no-untyped-def]
-    response = client_for(board_member).get(reverse("reports:dashboard"), {"period": chosen})
+    response = client_for(board_member).get(reverse("reports:dashboard", args=[BEDFORD]), {"period": chosen})
 
     assert response.status_code == 200  # not an id: the page shows its default quarter
     assert response.context["period"] == period
 
 
 def test_a_compile_for_a_period_named_by_a_superscript_is_not_found(period, csp_admin) -> None:  # type: ignore[no-untyped-def]
-    assert client_for(csp_admin).post(reverse("reports:compile"), {"period": "²"}).status_code == 404
+    assert client_for(csp_admin).post(reverse("reports:compile", args=[BEDFORD]), {"period": "²"}).status_code == 404
 
 
 def test_a_rule_the_database_keeps_is_said_plainly_wherever_the_record_is_saved(police_action) -> None:  # type: ignore[no-untyped-def]
@@ -39,7 +39,7 @@ def test_a_rule_the_database_keeps_is_said_plainly_wherever_the_record_is_saved(
 
 def test_a_narrative_over_the_limit_is_refused_in_words_and_kept_on_the_page(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
     long = "word " * (NARRATIVE_LIMIT // 5 + 1)
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
 
     response = client_for(officer).post(url, {"version": "", "rag": "amber", "progress": long, "save_draft": ""})
 
@@ -52,7 +52,7 @@ def test_a_narrative_over_the_limit_is_refused_in_words_and_kept_on_the_page(pol
 
 
 def test_a_tampered_version_field_says_so_and_saves_nothing(police_action, period, officer) -> None:  # type: ignore[no-untyped-def]
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
 
     response = client_for(officer).post(url, {"version": "abc", "rag": "amber", "progress": "Done", "save_draft": ""})
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans.models import Action
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def _action_post(action_plan, officer, day: str, month: str, year: str):
         "due_date_1": month,
         "due_date_2": year,
     }
-    return client_for(officer).post(reverse("actionplans:action_create", args=[action_plan.pk]), data)
+    return client_for(officer).post(reverse("actionplans:action_create", args=[BEDFORD, action_plan.pk]), data)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_a_bad_date_gets_one_plain_message(action_plan, officer, day, month, yea
 
 
 def test_a_closed_update_is_reopened_for_90_days_at_most(police_action, closed_period, csp_admin, officer) -> None:
-    url = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
+    url = reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk])
 
     response = client_for(csp_admin).post(
         url, {"officer": officer.pk, "until_0": "31", "until_1": "12", "until_2": "2099", "reason": "Late figures"}

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from actionplans.models import Milestone
 from core.forms import PortalFormMixin
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,11 @@ def test_a_milestone_title_and_an_indicator_title_and_unit_are_text_on_the_updat
     indicator.unit = "<b>unit</b>"
     indicator.save()
 
-    html = client_for(officer).get(reverse("actionplans:update", args=[police_action.pk, period.pk])).content.decode()
+    html = (
+        client_for(officer)
+        .get(reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk]))
+        .content.decode()
+    )
 
     assert "&lt;a href=&quot;https://evil.example/&quot;&gt;phish&lt;/a&gt;" in html
     assert 'href="https://evil.example/"' not in html

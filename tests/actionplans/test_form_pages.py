@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Role
 from actionplans.models import ActionUpdate
 from tests.factories import UserFactory
-from tests.helpers import client_for, title_of
+from tests.helpers import BEDFORD, client_for, title_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ ACTIONS_CSV = (
 
 
 def test_the_action_form_says_error_only_once_it_refuses_what_was_posted(action_plan, csp_admin) -> None:
-    url = reverse("actionplans:action_create", args=[action_plan.pk])
+    url = reverse("actionplans:action_create", args=[BEDFORD, action_plan.pk])
     admin = client_for(csp_admin)
 
     assert title_of(admin.get(url)) == "Add an action"
@@ -36,7 +36,7 @@ def test_the_action_form_says_error_only_once_it_refuses_what_was_posted(action_
 
 def test_a_stale_milestone_edit_says_error_in_the_title(police_action, officer, csp_admin) -> None:
     milestone = police_action.milestones.get(title="Deliver ten sessions")
-    url = reverse("actionplans:milestone_edit", args=[milestone.pk])
+    url = reverse("actionplans:milestone_edit", args=[BEDFORD, milestone.pk])
     assert title_of(client_for(officer).get(url)) == "Edit milestone"
     client_for(csp_admin).post(url, MILESTONE)
 
@@ -49,7 +49,7 @@ def test_a_stale_milestone_edit_says_error_in_the_title(police_action, officer, 
 def test_the_update_form_says_error_when_a_submit_is_incomplete_or_stale(
     police_action, period, officer, police
 ) -> None:
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     mine = client_for(officer)
     colleague = client_for(UserFactory(agency=police, roles=[Role.OFFICER]))
 
@@ -65,15 +65,15 @@ def test_the_update_form_says_error_when_a_submit_is_incomplete_or_stale(
 def test_the_reopen_and_review_forms_say_error_when_refused(
     police_action, period, closed_period, officer, csp_admin, priority_lead
 ) -> None:
-    reopen_url = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
+    reopen_url = reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk])
     admin = client_for(csp_admin)
     assert title_of(admin.get(reopen_url)) == "Reopen the 2023-24 Q3 update for action 1.1"
     assert title_of(admin.post(reopen_url, {"reason": ""})) == "Error: Reopen the 2023-24 Q3 update for action 1.1"
 
-    update_url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    update_url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     client_for(officer).post(update_url, {"version": "", "rag": "amber", "progress": "Done", "submit_update": ""})
     update = ActionUpdate.objects.get(period=period)
-    review_url = reverse("actionplans:update_review", args=[update.pk])
+    review_url = reverse("actionplans:update_review", args=[BEDFORD, update.pk])
     lead = client_for(priority_lead)
     assert title_of(lead.get(review_url)) == "Review 2023-24 Q4 update for action 1.1"
     returned = lead.post(review_url, {"version": update.version, "decision": "return", "comment": ""})
@@ -81,7 +81,7 @@ def test_the_reopen_and_review_forms_say_error_when_refused(
 
 
 def test_the_import_pages_say_error_for_a_refused_upload_or_a_file_with_problems(action_plan, csp_admin) -> None:
-    url = reverse("actionplans:import", args=[action_plan.pk])
+    url = reverse("actionplans:import", args=[BEDFORD, action_plan.pk])
     admin = client_for(csp_admin)
 
     def upload(text: str):

@@ -21,7 +21,7 @@ from actionplans.services import action_upload_save, actions_import
 from core.forms import NARRATIVE_LIMIT
 from core.tables import TableError, read_rows
 from core.text import UNSAFE, clean_text
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_any_update_typed_is_saved_as_meant_or_refused_with_nothing_saved(  # ty
     police_action, period, officer, progress: str, issues: str, rag: str, version: str
 ) -> None:
     client = client_for(officer)
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     with _rolled_back():
         data = {"version": version, "rag": rag, "progress": progress, "issues_and_risks": issues, "save_draft": ""}
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, IndicatorValue, Milestone, ReportingPeriod
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_history_shows_who_when_and_old_and_new_values(police_action, period, officer, csp_admin) -> None:
     milestone = police_action.milestones.get(title="Deliver ten sessions")
     client_for(csp_admin).post(
-        reverse("actionplans:milestone_edit", args=[milestone.pk]),
+        reverse("actionplans:milestone_edit", args=[BEDFORD, milestone.pk]),
         {
             "version": "1",
             "title": "Deliver twelve sessions",
@@ -24,11 +24,15 @@ def test_history_shows_who_when_and_old_and_new_values(police_action, period, of
             "due_date_2": "2024",
         },
     )
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     client_for(officer).post(url, {"rag": "amber", "progress": "Started", "save_draft": ""})
     client_for(officer).post(url, {"version": "1", "rag": "red", "progress": "Stalled", "save_draft": ""})
 
-    html = client_for(officer).get(reverse("actionplans:action_history", args=[police_action.pk])).content.decode()
+    html = (
+        client_for(officer)
+        .get(reverse("actionplans:action_history", args=[BEDFORD, police_action.pk]))
+        .content.decode()
+    )
 
     assert "Milestone: Deliver twelve sessions changed" in html
     assert "by Aisha Khan" in html
@@ -49,12 +53,16 @@ def test_history_names_agencies_and_indicator_values_not_ids(
     police_action.supporting_agencies.add(council)
     police_action._history_user = officer
     police_action.save()
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     client_for(officer).post(
         url, {"rag": "amber", "progress": "x", f"indicator_{indicator.pk}_value": "41", "save_draft": ""}
     )
 
-    html = client_for(officer).get(reverse("actionplans:action_history", args=[police_action.pk])).content.decode()
+    html = (
+        client_for(officer)
+        .get(reverse("actionplans:action_history", args=[BEDFORD, police_action.pk]))
+        .content.decode()
+    )
 
     cells = '<td class="govuk-table__cell">(blank)</td><td class="govuk-table__cell">Bedford Borough Council</td>'
     assert f"Supporting agencies</th>{cells}" in html

@@ -17,7 +17,7 @@ from core.models import StaleEdit
 from core.services import versioned_save
 from core.tables import read_rows
 from core.tasks import expire_uploads
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,15 @@ def _csv(rows: list[list[str]], *, bom: bool = False, newline: str = "\r\n") -> 
 
 def _upload(client, plan, content: bytes, name: str = "actions.csv", kind: str = "actions"):
     return client.post(
-        reverse("actionplans:import", args=[plan.pk]), {"kind": kind, "file": SimpleUploadedFile(name, content)}
+        reverse("actionplans:import", args=[BEDFORD, plan.pk]),
+        {"kind": kind, "file": SimpleUploadedFile(name, content)},
     )
 
 
 def _confirm(client, plan, response):
     context = response.context
     return client.post(
-        reverse("actionplans:import", args=[plan.pk]),
+        reverse("actionplans:import", args=[BEDFORD, plan.pk]),
         {"confirm": "", "token": context["token"]},
     )
 
@@ -178,7 +179,7 @@ def test_an_unreadable_file_gets_a_clear_error(action_plan, csp_admin, name, con
 
 def test_a_forged_confirm_token_is_refused(action_plan, csp_admin) -> None:
     response = client_for(csp_admin).post(
-        reverse("actionplans:import", args=[action_plan.pk]),
+        reverse("actionplans:import", args=[BEDFORD, action_plan.pk]),
         {"confirm": "", "token": "../../etc/passwd", "kind": "actions", "suffix": ".csv"},
     )
     assert response.status_code == 404
@@ -186,7 +187,7 @@ def test_a_forged_confirm_token_is_refused(action_plan, csp_admin) -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_any_reader_exports_a_plans_actions_in_the_import_columns(police_action, board_member, fmt) -> None:
-    response = client_for(board_member).get(reverse("actionplans:export", args=[police_action.plan.pk, fmt]))
+    response = client_for(board_member).get(reverse("actionplans:export", args=[BEDFORD, police_action.plan.pk, fmt]))
 
     assert response.status_code == 200
     assert f"actions-2023-24-priority-1.{fmt}" in response["Content-Disposition"]
@@ -241,9 +242,9 @@ def test_excel_traps_are_refused(action_plan, csp_admin) -> None:
 def test_exports_never_carry_a_live_formula(police_action, board_member) -> None:
     police_action.title = '=HYPERLINK("http://evil.example","Click")'
     police_action.save()
-    response = client_for(board_member).get(reverse("actionplans:export", args=[police_action.plan.pk, "csv"]))
+    response = client_for(board_member).get(reverse("actionplans:export", args=[BEDFORD, police_action.plan.pk, "csv"]))
     assert "'=HYPERLINK" in response.content.decode()
-    xlsx = client_for(board_member).get(reverse("actionplans:export", args=[police_action.plan.pk, "xlsx"]))
+    xlsx = client_for(board_member).get(reverse("actionplans:export", args=[BEDFORD, police_action.plan.pk, "xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     titles = [c.value for c in sheet[2]]
     assert '\'=HYPERLINK("http://evil.example","Click")' in titles

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans.models import ActionUpdate, Milestone
-from tests.helpers import WHOLE_YEAR, client_for
+from tests.helpers import BEDFORD, WHOLE_YEAR, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +15,10 @@ def _edit_urls(action, period) -> list[str]:
     milestone = Milestone.objects.filter(action=action).first()
     assert milestone is not None
     return [
-        reverse("actionplans:action_edit", args=[action.pk]),
-        reverse("actionplans:milestone_create", args=[action.pk]),
-        reverse("actionplans:milestone_edit", args=[milestone.pk]),
-        reverse("actionplans:update", args=[action.pk, period.pk]),
+        reverse("actionplans:action_edit", args=[BEDFORD, action.pk]),
+        reverse("actionplans:milestone_create", args=[BEDFORD, action.pk]),
+        reverse("actionplans:milestone_edit", args=[BEDFORD, milestone.pk]),
+        reverse("actionplans:update", args=[BEDFORD, action.pk, period.pk]),
     ]
 
 
@@ -54,13 +54,15 @@ def test_the_owner_from_another_agency_may_edit(police_action, period, council_o
     police_action.owner = council_officer
     police_action.save()
     assert (
-        client_for(council_officer).get(reverse("actionplans:update", args=[police_action.pk, period.pk])).status_code
+        client_for(council_officer)
+        .get(reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk]))
+        .status_code
         == 200
     )
 
 
 def test_an_officer_adds_actions_only_for_their_own_agency(action_plan, council_officer, police) -> None:
-    url = reverse("actionplans:action_create", args=[action_plan.pk])
+    url = reverse("actionplans:action_create", args=[BEDFORD, action_plan.pk])
     theme = action_plan.priority.themes.get(position=2)
     data = {
         "reference": "1.9",
@@ -81,8 +83,8 @@ def test_an_officer_adds_actions_only_for_their_own_agency(action_plan, council_
 
 def test_only_admins_reopen_and_import(police_action, closed_period, officer, board_member, priority_lead) -> None:
     urls = [
-        reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk]),
-        reverse("actionplans:import", args=[police_action.plan.pk]),
+        reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk]),
+        reverse("actionplans:import", args=[BEDFORD, police_action.plan.pk]),
     ]
     for person in (officer, board_member, priority_lead):
         for url in urls:
@@ -94,7 +96,7 @@ def test_an_owner_from_another_agency_keeps_the_lead_agency_when_editing(
 ) -> None:
     police_action.owner = council_officer
     police_action.save()
-    url = reverse("actionplans:action_edit", args=[police_action.pk])
+    url = reverse("actionplans:action_edit", args=[BEDFORD, police_action.pk])
     form = client_for(council_officer).get(url).context["form"]
     data = {name: form[name].value() for name in ["reference", "title", "description", "theme", "owner", "state"]}
     data.update(
@@ -121,7 +123,7 @@ def test_an_officer_cannot_link_indicators_or_change_the_lead(police_action, off
     from actionplans.models import Indicator
 
     other = Indicator.objects.create(priority=indicator.priority, title="Other", unit="x", higher_is_better=True)
-    url = reverse("actionplans:action_edit", args=[police_action.pk])
+    url = reverse("actionplans:action_edit", args=[BEDFORD, police_action.pk])
     form = client_for(officer).get(url).context["form"]
     data = {name: form[name].value() for name in ["reference", "title", "description", "theme", "owner", "state"]}
     data.update(
@@ -139,7 +141,7 @@ def test_an_officer_cannot_link_indicators_or_change_the_lead(police_action, off
 
 
 def test_a_duplicate_reference_is_a_form_error_not_a_crash(police_action, csp_admin) -> None:
-    url = reverse("actionplans:action_create", args=[police_action.plan.pk])
+    url = reverse("actionplans:action_create", args=[BEDFORD, police_action.plan.pk])
     data = {
         "reference": "1.1",
         "title": "Again",
@@ -155,12 +157,13 @@ def test_a_duplicate_reference_is_a_form_error_not_a_crash(police_action, csp_ad
 def test_a_priority_lead_cannot_approve_their_own_update(police_action, period, priority_lead) -> None:
     police_action.owner = priority_lead
     police_action.save()
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     client_for(priority_lead).post(url, {"rag": "green", "progress": "Mine", "submit_update": ""})
     update = ActionUpdate.objects.get()
 
     response = client_for(priority_lead).post(
-        reverse("actionplans:update_review", args=[update.pk]), {"version": update.version, "decision": "approve"}
+        reverse("actionplans:update_review", args=[BEDFORD, update.pk]),
+        {"version": update.version, "decision": "approve"},
     )
 
     assert response.status_code == 403

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from actionplans.demo import demo_load
 from actionplans.models import Action, ReportingPeriod
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,10 @@ def _urls(officer) -> dict[str, str]:
     return {
         "my_actions": reverse("actionplans:my_actions"),
         "action": action.get_absolute_url(),
-        "update_form": reverse("actionplans:update", args=[action.pk, period.pk]),
+        "update_form": reverse("actionplans:update", args=[BEDFORD, action.pk, period.pk]),
         "plan": action.plan.get_absolute_url(),
-        "history": reverse("actionplans:action_history", args=[action.pk]),
-        "reviews": reverse("actionplans:reviews"),
+        "history": reverse("actionplans:action_history", args=[BEDFORD, action.pk]),
+        "reviews": reverse("actionplans:reviews", args=[BEDFORD]),
     }
 
 

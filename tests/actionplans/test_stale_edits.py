@@ -10,14 +10,14 @@ from django.urls import reverse
 from accounts.models import Role
 from actionplans.models import ActionUpdate, Milestone
 from tests.factories import UserFactory
-from tests.helpers import WHOLE_YEAR, client_for
+from tests.helpers import BEDFORD, WHOLE_YEAR, client_for
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_stale_update_save_is_refused_and_shows_what_changed(police_action, period, officer, police) -> None:
     colleague = UserFactory(full_name="Sam Patel", agency=police, roles=[Role.OFFICER])
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     mine, theirs = client_for(officer), client_for(colleague)
     mine.post(url, {"rag": "amber", "progress": "First draft", "save_draft": ""})
     # Both open the form at version 1.
@@ -40,7 +40,7 @@ def test_a_stale_update_save_is_refused_and_shows_what_changed(police_action, pe
 
 def test_two_first_drafts_at_once_keep_the_first(police_action, period, officer, police) -> None:
     colleague = UserFactory(agency=police, roles=[Role.OFFICER])
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
 
     client_for(colleague).post(url, {"version": "", "rag": "red", "progress": "First", "save_draft": ""})
     response = client_for(officer).post(url, {"version": "", "rag": "green", "progress": "Second", "save_draft": ""})
@@ -51,7 +51,7 @@ def test_two_first_drafts_at_once_keep_the_first(police_action, period, officer,
 
 def test_a_stale_milestone_edit_is_refused(police_action, officer, csp_admin) -> None:
     milestone = police_action.milestones.get(title="Deliver ten sessions")
-    url = reverse("actionplans:milestone_edit", args=[milestone.pk])
+    url = reverse("actionplans:milestone_edit", args=[BEDFORD, milestone.pk])
     form = {
         "version": "1",
         "title": "Deliver twelve sessions",
@@ -73,7 +73,7 @@ def test_a_stale_milestone_edit_is_refused(police_action, officer, csp_admin) ->
 
 
 def test_a_stale_action_edit_is_refused(police_action, officer, csp_admin) -> None:
-    url = reverse("actionplans:action_edit", args=[police_action.pk])
+    url = reverse("actionplans:action_edit", args=[BEDFORD, police_action.pk])
     page = client_for(officer).get(url)
     form = page.context["form"]
     data = {
@@ -112,7 +112,7 @@ def test_a_stale_indicator_value_is_refused(police_action, period, officer, poli
     from actionplans.models import IndicatorValue
 
     colleague = UserFactory(full_name="Sam Patel", agency=police, roles=[Role.OFFICER])
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     value = f"indicator_{indicator.pk}_value"
     version = f"indicator_{indicator.pk}_version"
     client_for(officer).post(url, {"rag": "amber", "progress": "x", value: "10", "save_draft": ""})
@@ -131,7 +131,7 @@ def test_a_stale_indicator_value_is_refused(police_action, period, officer, poli
 def test_clearing_an_indicator_value_deletes_it_and_history_keeps_it(police_action, period, officer, indicator) -> None:
     from actionplans.models import IndicatorValue
 
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     value, version = f"indicator_{indicator.pk}_value", f"indicator_{indicator.pk}_version"
     client_for(officer).post(url, {"rag": "amber", "progress": "x", value: "10", "save_draft": ""})
     client_for(officer).post(
@@ -143,7 +143,7 @@ def test_clearing_an_indicator_value_deletes_it_and_history_keeps_it(police_acti
 
 
 def test_a_note_without_a_value_is_an_error_not_silently_dropped(police_action, period, officer, indicator) -> None:
-    url = reverse("actionplans:update", args=[police_action.pk, period.pk])
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
     response = client_for(officer).post(
         url, {"rag": "amber", "progress": "x", f"indicator_{indicator.pk}_note": "Awaiting data", "save_draft": ""}
     )

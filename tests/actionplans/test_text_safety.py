@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from actionplans.models import Action, ActionUpdate
 from core.tables import read_rows
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ KEPT = "Six sessions delivered.\nFour schools booked.\nSee notes."
 
 def test_an_update_pasted_from_word_keeps_its_words_without_control_characters(police_action, period, officer) -> None:
     response = client_for(officer).post(
-        reverse("actionplans:update", args=[police_action.pk, period.pk]),
+        reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk]),
         {"version": "", "rag": "amber", "progress": PASTED, "issues_and_risks": "Tab\tstays", "save_draft": ""},
     )
 
@@ -36,7 +36,7 @@ def test_the_plan_export_opens_even_with_text_saved_before_it_was_cleaned(police
     # Written past validation, as rows saved before this change were.
     Action.objects.filter(pk=police_action.pk).update(description=PASTED)
 
-    response = client_for(officer).get(reverse("actionplans:export", args=[police_action.plan.pk, "xlsx"]))
+    response = client_for(officer).get(reverse("actionplans:export", args=[BEDFORD, police_action.plan.pk, "xlsx"]))
 
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

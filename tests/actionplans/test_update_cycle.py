@@ -9,13 +9,13 @@ from django.urls import reverse
 
 from accounts.models import Role
 from actionplans.models import ActionUpdate, IndicatorValue, Milestone
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
 
 def _update_url(action, period) -> str:
-    return reverse("actionplans:update", args=[action.pk, period.pk])
+    return reverse("actionplans:update", args=[BEDFORD, action.pk, period.pk])
 
 
 def _form(**extra: str) -> dict[str, str]:
@@ -120,7 +120,7 @@ def test_an_admin_reopens_one_update_for_one_officer_and_history_records_it(
 
     other_police_officer = UserFactory(agency=police, roles=[Role.OFFICER])
     admin = client_for(csp_admin)
-    reopen_url = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
+    reopen_url = reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk])
 
     response = admin.post(
         reopen_url,
@@ -141,7 +141,11 @@ def test_an_admin_reopens_one_update_for_one_officer_and_history_records_it(
     assert client_for(officer).post(url, _form(version=str(update.version), submit_update="")).status_code == 302
     update.refresh_from_db()
     assert update.status == "submitted"
-    history = client_for(officer).get(reverse("actionplans:action_history", args=[police_action.pk])).content.decode()
+    history = (
+        client_for(officer)
+        .get(reverse("actionplans:action_history", args=[BEDFORD, police_action.pk]))
+        .content.decode()
+    )
     assert "Reopened for Priya Shah: Figures arrived late" in history
 
 
@@ -149,9 +153,12 @@ def test_a_priority_lead_approves_or_returns_with_a_comment(police_action, perio
     client_for(officer).post(_update_url(police_action, period), _form(submit_update=""))
     update = ActionUpdate.objects.get()
     lead = client_for(priority_lead)
-    review_url = reverse("actionplans:update_review", args=[update.pk])
+    review_url = reverse("actionplans:update_review", args=[BEDFORD, update.pk])
 
-    assert "1.1 Run knife-crime awareness sessions" in lead.get(reverse("actionplans:reviews")).content.decode()
+    assert (
+        "1.1 Run knife-crime awareness sessions"
+        in lead.get(reverse("actionplans:reviews", args=[BEDFORD])).content.decode()
+    )
     empty_comment = lead.post(review_url, {"version": update.version, "decision": "return", "comment": ""})
     assert "Say what the officer needs to change" in empty_comment.content.decode()
 
@@ -184,14 +191,16 @@ def test_a_lead_of_another_priority_cannot_review_it(police_action, period, offi
     update = ActionUpdate.objects.get()
 
     response = client_for(other_lead).post(
-        reverse("actionplans:update_review", args=[update.pk]), {"version": update.version, "decision": "approve"}
+        reverse("actionplans:update_review", args=[BEDFORD, update.pk]),
+        {"version": update.version, "decision": "approve"},
     )
 
     assert response.status_code == 403
     update.refresh_from_db()
     assert update.status == "submitted"
     assert (
-        "Nothing is waiting for review" in client_for(other_lead).get(reverse("actionplans:reviews")).content.decode()
+        "Nothing is waiting for review"
+        in client_for(other_lead).get(reverse("actionplans:reviews", args=[BEDFORD])).content.decode()
     )
 
 
@@ -228,7 +237,7 @@ def test_an_edit_in_the_admin_makes_open_forms_stale(police_action, officer, csp
     assert (milestone.title, milestone.version) == ("ADMIN CORRECTION", 2)
 
     response = client_for(officer).post(
-        reverse("actionplans:milestone_edit", args=[milestone.pk]),
+        reverse("actionplans:milestone_edit", args=[BEDFORD, milestone.pk]),
         {"version": "1", "title": "Officer's stale title", "due_date_0": "31", "due_date_1": "3", "due_date_2": "2024"},
     )
 
@@ -241,7 +250,7 @@ def test_a_closed_quarter_can_be_reopened_from_the_action_page_and_the_officer_f
     police_action, period, closed_period, officer, csp_admin
 ) -> None:
     page = client_for(csp_admin).get(police_action.get_absolute_url()).content.decode()
-    reopen_url = reverse("actionplans:update_reopen", args=[police_action.pk, closed_period.pk])
+    reopen_url = reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk])
     assert f'href="{reopen_url}"' in page
     assert "Open the 2023-24 Q3 update for an officer" in page
 
@@ -252,6 +261,6 @@ def test_a_closed_quarter_can_be_reopened_from_the_action_page_and_the_officer_f
 
     mine = client_for(officer).get(reverse("actionplans:my_actions")).content.decode()
     assert "Reopened for you" in mine
-    assert reverse("actionplans:update", args=[police_action.pk, closed_period.pk]) in mine
+    assert reverse("actionplans:update", args=[BEDFORD, police_action.pk, closed_period.pk]) in mine
     action_page = client_for(officer).get(police_action.get_absolute_url()).content.decode()
     assert "(reopened until 31 March)" in action_page

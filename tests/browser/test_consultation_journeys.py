@@ -21,7 +21,7 @@ from consultations.models import Answer, ColumnMapping, Consultation, ResponseIm
 from consultations.seed import SHIPPED_FILE, consultations_load
 from priorities.models import Priority
 from tests.browser.test_plan_journey import sign_in
-from tests.helpers import assert_accessible
+from tests.helpers import BEDFORD, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -242,7 +242,10 @@ def test_every_consultation_page_is_accessible_and_a_board_member_sees_only_quot
 
         # On a narrow screen (or at 400 % zoom) wide tables scroll in regions a keyboard can reach.
         board_page.set_viewport_size({"width": 320, "height": 800})
-        for url in [demo.get_absolute_url(), *(reverse("consultations:question", args=[demo.slug, n]) for n in (1, 2))]:
+        for url in [
+            demo.get_absolute_url(),
+            *(reverse("consultations:question", args=[BEDFORD, demo.slug, n]) for n in (1, 2)),
+        ]:
             board_page.goto(f"{base}{url}")
             assert_accessible(board_page)
     finally:

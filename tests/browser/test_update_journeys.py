@@ -15,7 +15,7 @@ from core import periods
 from priorities.models import Priority
 from tests.browser.test_plan_journey import sign_in
 from tests.factories import UserFactory
-from tests.helpers import assert_accessible
+from tests.helpers import assert_accessible, bedford
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,13 +25,14 @@ def police_action(plan, officer: User) -> Action:
     today = timezone.localdate()
     fy, quarter = periods.quarter_of(today)
     ReportingPeriod.objects.create(
+        partnership=bedford(),
         financial_year=fy,
         quarter=quarter,
         window_opens=today - dt.timedelta(days=5),
         window_closes=today + dt.timedelta(days=10),
     )
     priority = Priority.objects.get(number=1)
-    action_plan = ActionPlan.objects.create(priority=priority, financial_year=fy)
+    action_plan = ActionPlan.objects.create(partnership=priority.plan.partnership, priority=priority, financial_year=fy)
     action = Action.objects.create(
         plan=action_plan,
         reference="1.1",

@@ -13,6 +13,7 @@ from consultations.demo import demo_load as consultation_demo_load
 from consultations.models import Consultation
 from consultations.services import indicator_feed
 from core.models import StaleEdit
+from tests.helpers import bedford
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def fed(survey: Consultation, plan, settings, tmp_path):
         priority=plan.priorities.get(number=3), title="Residents confident", unit="%", higher_is_better=True
     )
     period = ReportingPeriod.objects.create(
-        financial_year=2023, quarter=2, window_opens="2023-09-16", window_closes="2023-10-15"
+        partnership=bedford(), financial_year=2023, quarter=2, window_opens="2023-09-16", window_closes="2023-10-15"
     )
     return survey, indicator, period
 

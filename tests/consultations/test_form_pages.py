@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consultations.models import Consultation, ResponseImport
-from tests.helpers import client_for, title_of
+from tests.helpers import BEDFORD, client_for, title_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,8 @@ def test_sign_in_says_error_only_after_a_refused_attempt(client) -> None:
 
 def test_the_upload_and_feed_forms_say_error_when_refused(survey: Consultation, csp_admin) -> None:
     admin = client_for(csp_admin)
-    upload_url = reverse("consultations:import", args=[survey.slug])
-    feed_url = reverse("consultations:feed", args=[survey.slug])
+    upload_url = reverse("consultations:import", args=[BEDFORD, survey.slug])
+    feed_url = reverse("consultations:feed", args=[BEDFORD, survey.slug])
 
     assert title_of(admin.get(upload_url)) == "Import responses – CSP Consultation 2022"
     assert (
@@ -39,8 +39,8 @@ def test_the_mapping_page_says_error_only_when_the_check_finds_problems(survey: 
 
     def map_url(text: str) -> str:
         file = SimpleUploadedFile("export.csv", text.encode("utf-8"), "text/csv")
-        admin.post(reverse("consultations:import", args=[survey.slug]), {"tool": "SmartSurvey", "file": file})
-        return reverse("consultations:import_map", args=[survey.slug, ResponseImport.objects.latest("pk").pk])
+        admin.post(reverse("consultations:import", args=[BEDFORD, survey.slug]), {"tool": "SmartSurvey", "file": file})
+        return reverse("consultations:import_map", args=[BEDFORD, survey.slug, ResponseImport.objects.latest("pk").pk])
 
     good = map_url(GOOD)
     guessed = {name: field.initial for name, field in admin.get(good).context["form"].fields.items()}

@@ -29,7 +29,7 @@ from consultations.imports import (
 )
 from consultations.models import AgeBand, Answer, ColumnMapping, Consultation, Response, ResponseImport
 from consultations.services import mapping_save, responses_import, upload_save
-from tests.helpers import ROOT, client_for
+from tests.helpers import BEDFORD, ROOT, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -506,7 +506,7 @@ def test_it_offers_a_saved_mapping_again_for_the_next_file_from_the_same_tool(
 
     def offered(tool: str) -> dict[str, object]:
         upload = client.post(
-            reverse("consultations:import", args=[survey.slug]),
+            reverse("consultations:import", args=[BEDFORD, survey.slug]),
             {"tool": tool, "file": SimpleUploadedFile("export.csv", content)},
             follow=True,
         )

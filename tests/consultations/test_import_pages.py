@@ -12,7 +12,7 @@ from django.utils import timezone
 from consultations.imports import Mapping, read_table
 from consultations.models import ColumnMapping, Consultation, Response, ResponseImport
 from consultations.services import responses_import
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ GOOD = (
 
 def _upload(client, survey: Consultation, text: str, tool: str = "SmartSurvey") -> ResponseImport:
     response = client.post(
-        reverse("consultations:import", args=[survey.slug]),
+        reverse("consultations:import", args=[BEDFORD, survey.slug]),
         {"tool": tool, "file": SimpleUploadedFile("export.csv", text.encode("utf-8-sig"), "text/csv")},
     )
     assert response.status_code == 302
@@ -35,7 +35,7 @@ def _upload(client, survey: Consultation, text: str, tool: str = "SmartSurvey") 
 def test_an_admin_uploads_maps_checks_and_imports(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
-    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    url = reverse("consultations:import_map", args=[BEDFORD, survey.slug, record.pk])
 
     page = client.get(url)
     guessed = {name: page.context["form"][name].value() for name in page.context["form"].fields}
@@ -56,7 +56,7 @@ def test_an_admin_uploads_maps_checks_and_imports(survey: Consultation, csp_admi
 def test_a_confirm_for_a_mapping_changed_after_the_check_only_checks_again(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
-    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    url = reverse("consultations:import_map", args=[BEDFORD, survey.slug, record.pk])
     guessed = {name: field.initial for name, field in client.get(url).context["form"].fields.items()}
     token = client.post(url, {**guessed, "check": "1"}).context["token"]
 
@@ -70,7 +70,7 @@ def test_a_confirm_for_a_mapping_changed_after_the_check_only_checks_again(surve
 def test_a_bad_row_is_named_and_nothing_is_imported(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD + "R3,Atlantis,25-34,Very confident\r\n")
-    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    url = reverse("consultations:import_map", args=[BEDFORD, survey.slug, record.pk])
     guessed = {name: field.initial for name, field in client.get(url).context["form"].fields.items()}
 
     response = client.post(url, {**guessed, "check": "1"})
@@ -87,13 +87,13 @@ def test_the_mapping_is_offered_again_for_the_next_file_from_the_same_tool(surve
     client = client_for(csp_admin)
     text = "Ref no,Where,How old,Agencies\r\nR1,Castle,25-34,Very confident\r\n"
     record = _upload(client, survey, text, tool="Paper forms")
-    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    url = reverse("consultations:import_map", args=[BEDFORD, survey.slug, record.pk])
     chosen = {"column_0": "response_id", "column_1": "ward", "column_2": "age_band", "column_3": "question 1"}
     client.post(url, {**chosen, "check": "1"})
     assert ColumnMapping.objects.get(consultation=survey, tool="Paper forms").columns["Agencies"] == "question 1"
 
     second = _upload(client, survey, text.replace("R1", "R2"), tool="Paper forms")
-    form = client.get(reverse("consultations:import_map", args=[survey.slug, second.pk])).context["form"]
+    form = client.get(reverse("consultations:import_map", args=[BEDFORD, survey.slug, second.pk])).context["form"]
 
     assert {name: field.initial for name, field in form.fields.items()} == chosen
 
@@ -107,14 +107,14 @@ def test_an_upload_never_imported_is_dropped_after_a_week(survey: Consultation, 
 
     old.refresh_from_db()
     assert bytes(old.content) == b""
-    response = client.get(reverse("consultations:import_map", args=[survey.slug, old.pk]))
+    response = client.get(reverse("consultations:import_map", args=[BEDFORD, survey.slug, old.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("consultations:import", args=[survey.slug])
+    assert response["Location"] == reverse("consultations:import", args=[BEDFORD, survey.slug])
 
 
 def test_a_file_that_is_not_a_table_is_refused_on_the_upload_form(survey: Consultation, csp_admin) -> None:
     response = client_for(csp_admin).post(
-        reverse("consultations:import", args=[survey.slug]),
+        reverse("consultations:import", args=[BEDFORD, survey.slug]),
         {"tool": "x", "file": SimpleUploadedFile("export.csv", "caf\xe9,1\r\n".encode("cp1252"), "text/csv")},
     )
 
@@ -126,7 +126,7 @@ def test_a_file_that_is_not_a_table_is_refused_on_the_upload_form(survey: Consul
 def test_pressing_import_twice_adds_the_file_once_and_keeps_the_record(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
-    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    url = reverse("consultations:import_map", args=[BEDFORD, survey.slug, record.pk])
     guessed = {name: field.initial for name, field in client.get(url).context["form"].fields.items()}
     token = client.post(url, {**guessed, "check": "1"}).context["token"]
     client.post(url, {**guessed, "confirm": "1", "token": token})
@@ -150,7 +150,7 @@ def test_pressing_import_twice_adds_the_file_once_and_keeps_the_record(survey: C
 def test_a_mapping_that_does_not_fit_is_not_saved_over_the_good_one(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
-    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    url = reverse("consultations:import_map", args=[BEDFORD, survey.slug, record.pk])
     good = {"column_0": "response_id", "column_1": "ward", "column_2": "age_band", "column_3": "question 1"}
     client.post(url, {**good, "check": "1"})
 
@@ -184,7 +184,7 @@ def test_an_unclosed_quote_is_named_not_swallowed() -> None:
 def test_an_imported_upload_says_so_instead_of_offering_the_mapping_again(survey: Consultation, csp_admin) -> None:
     client = client_for(csp_admin)
     record = _upload(client, survey, GOOD)
-    url = reverse("consultations:import_map", args=[survey.slug, record.pk])
+    url = reverse("consultations:import_map", args=[BEDFORD, survey.slug, record.pk])
     guessed = {name: field.initial for name, field in client.get(url).context["form"].fields.items()}
     token = client.post(url, {**guessed, "check": "1"}).context["token"]
     client.post(url, {**guessed, "confirm": "1", "token": token})
@@ -199,7 +199,11 @@ def test_one_daily_task_drops_abandoned_uploads_of_both_imports(survey: Consulta
     from actionplans.models import ActionImport, ActionPlan
     from core.tasks import expire_uploads
 
-    action_plan = ActionPlan.objects.create(priority=plan.priorities.get(number=1), financial_year=2023)
+    action_plan = ActionPlan.objects.create(
+        partnership=plan.priorities.get(number=1).plan.partnership,
+        priority=plan.priorities.get(number=1),
+        financial_year=2023,
+    )
     actions = ActionImport(plan=action_plan, kind="actions", uploaded_by=csp_admin)
     actions.hold("actions.csv", b"reference,title\r\n")
     actions.save()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from consultations.demo import RESPONDENTS
 from consultations.demo import demo_load as consultation_demo_load
 from consultations.models import Consultation, Response
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +37,13 @@ def _queries(client, url: str) -> int:
 def _urls(survey: Consultation) -> dict[str, str]:
     slug = survey.slug
     return {
-        "list": reverse("consultations:list"),
-        "consultation": reverse("consultations:consultation", args=[slug]),
-        "question_1": reverse("consultations:question", args=[slug, 1]),
-        "question_2": reverse("consultations:question", args=[slug, 2]),
-        "question_3": reverse("consultations:question", args=[slug, 3]),
-        "coding_2": reverse("consultations:coding", args=[slug, 2]),
-        "export_csv": reverse("consultations:export", args=[slug, "csv"]),
+        "list": reverse("consultations:list", args=[BEDFORD]),
+        "consultation": reverse("consultations:consultation", args=[BEDFORD, slug]),
+        "question_1": reverse("consultations:question", args=[BEDFORD, slug, 1]),
+        "question_2": reverse("consultations:question", args=[BEDFORD, slug, 2]),
+        "question_3": reverse("consultations:question", args=[BEDFORD, slug, 3]),
+        "coding_2": reverse("consultations:coding", args=[BEDFORD, slug, 2]),
+        "export_csv": reverse("consultations:export", args=[BEDFORD, slug, "csv"]),
     }
 
 

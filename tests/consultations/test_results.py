@@ -17,7 +17,7 @@ from actionplans.models import Indicator, IndicatorValue, ReportingPeriod
 from consultations.demo import demo_load as consultation_demo_load
 from consultations.models import AgeBand, Answer, Consultation, IndicatorFeed, Response, ThemeTag
 from consultations.results import consultation_results
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, bedford, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_no_page_shows_a_ward_or_age_band_of_fewer_than_10(demo, board_member, n
     client = client_for(board_member)
     pages = [
         client.get(demo.get_absolute_url()).content.decode(),
-        client.get(reverse("consultations:question", args=[demo.slug, number])).content.decode(),
+        client.get(reverse("consultations:question", args=[BEDFORD, demo.slug, number])).content.decode(),
     ]
 
     for page in pages:
@@ -111,10 +111,10 @@ def test_no_page_shows_a_ward_or_age_band_of_fewer_than_10(demo, board_member, n
 def test_no_export_shows_a_group_of_fewer_than_10(demo, board_member) -> None:
     small = _small_groups(demo)
     client = client_for(board_member)
-    text = client.get(reverse("consultations:export", args=[demo.slug, "csv"])).content.decode()
+    text = client.get(reverse("consultations:export", args=[BEDFORD, demo.slug, "csv"])).content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     book = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("consultations:export", args=[demo.slug, "xlsx"])).content)
+        io.BytesIO(client.get(reverse("consultations:export", args=[BEDFORD, demo.slug, "xlsx"])).content)
     )
     sheet_rows = list(book.active.iter_rows(values_only=True))
 
@@ -149,18 +149,20 @@ def test_free_text_is_for_admins_unless_marked_publishable(demo, board_member, o
             client.get(url).content.decode()
             for url in [
                 demo.get_absolute_url(),
-                reverse("consultations:question", args=[demo.slug, 2]),
-                reverse("consultations:export", args=[demo.slug, "csv"]),
+                reverse("consultations:question", args=[BEDFORD, demo.slug, 2]),
+                reverse("consultations:export", args=[BEDFORD, demo.slug, "csv"]),
             ]
         )
         assert "Acacia Avenue" not in seen
         assert escape(public.text) in seen
-        assert client.get(reverse("consultations:coding", args=[demo.slug, 2])).status_code == 403
-    coding = client_for(csp_admin).get(reverse("consultations:coding", args=[demo.slug, 2]) + "?show=all&page=")
+        assert client.get(reverse("consultations:coding", args=[BEDFORD, demo.slug, 2])).status_code == 403
+    coding = client_for(csp_admin).get(
+        reverse("consultations:coding", args=[BEDFORD, demo.slug, 2]) + "?show=all&page="
+    )
     pages = [coding.content.decode()]
     pages += [
         client_for(csp_admin)
-        .get(reverse("consultations:coding", args=[demo.slug, 2]) + f"?show=all&page={n}")
+        .get(reverse("consultations:coding", args=[BEDFORD, demo.slug, 2]) + f"?show=all&page={n}")
         .content.decode()
         for n in range(2, coding.context["page"].paginator.num_pages + 1)
     ]
@@ -183,7 +185,7 @@ def test_an_admin_codes_answers_and_history_says_who(demo, csp_admin) -> None:
     answer = Answer.objects.filter(question__consultation=demo, option__isnull=True, tags__isnull=True).first()
     assert answer is not None
     speeding, gangs = ThemeTag.objects.get(name="Speeding"), ThemeTag.objects.get(name="Gangs")
-    url = reverse("consultations:coding", args=[demo.slug, 2])
+    url = reverse("consultations:coding", args=[BEDFORD, demo.slug, 2])
 
     response = client_for(csp_admin).post(
         url + "?show=uncoded",
@@ -208,7 +210,7 @@ def test_a_stale_coding_is_refused_and_keeps_the_newer_tags(demo, csp_admin) -> 
     opened_at = answer.version
     speeding, gangs = ThemeTag.objects.get(name="Speeding"), ThemeTag.objects.get(name="Gangs")
     client = client_for(csp_admin)
-    url = reverse("consultations:coding", args=[demo.slug, 2]) + "?show=all"
+    url = reverse("consultations:coding", args=[BEDFORD, demo.slug, 2]) + "?show=all"
     client.post(url, {"answer": [answer.pk], f"version_{answer.pk}": opened_at, f"tags_{answer.pk}": [speeding.pk]})
 
     response = client.post(
@@ -224,11 +226,11 @@ def test_a_question_feeds_an_indicator_value_with_its_source_and_who(demo, csp_a
         priority=plan.priorities.get(number=3), title="Residents confident", unit="%", higher_is_better=True
     )
     period = ReportingPeriod.objects.create(
-        financial_year=2022, quarter=2, window_opens="2022-09-16", window_closes="2022-10-15"
+        partnership=bedford(), financial_year=2022, quarter=2, window_opens="2022-09-16", window_closes="2022-10-15"
     )
 
     response = client_for(csp_admin).post(
-        reverse("consultations:feed", args=[demo.slug]),
+        reverse("consultations:feed", args=[BEDFORD, demo.slug]),
         {"question": demo.headline_question_id, "indicator": indicator.pk, "period": period.pk},
     )
 
@@ -246,11 +248,11 @@ def test_only_percentage_indicators_can_be_fed(demo, csp_admin, plan) -> None:
         priority=plan.priorities.get(number=3), title="Offences", unit="offences", higher_is_better=False
     )
     ReportingPeriod.objects.create(
-        financial_year=2022, quarter=2, window_opens="2022-09-16", window_closes="2022-10-15"
+        partnership=bedford(), financial_year=2022, quarter=2, window_opens="2022-09-16", window_closes="2022-10-15"
     )
 
     response = client_for(csp_admin).post(
-        reverse("consultations:feed", args=[demo.slug]),
+        reverse("consultations:feed", args=[BEDFORD, demo.slug]),
         {"question": demo.headline_question_id, "indicator": counts.pk, "period": ReportingPeriod.objects.get().pk},
     )
 
@@ -267,10 +269,10 @@ def test_readers_cannot_import_code_or_feed(demo, people, who: str) -> None:
     assert answer is not None
 
     posts = [
-        client.post(reverse("consultations:import", args=[demo.slug]), {"tool": "x"}),
-        client.post(reverse("consultations:feed", args=[demo.slug]), {}),
+        client.post(reverse("consultations:import", args=[BEDFORD, demo.slug]), {"tool": "x"}),
+        client.post(reverse("consultations:feed", args=[BEDFORD, demo.slug]), {}),
         client.post(
-            reverse("consultations:coding", args=[demo.slug, 2]),
+            reverse("consultations:coding", args=[BEDFORD, demo.slug, 2]),
             {"answer": [answer.pk], f"version_{answer.pk}": answer.version, f"publishable_{answer.pk}": "yes"},
         ),
     ]
@@ -282,13 +284,17 @@ def test_readers_cannot_import_code_or_feed(demo, people, who: str) -> None:
 def test_an_unknown_consultation_or_question_is_404(demo, board_member) -> None:
     client = client_for(board_member)
 
-    assert client.get(reverse("consultations:consultation", args=["nope"])).status_code == 404
-    assert client.get(reverse("consultations:question", args=[demo.slug, 99])).status_code == 404
+    assert client.get(reverse("consultations:consultation", args=[BEDFORD, "nope"])).status_code == 404
+    assert client.get(reverse("consultations:question", args=[BEDFORD, demo.slug, 99])).status_code == 404
 
 
 @pytest.mark.parametrize("number", [1, 3, 4])
 def test_no_breakdown_cell_shows_a_count_under_10(demo, board_member, number: int) -> None:
-    page = client_for(board_member).get(reverse("consultations:question", args=[demo.slug, number])).content.decode()
+    page = (
+        client_for(board_member)
+        .get(reverse("consultations:question", args=[BEDFORD, demo.slug, number]))
+        .content.decode()
+    )
 
     counts = [int(n) for n in re.findall(r'govuk-table__cell--numeric">(\d+) \(\d+%\)</td>', page)]
     assert counts  # the breakdowns show figures
@@ -329,10 +335,10 @@ def test_a_multiple_choice_question_with_positive_answers_counts_people_not_tick
         priority=plan.priorities.get(number=3), title="Town centre", unit="%", higher_is_better=False
     )
     period = ReportingPeriod.objects.create(
-        financial_year=2022, quarter=2, window_opens="2022-09-16", window_closes="2022-10-15"
+        partnership=bedford(), financial_year=2022, quarter=2, window_opens="2022-09-16", window_closes="2022-10-15"
     )
     response = client_for(csp_admin).post(
-        reverse("consultations:feed", args=[demo.slug]),
+        reverse("consultations:feed", args=[BEDFORD, demo.slug]),
         {"question": question.pk, "indicator": indicator.pk, "period": period.pk},
     )
     assert response.status_code == 302
@@ -344,7 +350,7 @@ def test_coding_touches_only_answers_to_the_question_on_screen(demo, csp_admin) 
     assert other is not None
 
     client_for(csp_admin).post(
-        reverse("consultations:coding", args=[demo.slug, 2]),
+        reverse("consultations:coding", args=[BEDFORD, demo.slug, 2]),
         {"answer": [other.pk], f"version_{other.pk}": other.version, f"publishable_{other.pk}": "yes"},
     )
 

@@ -21,7 +21,7 @@ from actionplans.models import ReportingPeriod
 from core.backup import backup_check, backup_make, backup_restore
 from reports.models import QuarterlyReport
 from reports.services import report_compile, report_request
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,7 +85,7 @@ def test_a_backup_taken_while_people_write_restores_identically_with_working_dow
     assert not Agency.objects.filter(name="Added after the backup").exists()
     client = client_for(csp_admin)
     for fmt in ("pdf", "xlsx", "html"):
-        download = client.get(reverse("reports:download", args=[compiled.pk, fmt]))
+        download = client.get(reverse("reports:download", args=[BEDFORD, compiled.pk, fmt]))
         assert download.status_code == 200, fmt
         assert b"".join(download.streaming_content)
 
@@ -118,7 +118,7 @@ def test_a_database_restored_without_its_files_says_so_rather_than_fail(
 ) -> None:
     shutil.rmtree(settings.MEDIA_ROOT)
 
-    response = client_for(csp_admin).get(reverse("reports:download", args=[compiled.pk, "pdf"]))
+    response = client_for(csp_admin).get(reverse("reports:download", args=[BEDFORD, compiled.pk, "pdf"]))
 
     assert response.status_code == 404
 

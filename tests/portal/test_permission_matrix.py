@@ -24,7 +24,7 @@ from core import periods
 from priorities.models import Priority
 from reports.files import report_dir
 from reports.models import QuarterlyReport
-from tests.helpers import client_for
+from tests.helpers import bedford, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -74,12 +74,17 @@ def _police_action() -> Action:
     today = timezone.localdate()
     fy, quarter = periods.quarter_of(today)
     period = ReportingPeriod.objects.create(
+        partnership=bedford(),
         financial_year=fy,
         quarter=quarter,
         window_opens=today - dt.timedelta(days=3),
         window_closes=today + dt.timedelta(days=3),
     )
-    plan = ActionPlan.objects.create(priority=Priority.objects.get(number=1), financial_year=fy)
+    plan = ActionPlan.objects.create(
+        partnership=Priority.objects.get(number=1).plan.partnership,
+        priority=Priority.objects.get(number=1),
+        financial_year=fy,
+    )
     officer = User.objects.get(full_name="Priya Shah")
     action = Action.objects.create(
         plan=plan,

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.helpers import ROOT, client_for, production_env
+from tests.helpers import BEDFORD, ROOT, bedford, client_for, production_env
 from tests.worker import running_worker
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +23,16 @@ def test_signed_in_pages_and_downloads_are_never_stored(plan, officer) -> None:
 
     client = client_for(officer)
     ReportingPeriod.objects.create(
-        financial_year=2024, quarter=1, window_opens="2024-06-16", window_closes="2024-07-15"
+        partnership=bedford(), financial_year=2024, quarter=1, window_opens="2024-06-16", window_closes="2024-07-15"
     )
-    action_plan = ActionPlan.objects.create(priority=plan.priorities.get(number=1), financial_year=2024)
+    action_plan = ActionPlan.objects.create(
+        partnership=plan.priorities.get(number=1).plan.partnership,
+        priority=plan.priorities.get(number=1),
+        financial_year=2024,
+    )
 
-    page = client.get(reverse("priorities:home"))
-    download = client.get(reverse("actionplans:export", args=[action_plan.pk, "csv"]))
+    page = client.get(reverse("priorities:home", args=[BEDFORD]))
+    download = client.get(reverse("actionplans:export", args=[BEDFORD, action_plan.pk, "csv"]))
 
     assert page["Cache-Control"] == "no-store"
     assert download.status_code == 200
@@ -45,7 +49,7 @@ def test_every_response_limits_the_browser_features_pages_may_use(client, db) ->
 
 def test_an_active_session_still_ends_after_a_working_day(plan, officer) -> None:
     client = client_for(officer)
-    home = reverse("priorities:home")
+    home = reverse("priorities:home", args=[BEDFORD])
     start = dt.datetime.now(dt.UTC)
     # A request every 20 minutes keeps the idle timeout away for eleven and a half hours.
     for minutes in range(0, 12 * 60 - 20, 20):

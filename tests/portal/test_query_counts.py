@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from priorities.models import Priority
 from priorities.scale import plan_scale_up
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,9 @@ def _first_priority() -> str:
 
 # (page, URL, the queries it costs)
 PAGES: list[tuple[str, Callable[[], str], int]] = [
-    ("home", lambda: reverse("priorities:home"), 11),
+    ("home", lambda: reverse("priorities:home", args=[BEDFORD]), 11),
     ("priority", _first_priority, 15),
-    ("glossary", lambda: reverse("priorities:glossary"), 8),
+    ("glossary", lambda: reverse("priorities:glossary", args=[BEDFORD]), 8),
     ("accessibility", lambda: reverse("accessibility"), 6),
 ]
 

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from tests.helpers import ROOT, client_for, production_env
+from tests.helpers import BEDFORD, ROOT, client_for, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,11 @@ def test_pages_send_a_content_security_policy_without_inline_script(client) -> N
 
 def test_no_page_has_an_inline_script_or_style(plan, csp_admin) -> None:
     client = client_for(csp_admin)
-    for url in [reverse("priorities:home"), reverse("priorities:glossary"), reverse("accessibility")]:
+    for url in [
+        reverse("priorities:home", args=[BEDFORD]),
+        reverse("priorities:glossary", args=[BEDFORD]),
+        reverse("accessibility"),
+    ]:
         html = client.get(url).content.decode()
         scripts = re.findall(r"<script\b([^>]*)>", html)
         assert scripts, url
@@ -78,7 +82,7 @@ def test_no_page_has_an_inline_script_or_style(plan, csp_admin) -> None:
 
 def test_a_session_ends_after_30_minutes_without_a_request(plan, officer) -> None:
     client = client_for(officer)
-    home = reverse("priorities:home")
+    home = reverse("priorities:home", args=[BEDFORD])
     start = dt.datetime.now(dt.UTC)
     with time_machine.travel(start + dt.timedelta(minutes=25), tick=False):
         assert client.get(home).status_code == 200
@@ -140,7 +144,7 @@ def test_healthz_answers_plain_http_probes_in_production() -> None:
 
 def test_only_the_admin_may_apply_inline_styles_and_nowhere_inline_script(plan, csp_admin) -> None:
     client = client_for(csp_admin)
-    portal = client.get(reverse("priorities:home"))["Content-Security-Policy"]
+    portal = client.get(reverse("priorities:home", args=[BEDFORD]))["Content-Security-Policy"]
     admin = client.get(reverse("admin:index"))["Content-Security-Policy"]
 
     assert "style-src 'self';" in portal + ";"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from priorities.models import Priority
 from priorities.plan_file import PlanFile
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def _words(text: str) -> str:
 
 
 def test_home_shows_the_vision_the_authorities_and_the_priorities(plan, officer, shipped_plan_file: PlanFile) -> None:
-    response = client_for(officer).get(reverse("priorities:home"))
+    response = client_for(officer).get(reverse("priorities:home", args=[BEDFORD]))
 
     page = _text(response.content.decode())
     assert response.status_code == 200
@@ -51,7 +51,7 @@ def test_every_theme_key_issue_aim_and_outcome_is_on_its_priority_page_word_for_
 def test_the_glossary_page_lists_every_term_with_its_own_description(
     plan, officer, shipped_plan_file: PlanFile
 ) -> None:
-    html = client_for(officer).get(reverse("priorities:glossary")).content.decode()
+    html = client_for(officer).get(reverse("priorities:glossary", args=[BEDFORD])).content.decode()
 
     rows = re.findall(
         r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*<dd class="govuk-summary-list__value">(.*?)</dd>', html, re.S
@@ -70,7 +70,7 @@ def test_acronyms_on_pages_carry_their_glossary_meaning(plan, officer) -> None:
 
 def test_navigation_marks_the_current_section(plan, officer) -> None:
     client = client_for(officer)
-    glossary = client.get(reverse("priorities:glossary")).content.decode()
+    glossary = client.get(reverse("priorities:glossary", args=[BEDFORD])).content.decode()
     priority = client.get(Priority.objects.get(number=2).get_absolute_url()).content.decode()
 
     assert re.search(r'href="/glossary/" aria-current="page"', glossary)
@@ -87,11 +87,13 @@ def test_a_retired_priority_is_not_shown(plan, officer) -> None:
     client = client_for(officer)
 
     assert client.get(retired.get_absolute_url()).status_code == 404
-    assert "Building Community Confidence" not in client.get(reverse("priorities:home")).content.decode()
+    assert (
+        "Building Community Confidence" not in client.get(reverse("priorities:home", args=[BEDFORD])).content.decode()
+    )
 
 
 def test_the_home_page_says_so_when_no_plan_is_loaded(db, csp_admin_without_plan) -> None:
-    response = client_for(csp_admin_without_plan).get(reverse("priorities:home"))
+    response = client_for(csp_admin_without_plan).get(reverse("priorities:home", args=[BEDFORD]))
     assert "No strategic plan has been imported yet" in response.content.decode()
 
 

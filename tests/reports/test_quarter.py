@@ -15,6 +15,7 @@ from reports.quarter import (
     quarter_overview,
     quarter_priority,
 )
+from tests.helpers import bedford
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,7 @@ def test_every_page_part_is_empty_before_there_is_a_plan(db) -> None:
     import datetime as dt
 
     period = ReportingPeriod.objects.create(
+        partnership=bedford(),
         financial_year=2023,
         quarter=1,
         window_opens=dt.date(2023, 7, 1),

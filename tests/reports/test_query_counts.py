@@ -13,7 +13,7 @@ from priorities.models import Priority, StrategicPlan
 from priorities.scale import plan_scale_up
 from reports.models import QuarterlyReport
 from reports.services import report_compile
-from tests.helpers import REPORT_DAY, client_for
+from tests.helpers import BEDFORD, REPORT_DAY, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +50,11 @@ def test_dashboard_and_report_pages_cost_the_same_at_ten_times_the_data(quarter,
     report = QuarterlyReport.objects.create(period=quarter, version=1)
     report_compile(report_id=report.pk)
     urls = {
-        "dashboard": reverse("reports:dashboard"),
-        "priority": reverse("reports:priority", args=[1]),
-        "exceptions": reverse("reports:exceptions"),
-        "indicator": reverse("reports:indicator", args=[indicator.pk]),
-        "archive": reverse("reports:archive"),
+        "dashboard": reverse("reports:dashboard", args=[BEDFORD]),
+        "priority": reverse("reports:priority", args=[BEDFORD, 1]),
+        "exceptions": reverse("reports:exceptions", args=[BEDFORD]),
+        "indicator": reverse("reports:indicator", args=[BEDFORD, indicator.pk]),
+        "archive": reverse("reports:archive", args=[BEDFORD]),
         "report": report.get_absolute_url(),
     }
     _more_history_and_indicators(1)

@@ -18,7 +18,7 @@ from priorities.models import Priority
 from reports.files import report_dir
 from reports.models import QuarterlyReport
 from reports.services import report_compile, report_publish, reports_schedule
-from tests.helpers import client_for
+from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def _pdf_text(report: QuarterlyReport) -> str:
 
 
 def test_the_dashboard_shows_each_priority_at_a_glance(quarter, board_member) -> None:
-    html = client_for(board_member).get(reverse("reports:dashboard")).content.decode()
+    html = client_for(board_member).get(reverse("reports:dashboard", args=[BEDFORD])).content.decode()
 
     assert "The quarter at a glance: 2023-24 Q4" in html
     for priority in Priority.objects.filter(number__in=[1, 2, 3]):
@@ -49,8 +49,10 @@ def test_the_dashboard_shows_each_priority_at_a_glance(quarter, board_member) ->
 
 def test_lists_filter_by_priority_agency_and_rag(quarter, board_member) -> None:
     client = client_for(board_member)
-    red_only = client.get(reverse("reports:exceptions"), {"rag": "red"}).content.decode()
-    police = client.get(reverse("reports:priority", args=[1]), {"agency": "Bedfordshire Police"}).content.decode()
+    red_only = client.get(reverse("reports:exceptions", args=[BEDFORD]), {"rag": "red"}).content.decode()
+    police = client.get(
+        reverse("reports:priority", args=[BEDFORD, 1]), {"agency": "Bedfordshire Police"}
+    ).content.decode()
 
     assert "govuk-tag--orange app-rag" not in red_only.split("<tbody")[1]
     assert "govuk-tag--red app-rag" in red_only.split("<tbody")[1]
@@ -64,7 +66,7 @@ def test_an_indicator_page_has_its_trend_chart_with_a_text_alternative_and_the_n
 
     indicator = Indicator.objects.get(title="Recorded knife crime offences")
     client = client_for(board_member)
-    html = client.get(reverse("reports:indicator", args=[indicator.pk])).content.decode()
+    html = client.get(reverse("reports:indicator", args=[BEDFORD, indicator.pk])).content.decode()
 
     key = re.search(
         r'src="/charts/([0-9a-f]{32}).svg" '
@@ -169,7 +171,9 @@ def test_a_failure_is_recorded_with_its_error_for_admins(quarter, settings, csp_
     # The error that stopped it, by class and message: the unwritable report directory.
     assert report.error == f"{type(raised.value).__name__}: {raised.value}"
     assert "/proc/not-writable" in report.error
-    assert escape(report.error) in client_for(csp_admin).get(reverse("reports:archive")).content.decode()
+    assert (
+        escape(report.error) in client_for(csp_admin).get(reverse("reports:archive", args=[BEDFORD])).content.decode()
+    )
 
 
 def test_publishing_emails_every_board_member_a_link(
@@ -179,7 +183,7 @@ def test_publishing_emails_every_board_member_a_link(
     client = client_for(csp_admin)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:publish", args=[report.pk]))
+        response = client.post(reverse("reports:publish", args=[BEDFORD, report.pk]))
 
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[board_member.email]]
@@ -189,7 +193,7 @@ def test_publishing_emails_every_board_member_a_link(
 
 def test_downloads_are_for_board_members_and_admins_only(quarter, csp_admin, board_member, officer) -> None:
     report = _compile(quarter)
-    pdf = reverse("reports:download", args=[report.pk, "pdf"])
+    pdf = reverse("reports:download", args=[BEDFORD, report.pk, "pdf"])
 
     assert client_for(officer).get(pdf).status_code == 403
     assert client_for(board_member).get(pdf).status_code == 404  # not published yet
@@ -227,7 +231,7 @@ def test_the_compile_command_compiles_the_latest_closed_quarter_in_process(quart
 def test_the_compile_button_returns_at_once_without_compiling(quarter, csp_admin) -> None:
     client = client_for(csp_admin)
 
-    response = client.post(reverse("reports:compile"), {"period": quarter.pk})
+    response = client.post(reverse("reports:compile", args=[BEDFORD]), {"period": quarter.pk})
 
     assert response.status_code == 302
     report = QuarterlyReport.objects.get()
@@ -239,8 +243,11 @@ def test_the_compile_button_returns_at_once_without_compiling(quarter, csp_admin
 def test_only_admins_compile_and_publish(quarter, board_member, officer) -> None:
     report = _compile(quarter)
     for person in (board_member, officer):
-        assert client_for(person).post(reverse("reports:compile"), {"period": quarter.pk}).status_code == 403
-        assert client_for(person).post(reverse("reports:publish", args=[report.pk])).status_code == 403
+        assert (
+            client_for(person).post(reverse("reports:compile", args=[BEDFORD]), {"period": quarter.pk}).status_code
+            == 403
+        )
+        assert client_for(person).post(reverse("reports:publish", args=[BEDFORD, report.pk])).status_code == 403
     report.refresh_from_db()
     assert not report.is_published
     assert QuarterlyReport.objects.count() == 1
@@ -263,7 +270,7 @@ def test_report_files_are_written_atomically(tmp_path: Path) -> None:
 
 
 def test_the_dashboard_explains_itself_before_any_period_exists(plan, board_member) -> None:
-    response = client_for(board_member).get(reverse("reports:dashboard"))
+    response = client_for(board_member).get(reverse("reports:dashboard", args=[BEDFORD]))
     assert response.status_code == 200
     assert "no reporting periods have been set up" in response.content.decode()
 
@@ -356,7 +363,7 @@ def test_a_dollar_in_an_indicator_title_is_text_not_mathematics(quarter, board_m
     indicator.title = "Cost $\\frac$ per case"
     indicator.save()
 
-    assert client_for(board_member).get(reverse("reports:indicator", args=[indicator.pk])).status_code == 200
+    assert client_for(board_member).get(reverse("reports:indicator", args=[BEDFORD, indicator.pk])).status_code == 200
     assert _compile(quarter).status == "ready"
 
 
@@ -392,5 +399,5 @@ def test_the_report_has_the_consultation_section_and_the_confidence_indicator(qu
         "Residents confident that agencies work together",
     ]:
         assert words in text
-    html = client_for(csp_admin).get(reverse("reports:report", args=[report.pk])).content.decode()
+    html = client_for(csp_admin).get(reverse("reports:report", args=[BEDFORD, report.pk])).content.decode()
     assert "Not shown: fewer than 10 respondents" in html

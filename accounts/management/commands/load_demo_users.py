@@ -19,4 +19,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Demo accounts (password for each: {password}):")
         for user in users:
-            self.stdout.write(f"  {user.email:<42} {', '.join(user.role_names()):<24} {user.agency}")
+            roles = "; ".join(
+                f"{m.role}, {m.partnership.short_name}" for m in user.memberships.select_related("partnership")
+            )  # type: ignore[attr-defined]
+            self.stdout.write(f"  {user.email:<42} {user.agency}: {roles}")

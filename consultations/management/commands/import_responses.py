@@ -23,16 +23,29 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("consultation", help="The consultation's slug, e.g. csp-consultation-2022.")
+        parser.add_argument(
+            "consultation",
+            help="The consultation: PARTNERSHIP/SLUG (e.g. bedford-borough/csp-consultation-2022), "
+            "or its slug alone when no other partnership has one of that name.",
+        )
         parser.add_argument("file", type=Path, help="The export: .csv (UTF-8) or .xlsx.")
         parser.add_argument("--mapping", type=Path, required=True, help="The column mapping (YAML).")
         parser.add_argument("--dry-run", action="store_true", help="Check every row and report; save nothing.")
 
     def handle(self, *args: Any, consultation: str, file: Path, mapping: Path, dry_run: bool, **options: Any) -> None:
-        target = Consultation.objects.filter(slug=consultation).first()
-        if target is None:
-            known = ", ".join(Consultation.objects.values_list("slug", flat=True)) or "none yet"
-            raise CommandError(f"No consultation {consultation!r} (known: {known})")
+        partnership, _, slug = consultation.rpartition("/")
+        found = Consultation.objects.filter(slug=slug)
+        if partnership:
+            found = found.filter(partnership__slug=partnership)
+        matches = list(found.select_related("partnership")[:2])
+        if len(matches) != 1:
+            known = (
+                ", ".join(f"{p}/{c}" for p, c in Consultation.objects.values_list("partnership__slug", "slug"))
+                or "none yet"
+            )
+            reason = "Name its partnership: more than one has" if matches else "No"
+            raise CommandError(f"{reason} consultation {consultation!r} (known: {known})")
+        target = matches[0]
         # call_command(mapping="x.yaml") passes the option as given, without argparse's type.
         file, mapping = Path(file), Path(mapping)
         for path in (file, mapping):
