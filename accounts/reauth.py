@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 PASSWORD_CHECKED = "portal_password_checked"  # noqa: S105 (a session key, not a password)
@@ -52,6 +52,13 @@ def _page_the_form_was_on(request: HttpRequest, fallback: str | None) -> str:
         parts = urlsplit(referer)
         if parts.path:
             return parts.path + (f"?{parts.query}" if parts.query else "")
+    partnership = getattr(request, "partnership", None)
+    if fallback and partnership is not None:
+        # A partnership's page falls back to its own page of that name.
+        try:
+            return reverse(fallback, args=[partnership.slug])
+        except NoReverseMatch:
+            pass
     return resolve_url(fallback or settings.LOGIN_REDIRECT_URL)
 
 

@@ -11,8 +11,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("core.urls")),
+    path("", include("actionplans.urls")),  # first: its My actions is portal-wide
     path("", include("priorities.urls")),
-    path("", include("actionplans.urls")),
     path("", include("reports.urls")),
     path("<slug:partnership>/consultations/", include("consultations.urls")),
 ]

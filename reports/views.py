@@ -208,7 +208,7 @@ def report_compile_view(request: HttpRequest, partnership: Partnership) -> HttpR
 
 
 @require_POST
-@recent_sign_in_required(again="press Publish to the board again")
+@recent_sign_in_required(again="press Publish to the board again", fallback="reports:archive")
 def report_publish_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     if not request.user.has_perm("reports.compile_reports", partnership):
         raise PermissionDenied

@@ -11,7 +11,7 @@ from accounts.models import Agency, Role, User
 from priorities.plan_file import PlanFile, parse_plan
 from priorities.services import plan_import
 from tests.factories import UserFactory
-from tests.helpers import SHIPPED_PLAN
+from tests.helpers import BEDFORD, SHIPPED_PLAN
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +24,7 @@ def plan(db: None, shipped_plan_file: PlanFile):
     from priorities.models import StrategicPlan
 
     plan_import(plan_file=shipped_plan_file, source=SHIPPED_PLAN.name)
-    return StrategicPlan.objects.current()
+    return StrategicPlan.objects.filter(partnership__slug=BEDFORD).current()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -145,42 +144,30 @@ def test_reopening_long_after_sign_in_asks_for_the_password_and_reopens_only_aft
     assert (update.reopened_for, update.reopened_until) == (officer, dt.date(2024, 3, 31))
 
 
-def _person_form(person: User, *groups: Group) -> dict[str, object]:
-    return {
-        "email": person.email,
-        "full_name": person.full_name,
-        "agency": person.agency_id,
-        "is_active": "on",
-        "groups": [group.pk for group in groups],
-        "_save": "Save",
-    }
+def test_giving_a_role_long_after_sign_in_asks_for_the_password_and_gives_it_only_after_it(csp_admin, officer) -> None:
+    from priorities.models import Membership
 
-
-def test_changing_roles_long_after_sign_in_asks_for_the_password_and_changes_them_only_after_it(
-    csp_admin, officer
-) -> None:
     client = client_for(csp_admin)
-    change = reverse("admin:accounts_user_change", args=[officer.pk])
-    admin_role = Group.objects.get(name=Role.CSP_ADMIN.value)
-    officer_role = Group.objects.get(name=Role.OFFICER.value)
-    form = _person_form(officer, officer_role, admin_role)
+    add = reverse("admin:priorities_membership_add")
+    held = Membership.objects.filter(user=officer).first()
+    assert held is not None
+    change = reverse("admin:priorities_membership_change", args=[held.pk])
+    form = {"partnership": held.partnership_id, "user": officer.pk, "role": Role.CSP_ADMIN.value, "_save": "Save"}
 
     with _long_after_sign_in():
         assert client.get(change)["Location"] == confirm_password_url(change)
-        assert client.get(reverse("admin:accounts_user_add"))["Location"] == confirm_password_url(
-            reverse("admin:accounts_user_add")
-        )
+        assert client.get(add)["Location"] == confirm_password_url(add)
 
-        refused = client.post(change, form, headers={"referer": SITE + change})
-        assert set(officer.groups.all()) == {officer_role}
-        assert refused["Location"] == confirm_password_url(change)
+        refused = client.post(add, form, headers={"referer": SITE + add})
+        assert set(officer.role_names()) == {Role.OFFICER.value}
+        assert refused["Location"] == confirm_password_url(add)
         assert "make your changes again and press Save" in client.get(refused["Location"]).content.decode()
 
-        back = _confirm(client, refused["Location"], returns_to=change)
-        assert officer.email in back
-        assert client.post(change, form).status_code == 302
+        back = _confirm(client, refused["Location"], returns_to=add)
+        assert "Add membership" in back
+        assert client.post(add, form).status_code == 302
 
-    assert set(officer.groups.all()) == {officer_role, admin_role}
+    assert set(officer.role_names()) == {Role.OFFICER.value, Role.CSP_ADMIN.value}
 
 
 def test_adding_a_person_long_after_sign_in_adds_no_one(csp_admin, council) -> None:
@@ -235,7 +222,7 @@ def test_the_confirm_page_returns_only_to_this_site(csp_admin) -> None:
         reverse("accounts:confirm_password"), {"password": PASSWORD, "next": "https://evil.example/steal"}
     )
 
-    assert response["Location"] == reverse("priorities:home", args=[BEDFORD])
+    assert response["Location"] == reverse("priorities:partnerships")
 
 
 def test_an_empty_password_is_named_in_the_error_summary(csp_admin) -> None:

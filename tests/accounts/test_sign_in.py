@@ -20,7 +20,9 @@ def test_a_user_signs_in_with_their_email_in_any_case_and_lands_on_the_plan(plan
     response = client.post(reverse("accounts:login"), {"username": officer.email.upper(), "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("priorities:home", args=[BEDFORD])
+    assert response["Location"] == reverse("priorities:partnerships")
+    # One partnership: straight to its plan.
+    assert client.get(response["Location"])["Location"] == reverse("priorities:home", args=[BEDFORD])
     assert client.session["_auth_user_id"] == str(officer.pk)
 
 
@@ -73,8 +75,9 @@ def test_demo_accounts_are_made_once_with_their_roles(plan, settings, capsys) ->
     call_command("load_demo_users")
     call_command("load_demo_users")
 
-    assert User.objects.count() == 8
-    officers = User.objects.filter(groups__name=Role.OFFICER.value, agency__kind="responsible_authority").distinct()
+    # Central Bedfordshire's demo people exist too, with roles there once its plan is loaded.
+    assert User.objects.count() == 10
+    officers = User.objects.holding(Role.OFFICER, plan.partnership).filter(agency__kind="responsible_authority")
     assert officers.values("agency").distinct().count() == 5
     admin = User.objects.get(email__startswith="admin@")
     assert admin.has_perm("accounts.use_admin")
@@ -108,13 +111,12 @@ def test_an_email_saved_with_capitals_still_signs_in(plan, client) -> None:
 
 
 def test_giving_someone_a_role_is_recorded_in_history(plan, csp_admin, officer, client) -> None:
-    client.force_login(csp_admin)
-    admin_group = Group.objects.get(name=Role.CSP_ADMIN.value)
+    from priorities.models import Membership
 
-    officer.groups.add(admin_group)
+    membership = Membership.objects.create(partnership=plan.partnership, user=officer, role=Role.CSP_ADMIN.value)
 
-    record = officer.history.latest()
-    assert admin_group.pk in [row.group_id for row in record.groups.all()]
+    record = membership.history.latest()
+    assert (record.user_id, record.role, record.history_type) == (officer.pk, Role.CSP_ADMIN.value, "+")
 
 
 def test_with_debug_off_a_demo_account_cannot_sign_in_and_loses_its_session(plan, client, settings) -> None:
@@ -155,7 +157,7 @@ def test_start_up_says_when_demo_accounts_exist_with_debug_off(db, settings) -> 
     warnings = demo_accounts_check(databases=["default"])
 
     assert [w.id for w in warnings] == ["accounts.W001"]
-    assert "8 demo accounts" in warnings[0].msg
+    assert "10 demo accounts" in warnings[0].msg
 
 
 @pytest.mark.parametrize("length", [255, 300, 320])

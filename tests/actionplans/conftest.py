@@ -23,12 +23,12 @@ def _deadline_day() -> Iterator[None]:
 
 
 @pytest.fixture
-def period(db: None) -> ReportingPeriod:
+def period(plan) -> ReportingPeriod:
     return make_period(2023, 4)
 
 
 @pytest.fixture
-def closed_period(db: None) -> ReportingPeriod:
+def closed_period(plan) -> ReportingPeriod:
     return make_period(2023, 3)
 
 

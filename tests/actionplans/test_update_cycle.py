@@ -41,7 +41,7 @@ def test_my_actions_lists_the_agencys_actions_that_owe_an_update(
     assert "15 April 2024" in mine
     assert "Priority 1: High Harm &amp; Violence" in mine
     assert "Run knife-crime awareness sessions" not in theirs
-    assert "You have no open actions this quarter" in theirs
+    assert "You have no open actions in Bedford Borough CSP this quarter" in theirs
 
 
 def test_an_officer_saves_a_draft_comes_back_and_submits(police_action, period, officer, indicator) -> None:

@@ -73,9 +73,9 @@ def test_navigation_marks_the_current_section(plan, officer) -> None:
     glossary = client.get(reverse("priorities:glossary", args=[BEDFORD])).content.decode()
     priority = client.get(Priority.objects.get(number=2).get_absolute_url()).content.decode()
 
-    assert re.search(r'href="/glossary/" aria-current="page"', glossary)
-    assert re.search(r'href="/" aria-current="true"', priority)
-    assert re.search(r'href="/priorities/\d+/" aria-current="page">Priority 2', priority)
+    assert re.search(r'href="/bedford-borough/glossary/" aria-current="page"', glossary)
+    assert re.search(r'href="/bedford-borough/" aria-current="true"', priority)
+    assert re.search(r'href="/bedford-borough/priorities/\d+/" aria-current="page">Priority 2', priority)
 
 
 def test_a_retired_priority_is_not_shown(plan, officer) -> None:
@@ -97,12 +97,22 @@ def test_the_home_page_says_so_when_no_plan_is_loaded(db, csp_admin_without_plan
     assert "No strategic plan has been imported yet" in response.content.decode()
 
 
+def test_someone_in_no_partnership_is_told_so_and_shown_nothing(db) -> None:
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory()).get(reverse("priorities:partnerships"))
+
+    assert "does not belong to any partnership yet" in response.content.decode()
+
+
 @pytest.fixture
 def csp_admin_without_plan(db):
     from accounts.models import Role
+    from priorities.models import Partnership
     from tests.factories import UserFactory
 
-    return UserFactory(roles=[Role.CSP_ADMIN])
+    partnership = Partnership.objects.create(name="Bedford Borough CSP", short_name="Bedford", slug=BEDFORD, vision="")
+    return UserFactory(roles=[Role.CSP_ADMIN], roles__partnership=partnership)
 
 
 def test_the_server_error_page_renders_without_a_request_context(rf) -> None:
