@@ -42,9 +42,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             partnership = kwargs.get("partnership") or Partnership.objects.order_by("pk").first()
             assert partnership is not None, "Import a plan before giving people roles"
-            Membership.objects.bulk_create(
-                [Membership(partnership=partnership, user=self, role=role.value) for role in extracted]
-            )
+            for role in extracted:
+                Membership.objects.create(partnership=partnership, user=self, role=role.value)
 
 
 def give_roles(user: User, partnership: Partnership, *roles: Role) -> User:

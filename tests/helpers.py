@@ -86,6 +86,13 @@ def bedford() -> Partnership:
     return Partnership.objects.get(slug=BEDFORD)
 
 
+def priority_pk(number: int) -> int:
+    """The id of the shipped plan's priority of that number (dashboards name priorities by id)."""
+    from priorities.models import Priority
+
+    return Priority.objects.get(plan__partnership__slug=BEDFORD, number=number, retired_at__isnull=True).pk
+
+
 def make_period(financial_year: int, quarter: int, partnership: Partnership | None = None) -> ReportingPeriod:
     """A reporting period of the partnership (Bedford's, unless named) with the default
     update window for that quarter."""

@@ -695,7 +695,9 @@ def test_the_command_names_an_unknown_consultation_and_the_known_ones(
     consultations: dict[int, Consultation], export: Path
 ) -> None:
     with pytest.raises(
-        CommandError, match=r"^No consultation 'csp-2021' \(known: csp-consultation-2022, csp-consultation-2019\)$"
+        CommandError,
+        match=r"^No consultation 'csp-2021' \(known: bedford-borough/csp-consultation-2022, "
+        r"bedford-borough/csp-consultation-2019\)$",
     ):
         _command("csp-2021", export, "--mapping", EXAMPLE_MAPPING)
 

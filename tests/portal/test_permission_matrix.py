@@ -1,4 +1,7 @@
-"""Every URL pattern, tried signed out, as an officer, as a board member and as an admin.
+"""Every URL pattern, tried signed out, as an officer, as a board member and as an admin of
+Bedford Borough, and as an officer and an admin of the other partnership (Central
+Bedfordshire), who must learn nothing of Bedford's: every Bedford page is 404 to them,
+GET and POST, and nothing changes.
 
 A new pattern without an expectation here fails `test_every_url_pattern_has_an_expectation`,
 so no page can ship without someone deciding who may see it.
@@ -24,11 +27,20 @@ from core import periods
 from priorities.models import Priority
 from reports.files import report_dir
 from reports.models import QuarterlyReport
-from tests.helpers import bedford, client_for
+from tests.helpers import BEDFORD, CENTRAL, bedford, client_for
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ("signed_out", "officer", "board_member", "admin")
+OUTSIDERS = ("outsider_officer", "outsider_admin")
+
+# Pages of no one partnership: everything else outside the admin is under /<partnership>/.
+PORTAL_WIDE_APPS = {"priorities", "actionplans", "reports", "consultations"}
+PORTAL_WIDE = {"priorities:partnerships", "actionplans:my_actions"}
+
+
+def is_partnership_page(name: str) -> bool:
+    return name.split(":")[0] in PORTAL_WIDE_APPS and name not in PORTAL_WIDE
 
 
 def _iter_patterns(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -147,8 +159,7 @@ def _download() -> dict[str, Any]:
 
 
 def _dashboard_priority() -> dict[str, Any]:
-    _police_action()
-    return {"number": 1}
+    return {"pk": _police_action().plan.priority_id}
 
 
 def _indicator() -> dict[str, Any]:
@@ -218,6 +229,8 @@ def _upload() -> dict[str, Any]:
 
 
 EXPECTATIONS: dict[str, Expect] = {
+    # One partnership each: straight to it.
+    "priorities:partnerships": Expect(SIGN_IN, 302, 302, 302),
     "priorities:home": READER,
     "priorities:priority": Expect(SIGN_IN, 200, 200, 200, kwargs=_priority),
     "priorities:glossary": READER,
@@ -371,7 +384,7 @@ def test_every_url_pattern_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(all_url_names()))
-def test_each_url_answers_each_viewer_as_expected(name: str, plan, people) -> None:
+def test_each_url_answers_each_viewer_as_expected(name: str, plan, people, outsiders) -> None:
     expect = expectation_for(name)
     assert expect is not None
     pattern = dict(_iter_patterns(get_resolver()))[name]
@@ -381,10 +394,42 @@ def test_each_url_answers_each_viewer_as_expected(name: str, plan, people) -> No
         kwargs = expect.kwargs()
     elif name.startswith("admin:"):
         args, kwargs = _admin_arguments(name, pattern)
+    if is_partnership_page(name):
+        kwargs = {"partnership": BEDFORD, **kwargs}
     url = reverse(name, args=args or None, kwargs=kwargs or None)
     for role in ROLES:
         response = getattr(client_for(people[role]), expect.method)(url)
         _check(response, getattr(expect, role), f"{role} {url}")
+    if is_partnership_page(name):
+        # Another partnership's people: not found, whatever they try, and nothing changes.
+        clients = {role: client_for(outsiders[role]) for role in OUTSIDERS}  # signing in is recorded
+        before = _history_rows()
+        for role, client in clients.items():
+            assert client.get(url).status_code == 404, f"{role} GET {url}"
+            assert client.post(url, {"version": "1", "title": "Taken over"}).status_code == 404, f"{role} POST {url}"
+        assert _history_rows() == before
+
+
+def _history_rows() -> int:
+    """Every change ever recorded, counted across all history tables."""
+    return sum(model.objects.count() for model in apps.get_models() if model.__name__.startswith("Historical"))
+
+
+@pytest.fixture
+def outsiders(plan, shipped_plan_file) -> dict[str, User]:
+    """An officer of Bedfordshire Police and an admin of Central Bedfordshire only."""
+    from accounts.models import Agency, Role
+    from priorities.models import Partnership
+    from tests.factories import UserFactory
+
+    central = Partnership.objects.create(
+        name="Central Bedfordshire Community Safety Partnership", short_name="Central Bedfordshire CSP", slug=CENTRAL
+    )
+    police = Agency.objects.get(name="Bedfordshire Police")
+    return {
+        "outsider_officer": UserFactory(agency=police, roles=[Role.OFFICER], roles__partnership=central),
+        "outsider_admin": UserFactory(agency=police, roles=[Role.CSP_ADMIN], roles__partnership=central),
+    }
 
 
 @pytest.fixture(autouse=True)

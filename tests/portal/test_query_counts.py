@@ -23,9 +23,9 @@ def _first_priority() -> str:
 
 # (page, URL, the queries it costs)
 PAGES: list[tuple[str, Callable[[], str], int]] = [
-    ("home", lambda: reverse("priorities:home", args=[BEDFORD]), 11),
-    ("priority", _first_priority, 15),
-    ("glossary", lambda: reverse("priorities:glossary", args=[BEDFORD]), 8),
+    ("home", lambda: reverse("priorities:home", args=[BEDFORD]), 12),
+    ("priority", _first_priority, 16),
+    ("glossary", lambda: reverse("priorities:glossary", args=[BEDFORD]), 9),
     ("accessibility", lambda: reverse("accessibility"), 6),
 ]
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from actionplans.models import Indicator, ReportingPeriod
+from priorities.models import Priority
 from reports.quarter import (
     quarter_build,
     quarter_exceptions,
@@ -15,11 +16,10 @@ from reports.quarter import (
     quarter_overview,
     quarter_priority,
 )
-from tests.helpers import bedford
 
 pytestmark = pytest.mark.django_db
 
-FRAME = ("period", "partnership", "plan")
+FRAME = ("period", "partnership", "board", "plan")
 
 
 def _without_indicators(priorities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -39,7 +39,8 @@ def test_the_overview_shows_the_same_counts_exceptions_indicators_and_changes_as
 
 def test_a_priority_page_shows_its_actions_and_only_its_own_indicators(quarter) -> None:
     whole = quarter_build(quarter)
-    page = quarter_priority(quarter, 2)
+    second = Priority.objects.get(plan__partnership=quarter.partnership, number=2)
+    page = quarter_priority(quarter, second.pk)
 
     assert page is not None
     assert set(page) == {*FRAME, "priorities"}
@@ -49,7 +50,7 @@ def test_a_priority_page_shows_its_actions_and_only_its_own_indicators(quarter) 
     assert shown["actions"]
     assert shown["indicators"]
     assert all(not p["indicators"] for p in page["priorities"] if p["number"] != 2)
-    assert quarter_priority(quarter, 99) is None
+    assert quarter_priority(quarter, 10**9) is None
 
 
 def test_the_exceptions_page_shows_the_reports_exceptions_with_the_priorities_as_tabs(quarter) -> None:
@@ -74,8 +75,10 @@ def test_an_indicator_page_shows_the_reports_row_for_it_and_nothing_for_an_unkno
 def test_every_page_part_is_empty_before_there_is_a_plan(db) -> None:
     import datetime as dt
 
+    from priorities.models import Partnership
+
     period = ReportingPeriod.objects.create(
-        partnership=bedford(),
+        partnership=Partnership.objects.create(name="New CSP", short_name="New", slug="new", vision=""),
         financial_year=2023,
         quarter=1,
         window_opens=dt.date(2023, 7, 1),

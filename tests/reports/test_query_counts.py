@@ -13,11 +13,11 @@ from priorities.models import Priority, StrategicPlan
 from priorities.scale import plan_scale_up
 from reports.models import QuarterlyReport
 from reports.services import report_compile
-from tests.helpers import BEDFORD, REPORT_DAY, client_for
+from tests.helpers import BEDFORD, REPORT_DAY, client_for, priority_pk
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED = {"dashboard": 20, "priority": 16, "exceptions": 14, "indicator": 11, "archive": 7, "report": 8}
+EXPECTED = {"dashboard": 21, "priority": 17, "exceptions": 15, "indicator": 12, "archive": 8, "report": 9}
 
 
 def _more_history_and_indicators(factor: int) -> None:
@@ -51,7 +51,7 @@ def test_dashboard_and_report_pages_cost_the_same_at_ten_times_the_data(quarter,
     report_compile(report_id=report.pk)
     urls = {
         "dashboard": reverse("reports:dashboard", args=[BEDFORD]),
-        "priority": reverse("reports:priority", args=[BEDFORD, 1]),
+        "priority": reverse("reports:priority", args=[BEDFORD, priority_pk(1)]),
         "exceptions": reverse("reports:exceptions", args=[BEDFORD]),
         "indicator": reverse("reports:indicator", args=[BEDFORD, indicator.pk]),
         "archive": reverse("reports:archive", args=[BEDFORD]),

@@ -26,9 +26,10 @@ from accounts.models import User
 from reports.models import QuarterlyReport
 client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(User.objects.get(pk={csp_admin.pk}))
-for url in ["/", "/dashboard/", "/reports/", "/my-actions/", "/action-plans/"]:
+for url in ["/bedford-borough/", "/bedford-borough/dashboard/", "/bedford-borough/reports/", "/my-actions/",
+            "/bedford-borough/action-plans/"]:
     assert client.get(url).status_code == 200, url
-response = client.post("/reports/compile/", {{"period": {quarter.pk}}}, follow=True)
+response = client.post("/bedford-borough/reports/compile/", {{"period": {quarter.pk}}}, follow=True)
 print(response.status_code)
 print("not answering" in response.content.decode())
 print(QuarterlyReport.objects.count())

@@ -18,7 +18,7 @@ from priorities.models import Priority
 from reports.files import report_dir
 from reports.models import QuarterlyReport
 from reports.services import report_compile, report_publish, reports_schedule
-from tests.helpers import BEDFORD, client_for
+from tests.helpers import BEDFORD, client_for, priority_pk
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_lists_filter_by_priority_agency_and_rag(quarter, board_member) -> None:
     client = client_for(board_member)
     red_only = client.get(reverse("reports:exceptions", args=[BEDFORD]), {"rag": "red"}).content.decode()
     police = client.get(
-        reverse("reports:priority", args=[BEDFORD, 1]), {"agency": "Bedfordshire Police"}
+        reverse("reports:priority", args=[BEDFORD, priority_pk(1)]), {"agency": "Bedfordshire Police"}
     ).content.decode()
 
     assert "govuk-tag--orange app-rag" not in red_only.split("<tbody")[1]
@@ -188,7 +188,8 @@ def test_publishing_emails_every_board_member_a_link(
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[board_member.email]]
     assert f"/reports/{report.pk}/" in mail.outbox[0].body
-    assert mail.outbox[0].subject == "The 2023-24 Q4 performance report is ready"
+    assert mail.outbox[0].subject == "Bedford Borough CSP: the 2023-24 Q4 performance report is ready"
+    assert "for the Safer Thematic Board" in mail.outbox[0].body
 
 
 def test_downloads_are_for_board_members_and_admins_only(quarter, csp_admin, board_member, officer) -> None:
@@ -214,8 +215,8 @@ def test_the_day_after_a_window_closes_its_report_is_queued_once(quarter) -> Non
 
 
 def test_the_compile_command_compiles_the_latest_closed_quarter_in_process(quarter, capsys) -> None:
-    call_command("compile_report", "--sync")
-    call_command("compile_report", "2023-24 Q4", "--sync")
+    call_command("compile_report", BEDFORD, "--sync")
+    call_command("compile_report", BEDFORD, "2023-24 Q4", "--sync")
 
     assert list(QuarterlyReport.objects.values_list("period__quarter", "version", "status")) == [
         (4, 2, "ready"),
@@ -223,9 +224,11 @@ def test_the_compile_command_compiles_the_latest_closed_quarter_in_process(quart
     ]
     assert "2023-24 Q4 report, version 2: ready." in capsys.readouterr().out
     with pytest.raises(CommandError, match="is not a period"):
-        call_command("compile_report", "last quarter")
+        call_command("compile_report", BEDFORD, "last quarter")
     with pytest.raises(CommandError, match="no reporting period 2030-31 Q1"):
-        call_command("compile_report", "2030-31 Q1")
+        call_command("compile_report", BEDFORD, "2030-31 Q1")
+    with pytest.raises(CommandError, match=r"No partnership 'nowhere' \(known: bedford-borough\)"):
+        call_command("compile_report", "nowhere")
 
 
 def test_the_compile_button_returns_at_once_without_compiling(quarter, csp_admin) -> None:
