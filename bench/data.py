@@ -14,6 +14,8 @@ from pathlib import Path
 
 import django
 
+BEDFORD = "bedford-borough"
+
 
 def main(scale: int, db_path: Path) -> None:
     django.setup()
@@ -32,16 +34,16 @@ def main(scale: int, db_path: Path) -> None:
     call_command("migrate", verbosity=0)
     root = Path(__file__).resolve().parent.parent
     plan_import(plan_file=parse_plan((root / "data/plans/bedford-borough-2020-2024.yaml").read_text()))
-    plan = StrategicPlan.objects.current()
+    plan = StrategicPlan.objects.filter(partnership__slug=BEDFORD).current()
     assert plan is not None
     if scale > 1:
         plan_scale_up(plan=plan, factor=scale)
     user = User.objects.create_user("bench@example.org", "bench-password-not-secret", full_name="Bench Officer")
     user.agency = Agency.objects.get(name="Bedfordshire Police")
     user.save()
-    from django.contrib.auth.models import Group
+    from priorities.models import Membership
 
-    user.groups.add(Group.objects.get(name=Role.OFFICER.value))
+    Membership.objects.create(partnership=plan.partnership, user=user, role=Role.OFFICER.value)
 
     # Illustrative actions under every theme (ten times the themes at 10x), with their
     # milestones, updates and indicator values, owned by the bench officer where police-led.
@@ -53,7 +55,8 @@ def main(scale: int, db_path: Path) -> None:
     today = timezone.localdate()
     demo_load(today=today, scale=1)
     action = Action.objects.filter(owner=user).order_by("-plan__financial_year", "reference").first()
-    period = ReportingPeriod.objects.current(today)
+    periods = ReportingPeriod.objects.filter(partnership=plan.partnership)
+    period = periods.current(today)
     assert action is not None
     assert period is not None
 
@@ -67,16 +70,16 @@ def main(scale: int, db_path: Path) -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     pages = {
-        "home": reverse("priorities:home"),
+        "home": reverse("priorities:home", args=[BEDFORD]),
         "priority": Priority.objects.get(plan=plan, number=1).get_absolute_url(),
-        "glossary": reverse("priorities:glossary"),
+        "glossary": reverse("priorities:glossary", args=[BEDFORD]),
         "accessibility": reverse("accessibility"),
         "my_actions": reverse("actionplans:my_actions"),
         "action": action.get_absolute_url(),
-        "update_form": reverse("actionplans:update", args=[action.pk, period.pk]),
-        "dashboard": reverse("reports:dashboard"),
-        "consultation": reverse("consultations:consultation", args=[SLUG]),
-        "question_1": reverse("consultations:question", args=[SLUG, 1]),
+        "update_form": reverse("actionplans:update", args=[BEDFORD, action.pk, period.pk]),
+        "dashboard": reverse("reports:dashboard", args=[BEDFORD]),
+        "consultation": reverse("consultations:consultation", args=[BEDFORD, SLUG]),
+        "question_1": reverse("consultations:question", args=[BEDFORD, SLUG, 1]),
         "trivial": "/bench/trivial/",
     }
     results = {}
@@ -96,7 +99,7 @@ def main(scale: int, db_path: Path) -> None:
     from reports.models import QuarterlyReport
     from reports.services import report_compile
 
-    closed = ReportingPeriod.objects.closed_by(today).first()
+    closed = periods.closed_by(today).first()
     assert closed is not None
     compile_ms = []
     for version in (1, 2, 3):

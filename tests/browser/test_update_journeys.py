@@ -168,22 +168,22 @@ def test_every_action_plan_page_and_form_error_is_accessible(
     period = ReportingPeriod.objects.get()
     milestone = police_action.milestones.get()
     for path in [
-        "/action-plans/",
-        f"/action-plans/{plan.pk}/",
-        f"/actions/{police_action.pk}/",
-        f"/actions/{police_action.pk}/history/",
-        "/reviews/",
+        "/bedford-borough/action-plans/",
+        f"/bedford-borough/action-plans/{plan.pk}/",
+        f"/bedford-borough/actions/{police_action.pk}/",
+        f"/bedford-borough/actions/{police_action.pk}/history/",
+        "/bedford-borough/reviews/",
     ]:
         page.goto(f"{base}{path}")
         assert_accessible(page)
 
     forms = [
-        (f"/action-plans/{plan.pk}/actions/new/", "Save action", "Enter a reference"),
-        (f"/actions/{police_action.pk}/edit/", None, None),
-        (f"/actions/{police_action.pk}/milestones/new/", "Save milestone", "Enter the milestone"),
-        (f"/milestones/{milestone.pk}/edit/", None, None),
-        (f"/actions/{police_action.pk}/updates/{period.pk}/reopen/", "Reopen update", "Give the reason for reopening"),
-        (f"/action-plans/{plan.pk}/import/", "Check the file", "Choose a file to upload"),
+        (f"/bedford-borough/action-plans/{plan.pk}/actions/new/", "Save action", "Enter a reference"),
+        (f"/bedford-borough/actions/{police_action.pk}/edit/", None, None),
+        (f"/bedford-borough/actions/{police_action.pk}/milestones/new/", "Save milestone", "Enter the milestone"),
+        (f"/bedford-borough/milestones/{milestone.pk}/edit/", None, None),
+        (f"/bedford-borough/actions/{police_action.pk}/updates/{period.pk}/reopen/", "Reopen update", "Give the reason for reopening"),
+        (f"/bedford-borough/action-plans/{plan.pk}/import/", "Check the file", "Choose a file to upload"),
     ]
     for path, button, error in forms:
         page.goto(f"{base}{path}")

@@ -100,9 +100,9 @@ def portal(production_env: dict[str, str]) -> Iterator[str]:
         env,
         "shell",
         "-c",
-        "from accounts.models import Role, User; from django.contrib.auth.models import Group; "
+        "from accounts.models import Role, User; from priorities.models import Membership, Partnership; "
         f"u = User.objects.create_user(email={ADMIN_EMAIL!r}, password={ADMIN_PASSWORD!r}, full_name='Boot Admin'); "
-        "u.groups.add(Group.objects.get(name=Role.CSP_ADMIN))",
+        "[Membership.objects.create(partnership=p, user=u, role=Role.CSP_ADMIN) for p in Partnership.objects.all()]",
     )
     port = _free_port()
     web = subprocess.Popen(
@@ -245,21 +245,21 @@ def test_every_page_reachable_from_the_navigation_answers_with_debug_off(admin: 
     assert nested == []
     assert len(seen) > 40, f"only {len(seen)} pages were reachable: {sorted(seen)}"
     assert any(p.startswith("/admin/") for p in seen)
-    assert any(p.startswith("/dashboard/") for p in seen)
+    assert any(p.startswith("/bedford-borough/dashboard/") for p in seen)
     broken_assets = [a for a in sorted(assets) if admin.get(a).status != 200]
     assert broken_assets == []
     assert any(re.search(r"/static/build/css/app\.[0-9a-f]{12}\.css$", a) for a in assets), "not manifest files"
 
 
 def test_a_report_compiles_on_the_worker_and_downloads(admin: Browser) -> None:
-    dashboard = admin.get("/dashboard/").text
+    dashboard = admin.get("/bedford-borough/dashboard/").text
     period = re.search(r'name="period" value="(\d+)"', dashboard)
     assert period, "the dashboard offers no compile button"
 
-    queued = admin.post("/reports/compile/", {"period": period.group(1)})
+    queued = admin.post("/bedford-borough/reports/compile/", {"period": period.group(1)})
     assert queued.status == 302
 
-    match = re.search(r'href="(/reports/\d+/)"', admin.get("/reports/").text)
+    match = re.search(r'href="(/bedford-borough/reports/\d+/)"', admin.get("/bedford-borough/reports/").text)
     assert match, "the archive lists no report"
     report_path = match.group(1)
     deadline = time.monotonic() + 240
