@@ -128,7 +128,9 @@ def test_the_file_has_every_part_of_the_three_priorities(shipped_plan_file: Plan
 def test_priority_three_keeps_its_sub_points_and_the_source_wording(shipped_plan_file: PlanFile) -> None:
     first = shipped_plan_file.priorities[2].key_issues[0]
     assert first.text.startswith("Respondents to the CSP Survey raised concerns")
-    assert first.sub_points[0].text == "The highest levels of concern were recorded around 'Drug Use' and 'Drug Dealing'"
+    assert first.sub_points[0].text == (
+        "The highest levels of concern were recorded around 'Drug Use' and 'Drug Dealing'"
+    )
     assert "where not being heard" in shipped_plan_file.priorities[2].key_issues[2].text
 
 
