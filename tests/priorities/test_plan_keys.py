@@ -399,3 +399,13 @@ def test_an_agency_only_this_partnership_has_takes_the_files_short_name() -> Non
     _import(raw)
 
     assert Agency.objects.get(name="Bedfordshire Police").short_name == "Beds Police"
+
+
+def test_the_example_in_the_format_docs_is_a_valid_file() -> None:
+    docs = (SHIPPED_PLAN.parents[2] / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    plan_file = parse_plan(example)
+
+    assert plan_file.format == FORMAT
+    assert plan_file.priorities[0].key_issues[1].sub_points[0].key == "unsafe-in-the-park"
