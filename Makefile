@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-PLAN_FILE := data/plans/bedford-borough-2020-2024.yaml
+# Every shipped plan, in name order (partnerships share agencies: the order is kept stable).
+PLAN_FILES := $(sort $(wildcard data/plans/*.yaml))
 
 .PHONY: setup run test lint format bench audit ci chromium system-packages clean
 
@@ -32,7 +33,7 @@ static/build/css/app.css: node_modules/.installed scripts/build-assets.mjs $(wil
 run: setup
 	@$(MAKE) --no-print-directory system-packages || echo "Without those packages the portal runs, but reports cannot be made into PDFs."
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py import_plan $(PLAN_FILE)
+	for plan in $(PLAN_FILES); do $(BIN)/python manage.py import_plan "$$plan" || exit 1; done
 	$(BIN)/python manage.py load_consultations
 	$(BIN)/python manage.py load_demo_users
 	$(BIN)/python manage.py load_demo

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +9,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import conditional_escape
 
@@ -34,6 +35,20 @@ class VersionField(forms.IntegerField):
 
 def _gds_date(label: str, *, required: bool = True, hint: str = "") -> GovukDateField:
     return GovukDateField(label=label, required=required, hint=hint)
+
+
+def _plan_line_label(line: Any) -> str:
+    return f"{line} (retired)" if line.retired_at else str(line)
+
+
+def offer_plan_lines(field: Any, *, priority_id: int, kept: Iterable[int] = ()) -> None:
+    """Offer the priority's current lines, plus the retired ones the action already has,
+    labelled "(retired)": an action keeps a line the plan has since retired (saving it
+    unchanged must not move it to another), but no action takes a retired line anew."""
+    field.queryset = field.queryset.filter(priority_id=priority_id).filter(
+        Q(retired_at__isnull=True) | Q(pk__in=list(kept))
+    )
+    field.label_from_instance = _plan_line_label
 
 
 class ActionForm(PortalFormMixin, forms.ModelForm):
@@ -74,10 +89,11 @@ class ActionForm(PortalFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
         fields: dict[str, Any] = dict(self.fields)  # model choice fields, typed loosely
-        current = {"priority_id": plan_priority_id, "retired_at__isnull": True}
-        fields["theme"].queryset = fields["theme"].queryset.filter(**current)
-        fields["aims"].queryset = fields["aims"].queryset.filter(**current)
-        fields["outcomes"].queryset = fields["outcomes"].queryset.filter(**current)
+        action = self.instance if self.instance.pk else None
+        offer_plan_lines(fields["theme"], priority_id=plan_priority_id, kept=[action.theme_id] if action else [])
+        for name in ["aims", "outcomes"]:
+            kept = getattr(action, name).values_list("pk", flat=True) if action else []
+            offer_plan_lines(fields[name], priority_id=plan_priority_id, kept=kept)
         fields["indicators"].queryset = Indicator.objects.filter(priority_id=plan_priority_id)
         # Owners are people of the plan's partnership.
         fields["owner"].queryset = (

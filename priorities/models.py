@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -17,6 +18,20 @@ RESERVED_SLUGS = frozenset(
 def slug_not_reserved(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(f"“{value}” is one of the portal's own addresses; choose another")
+
+
+# A plan line's key: lower-case letters and digits in words joined by hyphens, e.g. high-harm.
+KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+KEY_MAX_LENGTH = 50
+plan_key = RegexValidator(KEY_PATTERN, "Use lower-case letters, digits and hyphens, e.g. knife-crime")
+
+
+def _key_field() -> models.CharField:
+    return models.CharField(
+        max_length=KEY_MAX_LENGTH,
+        validators=[plan_key],
+        help_text="The plan file's name for this, which keeps it the same row when its text is reworded.",
+    )
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
@@ -200,6 +215,7 @@ class Priority(models.Model):
     """A strategic priority of a plan: its number, title and summary."""
 
     plan = models.ForeignKey(StrategicPlan, on_delete=models.CASCADE, related_name="priorities")
+    key = _key_field()
     number = models.PositiveSmallIntegerField()
     title = CleanCharField(max_length=200)
     summary = CleanTextField(blank=True)
@@ -220,7 +236,11 @@ class Priority(models.Model):
         ordering = ["plan", "number"]
         verbose_name_plural = "priorities"
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="priority_number_unique"),
+            # A retired priority keeps its number; a current one may take it.
+            models.UniqueConstraint(
+                fields=["plan", "number"], condition=models.Q(retired_at__isnull=True), name="priority_number_unique"
+            ),
+            models.UniqueConstraint(fields=["plan", "key"], name="priority_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -240,8 +260,14 @@ class PlanItemQuerySet(models.QuerySet):
 
 
 class PlanItem(models.Model):
-    """A numbered line of a priority; retired rather than deleted so history keeps it."""
+    """A numbered line of a priority; retired rather than deleted so history keeps it.
 
+    The plan file names each line by its `key`, unique among the priority's lines of that
+    kind (and a sub-point's among its key issue's), so rewording or moving a line keeps
+    the row and whatever actions point at it. Positions are unique among current lines
+    only: a retired line keeps the place it had."""
+
+    key = _key_field()
     position = models.PositiveSmallIntegerField()
     text = CleanTextField()
     retired_at = models.DateTimeField(null=True, blank=True)
@@ -263,7 +289,14 @@ class Theme(PlanItem):
     history = HistoricalRecords()
 
     class Meta(PlanItem.Meta):
-        constraints = [models.UniqueConstraint(fields=["priority", "position"], name="theme_position_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "position"],
+                condition=models.Q(retired_at__isnull=True),
+                name="theme_position_unique",
+            ),
+            models.UniqueConstraint(fields=["priority", "key"], name="theme_key_unique"),
+        ]
 
 
 class KeyIssue(PlanItem):
@@ -277,13 +310,19 @@ class KeyIssue(PlanItem):
         constraints = [
             models.UniqueConstraint(
                 fields=["priority", "position"],
-                condition=models.Q(parent__isnull=True),
+                condition=models.Q(parent__isnull=True, retired_at__isnull=True),
                 name="key_issue_position_unique",
             ),
             models.UniqueConstraint(
                 fields=["parent", "position"],
-                condition=models.Q(parent__isnull=False),
+                condition=models.Q(parent__isnull=False, retired_at__isnull=True),
                 name="sub_point_position_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["priority", "key"], condition=models.Q(parent__isnull=True), name="key_issue_key_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "key"], condition=models.Q(parent__isnull=False), name="sub_point_key_unique"
             ),
         ]
 
@@ -295,7 +334,12 @@ class PartnershipAim(PlanItem):
     history = HistoricalRecords()
 
     class Meta(PlanItem.Meta):
-        constraints = [models.UniqueConstraint(fields=["priority", "position"], name="aim_position_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "position"], condition=models.Q(retired_at__isnull=True), name="aim_position_unique"
+            ),
+            models.UniqueConstraint(fields=["priority", "key"], name="aim_key_unique"),
+        ]
 
 
 class ExpectedOutcome(PlanItem):
@@ -305,7 +349,14 @@ class ExpectedOutcome(PlanItem):
     history = HistoricalRecords()
 
     class Meta(PlanItem.Meta):
-        constraints = [models.UniqueConstraint(fields=["priority", "position"], name="outcome_position_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "position"],
+                condition=models.Q(retired_at__isnull=True),
+                name="outcome_position_unique",
+            ),
+            models.UniqueConstraint(fields=["priority", "key"], name="outcome_key_unique"),
+        ]
 
 
 class GlossaryTerm(models.Model):

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Agency, User
@@ -24,7 +25,7 @@ from .models import (
     StrategicPlan,
     Theme,
 )
-from .plan_file import PlanFile, PlanFileError, PriorityData
+from .plan_file import POSITIONAL_FORMAT, LineData, PlanFile, PlanFileError, PriorityData, is_generated_key
 
 M = TypeVar("M", bound=models.Model)
 
@@ -36,16 +37,22 @@ class ImportResult:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     retired: Counter[str] = field(default_factory=Counter)
+    reinstated: Counter[str] = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.retired)
+        return bool(self.created or self.updated or self.retired or self.reinstated)
 
     def summary(self) -> str:
         if not self.changed:
             return "No changes: the portal already matches the file."
         parts = []
-        for verb, counts in (("created", self.created), ("updated", self.updated), ("retired", self.retired)):
+        for verb, counts in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("retired", self.retired),
+            ("reinstated", self.reinstated),
+        ):
             for name, count in sorted(counts.items()):
                 parts.append(f"{verb} {count} {name}")
         return "; ".join(parts) + "."
@@ -87,34 +94,88 @@ class _Writer:
             self._save(obj)
             self.result.retired[str(obj._meta.verbose_name_plural)] += 1
 
-    def sync_lines(self, model: type[M], parent: dict[str, Any], texts: list[str]) -> list[M]:
-        """Lines of a priority keep their place: line n of the file updates line n in the portal."""
-        rows = [
-            self.sync(model, {**parent, "position": position}, {"text": text, "retired_at": None})
-            for position, text in enumerate(texts, start=1)
-        ]
-        dropped = model._default_manager.filter(**parent, position__gt=len(texts))
+    def sync_keyed(
+        self, model: type[M], parent: dict[str, Any], entries: list[dict[str, Any]], *, kind: str, place: str, text: str
+    ) -> list[M]:
+        """Make the parent's rows of one kind match the file's entries, matched by key.
+
+        Each entry holds the row's values: its `key`, its place (`place`: position or
+        number) and its wording (`text`). A row the file no longer names is retired; a
+        retired row the file names again is reinstated; a new key is a new row. A row whose
+        key the converter made (theme-2) takes a readable key the file gives a line of the
+        very same wording, so giving converted lines readable keys keeps them."""
+        rows: dict[str, Any] = {row.key: row for row in model._default_manager.filter(**parent)}  # type: ignore[attr-defined]
+        named = {entry["key"] for entry in entries}
+        spare = {
+            getattr(row, text): row for key, row in rows.items() if key not in named and is_generated_key(kind, key)
+        }
+        for entry in entries:
+            if entry["key"] not in rows and entry[text] in spare:
+                adopted = spare.pop(entry[text])
+                rows[entry["key"]] = rows.pop(adopted.key)
+        dropped = [row for key, row in rows.items() if key not in named]
         if model is KeyIssue:
             # A retired key issue takes its sub-points with it.
-            self.retire(KeyIssue.objects.filter(parent__in=dropped))
-        self.retire(dropped)
-        return rows
+            self.retire(KeyIssue.objects.filter(parent__in=[row.pk for row in dropped]))
+        self.retire(model._default_manager.filter(pk__in=[row.pk for row in dropped]))
+        # Rows that move are parked out of the way first, so that no two current rows
+        # hold the same place part-way through (the database forbids it).
+        moving = [
+            row.pk
+            for entry in entries
+            if (row := rows.get(entry["key"])) is not None
+            and row.retired_at is None
+            and getattr(row, place) != entry[place]
+        ]
+        model._default_manager.filter(pk__in=moving).update(**{place: F(place) + PARKED})
+        name = str(model._meta.verbose_name_plural)
+        synced: list[M] = []
+        for entry in entries:
+            values = {**entry, "retired_at": None}
+            found = rows.get(entry["key"])
+            if found is None:
+                created = model(**parent, **values)
+                self._save(created)
+                self.result.created[name] += 1
+                synced.append(created)
+                continue
+            was_retired = found.retired_at is not None
+            differs = [attr for attr, value in values.items() if getattr(found, attr) != value]
+            for attr in differs:
+                setattr(found, attr, values[attr])
+            if differs:
+                self._save(found)
+                (self.result.reinstated if was_retired else self.result.updated)[name] += 1
+            synced.append(found)
+        return synced
+
+    def sync_lines(self, model: type[M], parent: dict[str, Any], lines: list[LineData], kind: str) -> list[M]:
+        """A priority's lines of one kind, in the file's order."""
+        entries = [
+            {"key": line.key, "text": line.text, "position": position} for position, line in enumerate(lines, start=1)
+        ]
+        return self.sync_keyed(model, parent, entries, kind=kind, place="position", text="text")
 
 
-def _sync_priority(writer: _Writer, plan: StrategicPlan, data: PriorityData) -> None:
-    priority = writer.sync(
-        Priority,
-        {"plan": plan, "number": data.number},
-        {"title": data.title, "summary": data.summary, "retired_at": None},
-    )
-    writer.sync_lines(Theme, {"priority": priority}, data.themes)
-    writer.sync_lines(PartnershipAim, {"priority": priority}, data.aims)
-    writer.sync_lines(ExpectedOutcome, {"priority": priority}, data.outcomes)
-    issues = writer.sync_lines(
-        KeyIssue, {"priority": priority, "parent": None}, [issue.text for issue in data.key_issues]
-    )
-    for issue, issue_data in zip(issues, data.key_issues, strict=True):
-        writer.sync_lines(KeyIssue, {"priority": priority, "parent": issue}, issue_data.sub_points)
+# Added to a moving row's place while the rows of its list are renumbered.
+PARKED = 10_000
+
+
+def _sync_priorities(writer: _Writer, plan: StrategicPlan, priorities: list[PriorityData]) -> None:
+    entries = [{"key": p.key, "number": p.number, "title": p.title, "summary": p.summary} for p in priorities]
+    rows = writer.sync_keyed(Priority, {"plan": plan}, entries, kind="priority", place="number", text="title")
+    for priority, data in zip(rows, priorities, strict=True):
+        writer.sync_lines(Theme, {"priority": priority}, data.themes, "theme")
+        writer.sync_lines(PartnershipAim, {"priority": priority}, data.aims, "aim")
+        writer.sync_lines(ExpectedOutcome, {"priority": priority}, data.outcomes, "outcome")
+        issues = writer.sync_lines(
+            KeyIssue,
+            {"priority": priority, "parent": None},
+            [LineData(issue.key, issue.text) for issue in data.key_issues],
+            "key-issue",
+        )
+        for issue, issue_data in zip(issues, data.key_issues, strict=True):
+            writer.sync_lines(KeyIssue, {"priority": priority, "parent": issue}, issue_data.sub_points, "sub-point")
 
 
 class _DryRun(Exception):
@@ -126,8 +187,9 @@ def plan_import(
 ) -> ImportResult:
     """Make the portal match the plan file, in one transaction, changing only what differs.
 
-    Priorities are matched by number and their lines by position; what the file no longer
-    has is retired, not deleted, so actions that refer to it and the history keep it.
+    Priorities and their lines are matched by key; what the file no longer has is retired,
+    not deleted, so actions that refer to it and the history keep it. A csp-plan/1 file,
+    which names lines only by position, may create a plan but not change one.
     """
     writer = _Writer(user=user, reason=f"Imported from {source}")
     try:
@@ -142,6 +204,19 @@ def plan_import(
 
 def _import(writer: _Writer, plan_file: PlanFile, user: User | None) -> None:
     """The import itself; the caller owns the transaction."""
+    if (
+        plan_file.format == POSITIONAL_FORMAT
+        and StrategicPlan.objects.filter(
+            partnership__name=plan_file.partnership_name, title=plan_file.plan_title
+        ).exists()
+    ):
+        raise PlanFileError(
+            [
+                f"format: the portal already has the plan “{plan_file.plan_title}”, and a {POSITIONAL_FORMAT} "
+                "file names its lines only by position, so importing it could move actions to other lines. "
+                "Convert the file with `python manage.py add_plan_keys FILE` and import the csp-plan/2 file it writes."
+            ]
+        )
     partnership = writer.sync(
         Partnership,
         {"name": plan_file.partnership_name},
@@ -153,14 +228,7 @@ def _import(writer: _Writer, plan_file: PlanFile, user: User | None) -> None:
             "vision": plan_file.vision,
         },
     )
-    agencies = [
-        writer.sync(
-            Agency,
-            {"name": agency.name},
-            {"short_name": agency.short_name, "kind": Agency.Kind.RESPONSIBLE_AUTHORITY},
-        )
-        for agency in plan_file.responsible_authorities
-    ]
+    agencies = _sync_agencies(writer, plan_file, partnership)
     members = set(partnership.members.all())
     missing = [agency for agency in agencies if agency not in members]
     # A responsible authority the file no longer names leaves the partnership (other
@@ -201,9 +269,7 @@ def _import(writer: _Writer, plan_file: PlanFile, user: User | None) -> None:
             "supersedes": supersedes,
         },
     )
-    for priority_data in plan_file.priorities:
-        _sync_priority(writer, plan, priority_data)
-    writer.retire(Priority.objects.filter(plan=plan).exclude(number__in=[p.number for p in plan_file.priorities]))
+    _sync_priorities(writer, plan, plan_file.priorities)
 
     for term, description in plan_file.glossary.items():
         writer.sync(GlossaryTerm, {"partnership": partnership, "term": term}, {"description": description})
@@ -212,3 +278,57 @@ def _import(writer: _Writer, plan_file: PlanFile, user: User | None) -> None:
         stale._change_reason = writer.reason  # type: ignore[attr-defined]
         stale.delete()
         writer.result.retired["glossary terms"] += 1
+
+
+def _agency_name(name: str) -> str:
+    """An agency's name as matching compares it: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
+
+
+# A new agency name this close to an existing one (in single-letter edits) is taken for a typo.
+TYPO_EDITS = 2
+
+
+def _within_a_typo(a: str, b: str) -> bool:
+    """At most TYPO_EDITS insertions, deletions or substitutions turn a into b."""
+    if abs(len(a) - len(b)) > TYPO_EDITS:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        row = [i]
+        for j, other in enumerate(b, start=1):
+            row.append(min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (char != other)))
+        previous = row
+    return previous[-1] <= TYPO_EDITS
+
+
+def _sync_agencies(writer: _Writer, plan_file: PlanFile, partnership: Partnership) -> list[Agency]:
+    """The file's responsible authorities, matched to agencies by name.
+
+    Agencies are shared by every partnership: a name within a typo of an existing one is
+    refused rather than made a second agency, and an agency another partnership also has
+    keeps its short name and kind (they are not this file's to change)."""
+    known = {_agency_name(agency.name): agency for agency in Agency.objects.all()}
+    problems = []
+    for i, data in enumerate(plan_file.responsible_authorities):
+        name = _agency_name(data.name)
+        near = next(
+            (a for known_name, a in known.items() if name not in known and _within_a_typo(name, known_name)), None
+        )
+        if near is not None:
+            problems.append(
+                f"partnership.responsible_authorities[{i}].name: “{data.name}” is within a typo of the existing "
+                f"agency “{near.name}”; use that exact name, or, if it is another body, add it in the admin first"
+            )
+    if problems:
+        raise PlanFileError(problems)
+    agencies = []
+    for data in plan_file.responsible_authorities:
+        values = {"short_name": data.short_name, "kind": Agency.Kind.RESPONSIBLE_AUTHORITY}
+        agency = known.get(_agency_name(data.name))
+        if agency is None:
+            agency = writer.sync(Agency, {"name": data.name}, values)
+        elif not agency.partnerships.exclude(pk=partnership.pk).exists():
+            agency = writer.sync(Agency, {"pk": agency.pk}, values)
+        agencies.append(agency)
+    return agencies

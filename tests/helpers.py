@@ -38,6 +38,9 @@ CENTRAL = "central-bedfordshire"
 # The shipped strategic plan, and the published text it was made from.
 SHIPPED_PLAN = ROOT / "data" / "plans" / "bedford-borough-2020-2024.yaml"
 PLAN_SOURCE = ROOT / "data" / "plans" / "sources" / "bedford-borough-strategic-plan-2020-2024.txt"
+# Central Bedfordshire's 2021-24 plan, from the council's press release announcing it.
+CENTRAL_BEDS_PLAN = ROOT / "data" / "plans" / "central-bedfordshire-2021-2024.yaml"
+CENTRAL_BEDS_SOURCE = ROOT / "data" / "plans" / "sources" / "central-bedfordshire-press-release-2021-02-05.txt"
 
 # The shipped consultations (2019 and 2022, with their published headlines).
 CONSULTATIONS_FILE = SHIPPED_FILE

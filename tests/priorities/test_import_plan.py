@@ -100,7 +100,7 @@ def test_lines_the_file_drops_are_retired_not_deleted(tmp_path: Path) -> None:
 
     call_command("import_plan", str(_write(tmp_path, shorter)), stdout=StringIO())
 
-    aim = PartnershipAim.objects.get(text=dropped)
+    aim = PartnershipAim.objects.get(text=dropped["text"])
     assert aim.retired_at is not None
     assert PartnershipAim.objects.current().filter(priority__number=1).count() == 4
 
@@ -119,7 +119,7 @@ def test_the_import_records_the_person_named_with_user() -> None:
 
 def test_a_broken_file_names_every_problem_and_writes_nothing(tmp_path: Path) -> None:
     broken = _raw()
-    broken["plan"]["priorities"][2]["aims"][1] = "  "
+    broken["plan"]["priorities"][2]["aims"][1]["text"] = "  "
     broken["plan"]["priorities"][0]["number"] = 2
     del broken["plan"]["priorities"][1]["title"]
     broken["glossary"][3]["description"] = ""
@@ -132,7 +132,7 @@ def test_a_broken_file_names_every_problem_and_writes_nothing(tmp_path: Path) ->
 
     reported = err.getvalue()
     for expected in [
-        "plan.priorities[2].aims[1]: is empty",
+        "plan.priorities[2].aims[1].text: is empty",
         "plan.priorities[1]: title is missing",
         "plan.priorities: number 2 appears more than once",
         "glossary[3].description: is empty",
@@ -169,7 +169,7 @@ def test_it_rejects_another_format_version() -> None:
     raw["format"] = "csp-plan/9"
     with pytest.raises(PlanFileError) as caught:
         parse_plan(yaml.safe_dump(raw))
-    assert caught.value.problems == ["format: must be 'csp-plan/1'"]
+    assert caught.value.problems == ["format: must be 'csp-plan/2'"]
 
 
 def test_dry_run_checks_the_file_and_writes_nothing() -> None:
@@ -238,9 +238,10 @@ def test_a_retired_key_issue_takes_its_sub_points_with_it(tmp_path: Path) -> Non
 
     call_command("import_plan", str(_write(tmp_path, raw)), stdout=StringIO())
 
-    # Lines keep their place: line 1 now holds what was line 2, and the last line retires.
-    first = KeyIssue.objects.get(priority__number=3, parent=None, position=1)
-    assert first.sub_points.current().count() == 0
+    dropped = KeyIssue.objects.get(priority__number=3, parent=None, key="survey-concerns")
+    assert dropped.retired_at is not None
+    assert dropped.sub_points.count() == 5
+    assert dropped.sub_points.current().count() == 0
     assert KeyIssue.objects.current().filter(priority__number=3, parent__isnull=False).count() == 0
 
 

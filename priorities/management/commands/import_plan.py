@@ -11,7 +11,10 @@ from priorities.services import plan_import
 
 
 class Command(BaseCommand):
-    help = "Import a strategic plan file (format csp-plan/1); checks the whole file before writing anything."
+    help = (
+        "Import a strategic plan file (format csp-plan/2; a csp-plan/1 file only as a new plan); "
+        "checks the whole file before writing anything."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
