@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
@@ -80,6 +81,21 @@ class PartnershipScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return administered(super().get_queryset(request), request.user, self.partnership_path)
+
+    def _refuse_unless_administered(self, request: HttpRequest, object_id: str) -> None:
+        # The history pages read a record's history by its id, not through get_queryset.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("No such record")
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        self._refuse_unless_administered(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        self._refuse_unless_administered(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)  # type: ignore[misc]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -182,7 +182,11 @@ def test_every_action_plan_page_and_form_error_is_accessible(
         (f"/bedford-borough/actions/{police_action.pk}/edit/", None, None),
         (f"/bedford-borough/actions/{police_action.pk}/milestones/new/", "Save milestone", "Enter the milestone"),
         (f"/bedford-borough/milestones/{milestone.pk}/edit/", None, None),
-        (f"/bedford-borough/actions/{police_action.pk}/updates/{period.pk}/reopen/", "Reopen update", "Give the reason for reopening"),
+        (
+            f"/bedford-borough/actions/{police_action.pk}/updates/{period.pk}/reopen/",
+            "Reopen update",
+            "Give the reason for reopening",
+        ),
         (f"/bedford-borough/action-plans/{plan.pk}/import/", "Check the file", "Choose a file to upload"),
     ]
     for path, button, error in forms:
