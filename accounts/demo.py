@@ -84,14 +84,14 @@ def _memberships_set(user: User, roles: tuple[tuple[str, Role], ...]) -> None:
     partnership_model = apps.get_model("priorities", "Partnership")
     ids = dict(partnership_model.objects.filter(slug__in={slug for slug, _ in roles}).values_list("slug", "pk"))
     wanted = {(ids[slug], role.value) for slug, role in roles if slug in ids}
-    current = user.memberships.filter(ended_at__isnull=True)  # type: ignore[attr-defined]
+    current = user.memberships.filter(ended_at__isnull=True)
     for membership in current:
         if (membership.partnership_id, membership.role) not in wanted:
             membership.ended_at = timezone.now()
             membership.save(update_fields=["ended_at"])
     held = set(current.values_list("partnership_id", "role"))
     for partnership_id, role in sorted(wanted - held):
-        user.memberships.create(partnership_id=partnership_id, role=role)  # type: ignore[attr-defined]
+        user.memberships.create(partnership_id=partnership_id, role=role)
 
 
 def demo_users_load(*, password: str) -> list[User]:

@@ -128,7 +128,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         if cached is None:
             held: dict[int, set[str]] = {}
             if self.pk is not None:
-                rows = self.memberships.filter(ended_at__isnull=True).values_list("partnership_id", "role")  # type: ignore[attr-defined]
+                rows = self.memberships.filter(ended_at__isnull=True).values_list("partnership_id", "role")
                 for partnership_id, role in rows:
                     held.setdefault(partnership_id, set()).add(role)
             cached = {pk: frozenset(roles) for pk, roles in held.items()}
@@ -144,7 +144,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def role_names(self, partnership: Any = None) -> list[str]:
         """The person's roles in the partnership (in any, if none is named), in the order
         of `Role`."""
-        held = self.memberships.filter(ended_at__isnull=True)  # type: ignore[attr-defined]
+        held = self.memberships.filter(ended_at__isnull=True)
         if partnership is not None:
             held = held.filter(partnership=partnership)
         names = set(held.values_list("role", flat=True))

@@ -20,7 +20,9 @@ from .models import (
     ReportingPeriod,
 )
 
-CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+CHECKBOXES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}
+}
 
 
 class VersionedAdmin(RecordAdmin):

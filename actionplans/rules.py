@@ -36,7 +36,7 @@ def submitted_it(user, update: ActionUpdate | None) -> bool:  # type: ignore[no-
     return update is not None and update.submitted_by_id == user.pk
 
 
-is_read_only = is_signed_in & ~is_csp_admin & ~is_officer & is_board_member  # type: ignore[operator]
+is_read_only = is_signed_in & ~is_csp_admin & ~is_officer & is_board_member
 
 rules.add_perm("actionplans.view_actionplans", is_signed_in)
 # Asked about a partnership (or one of its records), every rule answers for that

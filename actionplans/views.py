@@ -18,7 +18,7 @@ from core.converters import whole_number
 from core.models import StaleEdit
 from core.services import versioned_save
 from core.tables import TableError, download, read_rows
-from priorities.models import Partnership
+from priorities.models import Partnership, Priority
 
 from .forms import ActionForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
 from .history import action_history
@@ -127,8 +127,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     groups: dict[int, dict[Any, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     returned = 0
     for action in actions:
-        update = action.this_quarter[0] if action.this_quarter else None  # type: ignore[attr-defined]
-        milestones = action.milestone_list  # type: ignore[attr-defined]
+        this_quarter: list[ActionUpdate] = getattr(action, "this_quarter")  # noqa: B009 (prefetched)
+        update = this_quarter[0] if this_quarter else None
+        milestones: list[Milestone] = getattr(action, "milestone_list")  # noqa: B009 (prefetched)
         returned += update is not None and update.status == ActionUpdate.Status.RETURNED
         groups[action.plan.partnership_id][action.plan.priority].append(
             {
@@ -391,7 +392,7 @@ def review_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     if not is_admin:
         updates = updates.filter(action__plan__priority__lead_id=request.user.pk)
     leads_nothing = (
-        not is_admin and not request.user.led_priorities.filter(plan__partnership=partnership).exists()  # type: ignore[union-attr]
+        not is_admin and not Priority.objects.filter(lead_id=request.user.pk, plan__partnership=partnership).exists()
     )
     return render(
         request,

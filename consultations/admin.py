@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -46,7 +47,7 @@ class ConsultationAdmin(RecordAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
         field = form.base_fields.get("headline_question")
-        if field is not None:
+        if isinstance(field, forms.ModelChoiceField):
             # Only a question of this consultation can make its headline.
             field.queryset = Question.objects.filter(consultation=obj) if obj else Question.objects.none()
         return form

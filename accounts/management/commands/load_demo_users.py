@@ -21,5 +21,5 @@ class Command(BaseCommand):
         for user in users:
             roles = "; ".join(
                 f"{m.role}, {m.partnership.short_name}" for m in user.memberships.select_related("partnership")
-            )  # type: ignore[attr-defined]
+            )
             self.stdout.write(f"  {user.email:<42} {user.agency}: {roles}")
