@@ -25,6 +25,8 @@ WORK = ROOT / "var" / "bench"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(os.cpu_count() or 2)))
+# The portal with this many partnerships, each with its own plan and demo data.
+PARTNERSHIPS = int(os.environ.get("BENCH_PARTNERSHIPS", "10"))
 # Served again at 10x, where the data they read is ten times the responses.
 RESULTS_PAGES = ("consultation", "question_1")
 
@@ -62,7 +64,9 @@ def _run(module: str, db_name: str, *args: str) -> tuple[dict[str, object], dict
     return json.loads(out.strip().splitlines()[-1]), env
 
 
-def _build(scale: int) -> tuple[dict[str, object], dict[str, str]]:
+def _build(scale: int, partnerships: int = 1) -> tuple[dict[str, object], dict[str, str]]:
+    if partnerships > 1:
+        return _run("bench.data", f"bench-{partnerships}p.sqlite3", str(scale), str(partnerships))
     return _run("bench.data", f"bench-{scale}x.sqlite3", str(scale))
 
 
@@ -142,6 +146,7 @@ def main() -> None:
     WORK.mkdir(parents=True)
     one, env_one = _build(1)
     ten, env_ten = _build(10)
+    many, _ = _build(1, partnerships=PARTNERSHIPS)
     imported, _ = _run("bench.imports", "bench-import.sqlite3")
     rates = _throughput(one, env_one)
     rates_ten = _throughput(ten, env_ten, only=(*RESULTS_PAGES, "trivial"))
@@ -168,8 +173,27 @@ def main() -> None:
             f"{rates[name]:>9.0f}{rates[name] / rates['trivial']:>11.0%}"
         )
     print(_compile_line(one_pages, ten_pages))
+    print(_partnerships_table(one_pages, many))
     print(_results_line(rates_ten, ten))
     print(_import_line(imported))
+
+
+def _partnerships_table(one: dict[str, dict[str, float]], many: dict[str, object]) -> str:
+    """Bedford's pages in a portal of one partnership and of many: queries and median ms."""
+    counts: dict[str, int] = many["counts"]  # type: ignore[assignment]
+    pages: dict[str, dict[str, float]] = many["pages"]  # type: ignore[assignment]
+    lines = [
+        f"with {counts['partnerships']} partnerships ({counts['actions']} actions in all), Bedford's pages:",
+        f"{'page':<14}{'queries 1':>10}{'queries many':>13}{'median ms 1':>13}{'median ms many':>15}",
+    ]
+    for name, page in pages.items():
+        if name in {"compile_report", "trivial"}:
+            continue
+        lines.append(
+            f"{name:<14}{one[name]['queries']:>10}{page['queries']:>13}"
+            f"{one[name]['median_ms']:>13.2f}{page['median_ms']:>15.2f}"
+        )
+    return "\n".join(lines)
 
 
 def _compile_line(one: dict[str, dict[str, float]], ten: dict[str, dict[str, float]]) -> str:

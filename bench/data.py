@@ -1,6 +1,9 @@
 """Build a benchmark database at a given scale and measure each page in-process.
 
-Run as `python -m bench.data SCALE DB_PATH`; prints one JSON object. The caller sets the
+Run as `python -m bench.data SCALE [PARTNERSHIPS] DB_PATH`; prints one JSON object. With
+PARTNERSHIPS above 1 the portal also holds that many partnerships in all (Central
+Bedfordshire's shipped plan, then copies of Bedford's under other names), each with its
+own demo data, and the pages measured are still Bedford's. The caller sets the
 environment (settings module, database) before this process starts Django.
 """
 
@@ -17,7 +20,7 @@ import django
 BEDFORD = "bedford-borough"
 
 
-def main(scale: int, db_path: Path) -> None:
+def main(scale: int, db_path: Path, partnerships: int = 1) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
@@ -26,7 +29,7 @@ def main(scale: int, db_path: Path) -> None:
     from django.urls import reverse
 
     from accounts.models import Agency, Role, User
-    from priorities.models import Priority, StrategicPlan
+    from priorities.models import Partnership, Priority, StrategicPlan
     from priorities.plan_file import parse_plan
     from priorities.scale import plan_scale_up
     from priorities.services import plan_import
@@ -34,6 +37,7 @@ def main(scale: int, db_path: Path) -> None:
     call_command("migrate", verbosity=0)
     root = Path(__file__).resolve().parent.parent
     plan_import(plan_file=parse_plan((root / "data/plans/bedford-borough-2020-2024.yaml").read_text()))
+    _other_partnerships(root, partnerships - 1)
     plan = StrategicPlan.objects.filter(partnership__slug=BEDFORD).current()
     assert plan is not None
     if scale > 1:
@@ -112,6 +116,7 @@ def main(scale: int, db_path: Path) -> None:
     counts = {
         "actions": Action.objects.count(),
         "priorities": Priority.objects.count(),
+        "partnerships": Partnership.objects.count(),
         "responses": Response.objects.filter(consultation__slug=SLUG).count(),
     }
     print(
@@ -119,5 +124,31 @@ def main(scale: int, db_path: Path) -> None:
     )
 
 
+def _other_partnerships(root: Path, count: int) -> None:
+    """`count` more partnerships: Central Bedfordshire's shipped plan first, then copies of
+    Bedford's plan under other names (agencies shared, as in a county)."""
+    from dataclasses import replace
+
+    from priorities.plan_file import parse_plan
+    from priorities.services import plan_import
+
+    if count <= 0:
+        return
+    plan_import(plan_file=parse_plan((root / "data/plans/central-bedfordshire-2021-2024.yaml").read_text()))
+    bedford = parse_plan((root / "data/plans/bedford-borough-2020-2024.yaml").read_text())
+    for n in range(2, count + 1):
+        plan_import(
+            plan_file=replace(
+                bedford,
+                partnership_name=f"Bench Partnership {n} Community Safety Partnership",
+                partnership_short_name=f"Bench {n} CSP",
+                partnership_slug=f"bench-{n}",
+            )
+        )
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]), Path(sys.argv[2]))
+    if len(sys.argv) == 4:
+        main(int(sys.argv[1]), Path(sys.argv[3]), partnerships=int(sys.argv[2]))
+    else:
+        main(int(sys.argv[1]), Path(sys.argv[2]))
