@@ -19,7 +19,7 @@ from reports.models import QuarterlyReport
 from reports.services import report_compile, report_publish
 from tests.browser.test_plan_journey import sign_in
 from tests.factories import PASSWORD
-from tests.helpers import assert_accessible
+from tests.helpers import assert_accessible, bedford
 from tests.worker import running_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_a_board_member_reads_the_quarter_and_downloads_the_pdf(
 
     from reports.views import _period
 
-    period = _period(RequestFactory().get("/"))
+    period = _period(RequestFactory().get("/"), bedford())
     report = QuarterlyReport.objects.create(period=period, version=1)
     report_compile(report_id=report.pk)
     report.refresh_from_db()

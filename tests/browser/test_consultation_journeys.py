@@ -106,7 +106,7 @@ def test_an_admin_imports_a_file_fixes_its_bad_row_and_imports_it_again(
 ) -> None:
     base = live_server.url
     sign_in(page, base, csp_admin, check=False)
-    page.goto(f"{base}{reverse('consultations:list')}")
+    page.goto(f"{base}{reverse('consultations:list', args=[BEDFORD])}")
     page.get_by_role("link", name=survey.title).click()
     page.get_by_role("link", name="Import responses").click()
 
@@ -154,7 +154,7 @@ def test_the_import_works_without_javascript(
     page = no_js_page
     base = live_server.url
     sign_in(page, base, csp_admin, check=False)
-    page.goto(f"{base}{reverse('consultations:import', args=[survey.slug])}")
+    page.goto(f"{base}{reverse('consultations:import', args=[BEDFORD, survey.slug])}")
     upload(page, export_file(tmp_path, bad_ward=True), check=False)
     map_columns(page)
     check_shows_the_bad_row(page)
@@ -188,7 +188,7 @@ def test_every_consultation_page_is_accessible_and_a_board_member_sees_only_quot
     expect(page.locator(".govuk-summary-list__row", has_text="Responses held")).to_contain_text("448")
     assert_accessible(page)
     for number in range(1, 5):
-        page.goto(f"{base}{reverse('consultations:question', args=[demo.slug, number])}")
+        page.goto(f"{base}{reverse('consultations:question', args=[BEDFORD, demo.slug, number])}")
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Question {number}")
         assert_accessible(page)
 
@@ -208,7 +208,7 @@ def test_every_consultation_page_is_accessible_and_a_board_member_sees_only_quot
     expect(page).to_have_title(re.compile(r"^Error: "))
     assert_accessible(page)
 
-    page.goto(f"{base}{reverse('consultations:import', args=[demo.slug])}")
+    page.goto(f"{base}{reverse('consultations:import', args=[BEDFORD, demo.slug])}")
     assert_accessible(page)
 
     quotable = set(Answer.objects.filter(option__isnull=True, publishable=True).values_list("text", flat=True))
@@ -256,7 +256,7 @@ def test_answers_are_coded_by_keyboard_and_without_javascript(
     live_server, browser: Browser, page: Page, csp_admin: User, demo: Consultation
 ) -> None:
     base = live_server.url
-    coding = f"{base}{reverse('consultations:coding', args=[demo.slug, 2])}"
+    coding = f"{base}{reverse('consultations:coding', args=[BEDFORD, demo.slug, 2])}"
     tags = list(ThemeTag.objects.all())
     # The demo marks a dozen answers fit to quote, some not yet coded: start them all unticked.
     Answer.objects.filter(question__consultation=demo, tags__isnull=True).update(publishable=False)

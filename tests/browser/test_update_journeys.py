@@ -134,7 +134,7 @@ def test_a_stale_edit_is_refused_in_the_browser_and_nothing_typed_is_lost(
 ) -> None:
     colleague = UserFactory(full_name="Sam Patel", agency=officer.agency, roles=[Role.OFFICER])
     base = live_server.url
-    url = f"{base}/actions/{police_action.pk}/updates/{ReportingPeriod.objects.get().pk}/"
+    url = f"{base}/bedford-borough/actions/{police_action.pk}/updates/{ReportingPeriod.objects.get().pk}/"
     other_context = browser.new_context()
     other = other_context.new_page()
     sign_in(page, base, officer, check=False)
@@ -197,7 +197,7 @@ def test_every_action_plan_page_and_form_error_is_accessible(
             expect(page.locator(".govuk-error-summary")).to_contain_text(error)
             assert_accessible(page)
 
-    page.goto(f"{base}/action-plans/{plan.pk}/import/")
+    page.goto(f"{base}/bedford-borough/action-plans/{plan.pk}/import/")
     page.get_by_label("Actions", exact=True).check()
     page.get_by_label("File").set_input_files(
         files=[
