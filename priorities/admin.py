@@ -95,6 +95,14 @@ class PriorityAdmin(RecordAdmin):
 class PartnershipAdmin(RecordAdmin):
     partnership_path = "pk"
     list_display = ["name", "short_name", "slug", "board_name"]
+
+    # A new partnership, and a partnership's address, are the portal operator's
+    # (superuser's): a CSP admin edits their own partnership's words and settings.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if request.user.is_superuser else ["slug"]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 

@@ -300,6 +300,8 @@ ADMIN_OVERRIDES: dict[str, Expect] = {
     "admin:axes_accessattempt_add": Expect(SIGN_IN, 403, 403, 403),
     "admin:axes_accesslog_add": Expect(SIGN_IN, 403, 403, 403),
     "admin:axes_accessfailurelog_add": Expect(SIGN_IN, 403, 403, 403),
+    # A new partnership is the portal operator's (a superuser's), not a CSP admin's.
+    "admin:priorities_partnership_add": Expect(SIGN_IN, 403, 403, 403),
     # Uploads are made by the import page, never by hand.
     "admin:consultations_responseimport_add": Expect(SIGN_IN, 403, 403, 403),
 }
