@@ -381,6 +381,7 @@ def carry_forward_moves(*, partnership: Partnership, from_year: int) -> list[Car
         Action.objects.open()
         .filter(plan__partnership=partnership, plan__financial_year=from_year)
         .select_related("plan__priority__plan", "theme")
+        .prefetch_related("milestones")
         .order_by("plan__priority__number", "reference")
     )
     moves = []

@@ -286,6 +286,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "actionplans:update": Expect(SIGN_IN, 200, 403, 200, kwargs=_update),
     "actionplans:update_reopen": Expect(SIGN_IN, 403, 403, 200, kwargs=_update),
     "actionplans:import": Expect(SIGN_IN, 403, 403, 200, kwargs=_plan),
+    "actionplans:carry_forward": Expect(SIGN_IN, 403, 403, 200, kwargs=lambda: (_police_action(), {})[1]),
     "actionplans:reviews": Expect(SIGN_IN, 403, 403, 200),
     # An officer who leads no priority is an outsider to reviews (404); a board member is read-only (403).
     "actionplans:update_review": Expect(SIGN_IN, 404, 403, 200, kwargs=_review),

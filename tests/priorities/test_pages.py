@@ -42,9 +42,9 @@ def test_every_theme_key_issue_aim_and_outcome_is_on_its_priority_page_word_for_
     for data in shipped_plan_file.priorities:
         priority = Priority.objects.get(plan=plan, number=data.number)
         page = _text(client.get(priority.get_absolute_url()).content.decode())
-        lines = [data.title, data.summary, *data.themes, *data.aims, *data.outcomes]
+        lines = [data.title, data.summary, *(line.text for line in [*data.themes, *data.aims, *data.outcomes])]
         lines += [issue.text for issue in data.key_issues]
-        lines += [point for issue in data.key_issues for point in issue.sub_points]
+        lines += [point.text for issue in data.key_issues for point in issue.sub_points]
         assert [line for line in lines if _words(line) not in page] == []
 
 
