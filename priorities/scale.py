@@ -14,7 +14,7 @@ Line = TypeVar("Line", Theme, PartnershipAim, ExpectedOutcome)
 def _copy_lines(model: type[Line], source: Priority, target: Priority) -> None:
     model.objects.bulk_create(
         [
-            model(priority=target, position=line.position, text=line.text)
+            model(priority=target, key=line.key, position=line.position, text=line.text)
             for line in model.objects.filter(priority=source)
         ]
     )
@@ -29,6 +29,7 @@ def plan_scale_up(*, plan: StrategicPlan, factor: int) -> None:
             for original in originals:
                 priority = Priority.objects.create(
                     plan=plan,
+                    key=f"{original.key}-copy-{copy}",
                     number=next_number,
                     title=f"{original.title} (copy {copy}, for testing)",
                     summary=original.summary,
@@ -39,8 +40,12 @@ def plan_scale_up(*, plan: StrategicPlan, factor: int) -> None:
                 _copy_lines(ExpectedOutcome, original, priority)
                 issues = KeyIssue.objects.filter(priority=original, parent__isnull=True).prefetch_related("sub_points")
                 for issue in issues:
-                    parent = KeyIssue.objects.create(priority=priority, position=issue.position, text=issue.text)
+                    parent = KeyIssue.objects.create(
+                        priority=priority, key=issue.key, position=issue.position, text=issue.text
+                    )
                     KeyIssue.objects.bulk_create(
-                        KeyIssue(priority=priority, parent=parent, position=point.position, text=point.text)
+                        KeyIssue(
+                            priority=priority, parent=parent, key=point.key, position=point.position, text=point.text
+                        )
                         for point in issue.sub_points.all()
                     )

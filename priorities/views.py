@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from actionplans.services import revision_affected_actions, revision_publish
 from core.models import StaleEdit
 
+from .as_at import plan_in_force_on, priorities_as_at, records_begin
 from .forms import DecisionsForm, PriorityDraftForm, PublishForm, RevisionOpenForm
 from .models import GlossaryTerm, Partnership, PlanRevision, Priority, StrategicPlan
 from .revisions import PlanDiff, draft_diff, plan_as_draft
@@ -35,25 +37,73 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     return render(request, "priorities/partnership_list.html", {"partnerships": partnerships})
 
 
+def _as_at(request: HttpRequest) -> dt.date | None:
+    """The day asked for with ?as_at=2023-04-03, if it is a real day before today."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("as_at", ""))
+    except ValueError:
+        return None
+    return day if day < timezone.localdate() else None
+
+
+def _as_at_context(partnership: Partnership, day: dt.date | None) -> dict[str, Any]:
+    """The plan in force on the day and what the page's banner says of it."""
+    plans = StrategicPlan.objects.filter(partnership=partnership)
+    if day is None:
+        return {"plan": plans.current(), "as_at": None}
+    plan = plan_in_force_on(plans, day)
+    begins = records_begin(plan) if plan else None
+    return {"plan": plan, "as_at": day, "records_begin": begins if begins and begins > day else None}
+
+
 def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    plan = StrategicPlan.objects.filter(partnership=partnership).current()
-    context: dict[str, object] = {"plan": plan}
+    context = _as_at_context(partnership, _as_at(request))
+    if request.GET.get("as_at") and context["as_at"] is None:
+        context["as_at_error"] = "Enter a day before today as year-month-day, for example 2023-04-03"
+    plan = context["plan"]
     if plan is not None:
         context["authorities"] = partnership.responsible_authorities()
-        context["priorities"] = plan.priorities.current()
+        if context["as_at"]:
+            context["priorities"] = priorities_as_at(plan, context["as_at"])
+        else:
+            context["priorities"] = plan.priorities.current()
         context["assessments"] = partnership.assessments.all()
         context["plan_ended"] = plan.ends < timezone.localdate()
         context["perms_revise"] = request.user.has_perm("priorities.revise_plan", partnership)
+        context["revision_days"] = _revision_days(partnership)
     return render(request, "priorities/home.html", context)
 
 
+def _revision_days(partnership: Partnership) -> list[tuple[dt.date, dt.date]]:
+    """Each published revision's day, newest first, with the day before it: to read the
+    plan as it stood before each."""
+    days = (
+        PlanRevision.objects.filter(partnership=partnership, status=PlanRevision.Status.PUBLISHED)
+        .exclude(effective_on=None)
+        .order_by("-effective_on")
+        .values_list("effective_on", flat=True)
+    )
+    return [(day, day - dt.timedelta(days=1)) for day in days if day is not None]
+
+
 def priority_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
-    plan = _get_current_plan(partnership)
-    priority = get_object_or_404(Priority.objects.current().with_parts(), plan=plan, pk=pk)
+    context = _as_at_context(partnership, _as_at(request))
+    plan = context["plan"]
+    if plan is None:
+        raise Http404("No strategic plan has been imported yet.")
+    if context["as_at"]:
+        priorities: list[Any] = priorities_as_at(plan, context["as_at"], parts=True)
+        priority: Any = next((p for p in priorities if p.pk == pk), None)
+        if priority is None:
+            # Not in the plan that day: say so on today's page rather than a bare 404.
+            get_object_or_404(Priority, plan__partnership=partnership, pk=pk)
+            messages.info(request, f"That priority was not in the plan on {context['as_at']:%-d %B %Y}.")
+            return redirect("priorities:priority", partnership.slug, pk)
+    else:
+        priority = get_object_or_404(Priority.objects.current().with_parts(), plan=plan, pk=pk)
+        priorities = list(plan.priorities.current())
     return render(
-        request,
-        "priorities/priority_detail.html",
-        {"plan": plan, "priority": priority, "priorities": plan.priorities.current()},
+        request, "priorities/priority_detail.html", {**context, "priority": priority, "priorities": priorities}
     )
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
@@ -38,6 +39,7 @@ from actionplans.models import (
 from consultations.models import IndicatorFeed
 from consultations.results import report_section
 from core import periods
+from priorities.as_at import Wording, wording_as_at
 from priorities.models import GlossaryTerm, Priority, StrategicPlan
 
 from .judgements import Direction, TargetStatus, direction, target_status
@@ -97,6 +99,15 @@ class Scope:
     @property
     def priority_ids(self) -> list[int]:
         return [p.pk for p in self.priorities]
+
+    @cached_property
+    def wording(self) -> Wording:
+        """Priority titles and theme texts as they stood at the quarter's end, so a past
+        quarter reads as it did after the plan is revised (two queries, once); a quarter
+        still running reads as the plan does now."""
+        if self.as_of >= timezone.localdate():
+            return Wording(priorities={}, themes={})
+        return wording_as_at(priority_ids=self.priority_ids, day=self.as_of)
 
     @property
     def previous_label(self) -> str:
@@ -167,7 +178,11 @@ def actions_running(scope: Scope) -> Running:
 
 def priority_heads(scope: Scope) -> list[Row]:
     """Each priority's number, title and summary: what the dashboard's tabs need."""
-    return [{"id": p.pk, "number": p.number, "title": p.title, "summary": p.summary} for p in scope.priorities]
+    wording = scope.wording
+    return [
+        {"id": p.pk, "number": p.number, "title": wording.title(p), "summary": wording.summary(p)}
+        for p in scope.priorities
+    ]
 
 
 def _action_row(action: Action, running: Running, scope: Scope) -> Row:
@@ -182,7 +197,7 @@ def _action_row(action: Action, running: Running, scope: Scope) -> Row:
         "id": action.pk,
         "reference": action.reference,
         "title": action.title,
-        "theme": action.theme.text,
+        "theme": scope.wording.theme(action.theme),
         "lead": action.lead_agency.name,
         "lead_short": action.lead_agency.short_name,
         "owner": str(action.owner or ""),
