@@ -40,7 +40,7 @@ def _standing(records: dict[int, Any], when: dt.datetime) -> list[Any]:
     ]
 
 
-class Lines(list):  # type: ignore[type-arg]
+class Lines(list):
     """Lines as they stood, read by templates as a related manager is (`lines.all`)."""
 
     def all(self) -> Lines:

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
@@ -471,3 +472,75 @@ def revision_apply(*, revision: PlanRevision, user: User) -> StrategicPlan:
         priority.lead_id = leads[priority.key]
         writer._save(priority)
     return plan
+
+
+# Revisions made before the portal, recorded from the published plan -----------------------
+
+HISTORY_FORMAT = "csp-plan-history/1"
+
+
+def _history_summary(entry: dict[str, Any]) -> dict[str, Any]:
+    """A recorded revision's difference, in the shape `PlanDiff.as_json` gives."""
+    ends = entry.get("ends") or {}
+    priorities = [
+        {
+            "key": p["key"],
+            "number": p["number"],
+            "title": p["title"]["to"],
+            "change": "changed",
+            "old_title": p["title"]["from"],
+            "old_number": None,
+            "summary_changed": False,
+            "lines": [],
+        }
+        for p in entry.get("priorities", [])
+    ]
+    return {
+        "priorities": priorities,
+        "old_title": "",
+        "new_title": "",
+        "old_ends": str(ends.get("from", "")),
+        "new_ends": str(ends.get("to", "")),
+        "counts": {"added": 0, "reworded": len(priorities), "retired": 0, "moved": 0},
+    }
+
+
+def plan_history_import(*, text: str) -> int:
+    """Record the revisions a plan's history file (csp-plan-history/1) names, made before
+    the portal, as published revisions marked as recorded from the source. Importing the
+    same file again changes nothing. Returns how many were recorded anew."""
+    raw = yaml.safe_load(text)
+    if not isinstance(raw, dict) or raw.get("format") != HISTORY_FORMAT:
+        raise PlanFileError([f"format: must be {HISTORY_FORMAT!r}"])
+    plan = StrategicPlan.objects.filter(title=raw.get("plan")).first()
+    if plan is None:
+        raise PlanFileError([f"plan: no plan called {raw.get('plan')!r} in the portal; import the plan first"])
+    recorded = 0
+    with transaction.atomic():
+        for i, entry in enumerate(raw.get("revisions") or []):
+            assessment = StrategicAssessment.objects.filter(
+                partnership=plan.partnership, year=entry.get("assessment")
+            ).first()
+            if assessment is None:
+                raise PlanFileError([f"revisions[{i}].assessment: no assessment for {entry.get('assessment')}"])
+            if PlanRevision.objects.filter(plan=plan, assessment=assessment).exclude(recorded_from="").exists():
+                continue
+            revision = PlanRevision(
+                partnership=plan.partnership,
+                plan=plan,
+                assessment=assessment,
+                kind=entry.get("kind", PlanRevision.Kind.REFRESH),
+                title=plan.title,
+                starts=plan.starts,
+                ends=entry["ends"]["to"] if entry.get("ends") else plan.ends,
+                effective_on=entry.get("effective_on"),
+                status=PlanRevision.Status.PUBLISHED,
+                result=plan,
+                summary=_history_summary(entry),
+                recorded_from=" ".join(str(entry.get("recorded_from", "")).split()),
+            )
+            revision._change_reason = "Recorded from the published plan"  # type: ignore[attr-defined]
+            revision.full_clean()
+            revision.save()
+            recorded += 1
+    return recorded

@@ -172,7 +172,9 @@ def revision_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
             "plan": StrategicPlan.objects.filter(partnership=partnership).current(),
             "drafts": [r for r in revisions if r.is_draft],
             "published": sorted(
-                (r for r in revisions if not r.is_draft), key=lambda r: (r.effective_on, r.pk), reverse=True
+                (r for r in revisions if not r.is_draft),
+                key=lambda r: (r.effective_on or dt.date.min, r.pk),
+                reverse=True,
             ),
             "can_revise": can_revise,
         },
