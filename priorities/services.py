@@ -357,9 +357,10 @@ def revision_open(
         assessment = StrategicAssessment.objects.filter(partnership=plan.partnership, year=year).first()
         if assessment is None:
             assessment = StrategicAssessment(partnership=plan.partnership, year=year)
+        # An assessment already recorded keeps what this form leaves blank.
         assessment.title = title
-        assessment.findings = findings
-        assessment.url = url
+        assessment.findings = findings or assessment.findings
+        assessment.url = url or assessment.url
         assessment._history_user = user  # type: ignore[attr-defined]
         assessment.full_clean()
         assessment.save()

@@ -291,6 +291,7 @@ def revision_decisions(request: HttpRequest, partnership: Partnership, pk: int) 
             )
         except StaleEdit as refused:
             stale = refused
+            revision.refresh_from_db()  # the page offers the version now saved
         else:
             messages.success(request, "Decisions saved.")
             return redirect(revision)
