@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 
 from accounts.models import Agency, User
+from core import periods
 from core.forms import GovukDateField, NarrativeField, PortalFormMixin
 from core.imports import max_upload_mb, upload_check
 
@@ -475,3 +476,32 @@ class ImportForm(PortalFormMixin, forms.Form):
 
     def clean_file(self) -> Any:
         return upload_check(self.cleaned_data["file"])
+
+
+class CarryForwardForm(PortalFormMixin, forms.Form):
+    """The year whose open actions move, and the year they move into."""
+
+    from_year = forms.TypedChoiceField(
+        label="Carry the open actions of", coerce=int, error_messages={"required": "Select the year to carry from"}
+    )
+    to_year = forms.TypedChoiceField(
+        label="Into the action plans of", coerce=int, error_messages={"required": "Select the year to carry into"}
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label = periods.financial_year_label
+        self.fields["from_year"].choices = [(year, label(year)) for year in years]  # type: ignore[attr-defined]
+        later = range(min(years, default=2000), max(years, default=2000) + 3)
+        self.fields["to_year"].choices = [(year, label(year)) for year in later]  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("from_year"), Field.select("to_year"), Button("show", "Show what will move")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("from_year") and cleaned.get("to_year") and cleaned["to_year"] <= cleaned["from_year"]:
+            self.add_error("to_year", "Choose a year after the one you carry from")
+        return cleaned

@@ -52,6 +52,7 @@ rules.add_perm(
 )
 rules.add_perm("actionplans.reopen_update", is_csp_admin)
 rules.add_perm("actionplans.import_actions", is_csp_admin)
+rules.add_perm("actionplans.carry_forward", is_csp_admin)
 rules.add_perm("actionplans.read_only", is_read_only)
 
 add_admin_only_model_perms(

@@ -17,10 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core import periods
 from core.imports import Problem
 from core.models import StaleEdit, changes_since
 from core.services import uploads_expire
 from core.tables import read_rows
+from priorities.models import Partnership, PlanRevision, Priority, StrategicPlan, Theme
+from priorities.revisions import draft_diff, plan_as_draft, retired_theme_keys
+from priorities.services import revision_apply
 
 from .imports import ImportReport, rows_check
 from .models import Action, ActionImport, ActionPlan, ActionUpdate, IndicatorValue, ReminderSent, ReportingPeriod
@@ -276,3 +280,160 @@ def actions_import(*, upload: ActionImport, user: User | None) -> ImportReport:
             row.record.save()
         upload.mark_imported()
     return report
+
+
+# Publishing a plan revision, and carrying actions forward ------------------------------
+
+
+def revision_affected_actions(revision: PlanRevision) -> list[Action]:
+    """The open actions of the revised plan whose theme the draft retires (or whose
+    priority it drops): each needs a decision before the revision is published."""
+    gone = retired_theme_keys(plan_as_draft(revision.plan), revision.draft)
+    if not gone:
+        return []
+    lines = models.Q()
+    for priority_key, theme_keys in gone.items():
+        lines |= models.Q(theme__priority__key=priority_key, theme__key__in=theme_keys)
+    return list(
+        Action.objects.open()
+        .filter(plan__priority__plan=revision.plan)
+        .filter(lines)
+        .select_related("plan__priority", "theme")
+        .order_by("plan__financial_year", "reference")
+    )
+
+
+def revision_publish(*, revision: PlanRevision, user: User, today: dt.date) -> StrategicPlan:
+    """Publish the draft: refused (ValidationError naming each action) while an open action
+    would be left on a retired line without a decision. Then the plan is refreshed or
+    superseded (`revision_apply`) and each decision applied, with history naming the
+    revision: keep leaves the action on its retired line, move puts it on another theme
+    of its priority, close cancels it. The difference is frozen in `summary`."""
+    with transaction.atomic():
+        revision = PlanRevision.objects.select_for_update().select_related("plan__partnership").get(pk=revision.pk)
+        if not revision.is_draft:
+            raise ValidationError("This revision is already published.")
+        affected = revision_affected_actions(revision)
+        undecided = [action for action in affected if str(action.pk) not in revision.decisions]
+        if undecided:
+            raise ValidationError(
+                [
+                    f"Decide what happens to action {action.reference} “{action.title}”: its theme "
+                    f"“{action.theme.text}” is retired by this revision"
+                    for action in undecided
+                ]
+            )
+        before = plan_as_draft(revision.plan)
+        plan = revision_apply(revision=revision, user=user)
+        reason = f"Plan revision “{revision.title}” published on {today:%-d %B %Y}"
+        for action in affected:
+            decision = revision.decisions[str(action.pk)]
+            if decision == "close":
+                action.state = Action.State.CANCELLED
+            elif decision.startswith("move:") and revision.kind == PlanRevision.Kind.REFRESH:
+                action.theme = action.plan.priority.themes.current().get(key=decision.removeprefix("move:"))
+            else:
+                continue  # kept on its retired line (a new plan's move is made when carried forward)
+            action.claim(action.version)
+            action._history_user = user  # type: ignore[attr-defined]
+            action._change_reason = reason  # type: ignore[attr-defined]
+            action.full_clean()
+            action.save()
+        revision.claim(revision.version)
+        revision.status = PlanRevision.Status.PUBLISHED
+        revision.result = plan
+        revision.effective_on = revision.effective_on or today
+        revision.published_by = user
+        revision.published_at = timezone.now()
+        revision.summary = draft_diff(before, revision.draft).as_json()
+        revision._history_user = user  # type: ignore[attr-defined]
+        revision.full_clean()
+        revision.save()
+    return plan
+
+
+@dataclass(frozen=True)
+class CarryMove:
+    """One open action to carry into the next year's action plan."""
+
+    action: Action
+    priority: Priority
+    theme: Theme
+
+
+def _successor_plan(plan: StrategicPlan) -> StrategicPlan:
+    """The plan in force that the given plan's line of succession leads to."""
+    seen = set()
+    while plan.pk not in seen:
+        seen.add(plan.pk)
+        following = StrategicPlan.objects.filter(supersedes=plan).first()
+        if following is None:
+            return plan
+        plan = following
+    return plan
+
+
+def carry_forward_moves(*, partnership: Partnership, from_year: int) -> list[CarryMove]:
+    """Where each open action of `from_year` would go: its priority, or the priority of the
+    same key in the plan now in force, and its theme, or that plan's theme of the same key
+    (or the line the revision's decision moved it to); a theme with no successor stays."""
+    actions = list(
+        Action.objects.open()
+        .filter(plan__partnership=partnership, plan__financial_year=from_year)
+        .select_related("plan__priority__plan", "theme")
+        .prefetch_related("milestones")
+        .order_by("plan__priority__number", "reference")
+    )
+    moves = []
+    for action in actions:
+        old_priority = action.plan.priority
+        plan = _successor_plan(old_priority.plan)
+        priority = plan.priorities.current().filter(key=old_priority.key).first() or old_priority
+        theme = action.theme
+        if priority.pk != old_priority.pk:
+            decision = (
+                PlanRevision.objects.filter(plan=old_priority.plan, status=PlanRevision.Status.PUBLISHED)
+                .values_list("decisions", flat=True)
+                .first()
+                or {}
+            ).get(str(action.pk), "")
+            key = decision.removeprefix("move:") if decision.startswith("move:") else action.theme.key
+            theme = priority.themes.current().filter(key=key).first() or action.theme
+        moves.append(CarryMove(action, priority, theme))
+    return moves
+
+
+def actions_carry_forward(*, partnership: Partnership, from_year: int, to_year: int, user: User) -> int:
+    """Carry every open action of `from_year` into the `to_year` action plan of its priority
+    (or its successor's), making the plan if missing, in one transaction. Milestones,
+    owner, indicators and updates stay with the action; each move is in its history.
+    Carrying again finds nothing left in `from_year` and does nothing."""
+    if to_year <= from_year:
+        raise ValidationError("Carry actions forward into a later year")
+    years = f"{periods.financial_year_label(from_year)} to {periods.financial_year_label(to_year)}"
+    reason = f"Carried forward from {years}"
+    moved = 0
+    with transaction.atomic():
+        for move in carry_forward_moves(partnership=partnership, from_year=from_year):
+            target, _ = ActionPlan.objects.get_or_create(
+                priority=move.priority, financial_year=to_year, defaults={"partnership": partnership}
+            )
+            action = move.action
+            if Action.objects.filter(plan=target, reference=action.reference).exists():
+                raise ValidationError(
+                    f"The {target.year_label} plan already has an action {action.reference}: rename one first"
+                )
+            new_plan = move.priority.pk != action.plan.priority_id
+            action.claim(action.version)
+            action.plan = target
+            action.theme = move.theme
+            if new_plan:
+                # Aims and outcomes follow by key to the new plan's lines where they have one.
+                action.aims.set(move.priority.aims.current().filter(key__in=action.aims.values("key")))
+                action.outcomes.set(move.priority.outcomes.current().filter(key__in=action.outcomes.values("key")))
+            action._history_user = user  # type: ignore[attr-defined]
+            action._change_reason = reason  # type: ignore[attr-defined]
+            action.full_clean()
+            action.save()
+            moved += 1
+    return moved

@@ -18,6 +18,7 @@ urlpatterns = [
             [
                 path("action-plans/", views.plan_list, name="plans"),
                 path("action-plans/<int:pk>/", views.plan_detail, name="plan"),
+                path("action-plans/carry-forward/", views.carry_forward, name="carry_forward"),
                 path("action-plans/<int:plan_pk>/actions/new/", views.action_create, name="action_create"),
                 path("action-plans/<int:pk>/import/", views.plan_import, name="import"),
                 path("action-plans/<int:pk>/actions.<export_format:fmt>", views.plan_export, name="export"),

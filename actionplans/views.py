@@ -16,18 +16,21 @@ from accounts.models import Role, User
 from accounts.reauth import recent_sign_in_required
 from core.converters import whole_number
 from core.models import StaleEdit
+from core.periods import financial_year_label
 from core.services import versioned_save
 from core.tables import TableError, download, read_rows
 from priorities.models import Partnership, Priority
 
-from .forms import ActionForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
+from .forms import ActionForm, CarryForwardForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
 from .history import action_history
 from .imports import export_actions, rows_check
 from .models import Action, ActionImport, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
 from .services import (
     UpdateLocked,
     action_upload_save,
+    actions_carry_forward,
     actions_import,
+    carry_forward_moves,
     update_reopen,
     update_review,
     update_save,
@@ -170,7 +173,8 @@ def plan_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         .select_related("priority")
         .order_by("-financial_year", "priority__number")
     )
-    return render(request, "actionplans/plan_list.html", {"plans": plans})
+    can_carry_forward = request.user.has_perm("actionplans.carry_forward", partnership)
+    return render(request, "actionplans/plan_list.html", {"plans": plans, "can_carry_forward": can_carry_forward})
 
 
 def plan_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
@@ -528,3 +532,47 @@ def plan_export(request: HttpRequest, partnership: Partnership, pk: int, fmt: st
     plan = _get_plan(partnership, pk)
     filename = f"actions-{plan.year_label}-priority-{plan.priority.number}.{fmt}"
     return download(export_actions(plan), fmt=fmt, filename=filename)
+
+
+# Carrying actions forward ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def carry_forward(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """Choose the years, see every open action that will move and where, then confirm:
+    all of them move in one step, each move in its history."""
+    if not request.user.has_perm("actionplans.carry_forward", partnership):
+        raise PermissionDenied
+    years = sorted(
+        set(ActionPlan.objects.filter(partnership=partnership).values_list("financial_year", flat=True)), reverse=True
+    )
+    bound = request.POST if request.method == "POST" else (request.GET if "from_year" in request.GET else None)
+    form = CarryForwardForm(bound, years=years)
+    moves = None
+    if form.is_bound and form.is_valid():
+        from_year, to_year = form.cleaned_data["from_year"], form.cleaned_data["to_year"]
+        if request.method == "POST":
+            try:
+                moved = actions_carry_forward(
+                    partnership=partnership,
+                    from_year=from_year,
+                    to_year=to_year,
+                    user=request.user,  # type: ignore[arg-type]
+                )
+            except (ValidationError, StaleEdit) as refused:
+                form.add_error(None, refused.messages if isinstance(refused, ValidationError) else _CHANGED)
+            else:
+                messages.success(
+                    request,
+                    f"{moved} open action{'s' if moved != 1 else ''} carried forward into "
+                    f"{financial_year_label(to_year)}.",
+                )
+                return redirect("actionplans:plans", partnership.slug)
+        moves = carry_forward_moves(partnership=partnership, from_year=from_year)
+        labels = {"from_label": financial_year_label(from_year), "to_label": financial_year_label(to_year)}
+    else:
+        labels = {}
+    return render(request, "actionplans/carry_forward.html", {"form": form, "moves": moves, **labels})
+
+
+_CHANGED = "An action changed while you were looking: check the list again, then carry them forward."

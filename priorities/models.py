@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Agency, Role, User
 from core.fields import CleanCharField, CleanTextField
+from core.models import Versioned
 
 # The first part of a partnership's addresses may not be one of the portal's own.
 RESERVED_SLUGS = frozenset(
@@ -379,3 +380,80 @@ class GlossaryTerm(models.Model):
     def is_acronym(self) -> bool:
         """Short upper-case terms (ASB, MARAC) get <abbr> markup on pages."""
         return self.term.isupper() and " " not in self.term
+
+
+class PlanRevision(Versioned):
+    """A yearly revision of a strategic plan after a new assessment: a draft of the plan's
+    priorities and lines (in the plan file's `plan` shape, every line with its key) that
+    CSP admins edit, then publish, either as a refresh of the same plan or as a new plan
+    superseding it. Published, it keeps what changed (`summary`) as it stood that day."""
+
+    class Kind(models.TextChoices):
+        REFRESH = "refresh", "A refresh of the same plan"
+        NEW_PLAN = "new_plan", "A new plan superseding this one"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="plan_revisions")
+    plan = models.ForeignKey(
+        StrategicPlan, on_delete=models.PROTECT, related_name="revisions", help_text="The plan it revises."
+    )
+    assessment = models.ForeignKey(
+        StrategicAssessment, null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
+    )
+    kind = CleanCharField(max_length=10, choices=Kind.choices, default=Kind.REFRESH)
+    title = CleanCharField(max_length=200, help_text="The plan's title once published.")
+    starts = models.DateField()
+    ends = models.DateField()
+    effective_on = models.DateField(null=True, blank=True)
+    draft = models.JSONField(default=dict, blank=True, help_text="The priorities and their lines, keyed.")
+    decisions = models.JSONField(
+        default=dict, blank=True, help_text="Per open action id: keep, move:<theme key> or close."
+    )
+    status = CleanCharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    result = models.ForeignKey(
+        StrategicPlan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The plan as published: the same plan for a refresh, the new one for a new plan.",
+    )
+    summary = models.JSONField(default=dict, blank=True, help_text="What changed, frozen when published.")
+    recorded_from = CleanTextField(
+        blank=True, help_text="For a revision made before the portal: the source it is recorded from."
+    )
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["partnership", "-effective_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(status="draft"), name="one_open_draft_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")),
+                name="revision_ends_after_start",
+                violation_error_message="The plan must end after it starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("priorities:revision", args=[self.partnership.slug, self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def draft_priority(self, key: str) -> dict | None:
+        return next((p for p in self.draft.get("priorities", []) if p["key"] == key), None)

@@ -29,6 +29,7 @@ def plan_scale_up(*, plan: StrategicPlan, factor: int) -> None:
             for original in originals:
                 priority = Priority.objects.create(
                     plan=plan,
+                    key=f"{original.key}-copy-{copy}",
                     number=next_number,
                     key=f"{original.key}-copy-{copy}",
                     title=f"{original.title} (copy {copy}, for testing)",

@@ -6,12 +6,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Agency, User
+from core.models import FieldChange, StaleEdit, changes_since
 from core.upsert import upsert
 
 from .models import (
@@ -20,12 +22,14 @@ from .models import (
     KeyIssue,
     Partnership,
     PartnershipAim,
+    PlanRevision,
     Priority,
     StrategicAssessment,
     StrategicPlan,
     Theme,
 )
 from .plan_file import POSITIONAL_FORMAT, LineData, PlanFile, PlanFileError, PriorityData, is_generated_key
+from .revisions import LINE_KINDS, draft_priorities, plan_as_draft
 
 M = TypeVar("M", bound=models.Model)
 
@@ -332,3 +336,212 @@ def _sync_agencies(writer: _Writer, plan_file: PlanFile, partnership: Partnershi
             agency = writer.sync(Agency, {"pk": agency.pk}, values)
         agencies.append(agency)
     return agencies
+
+
+# Revising the plan in the portal ------------------------------------------------------
+
+
+def revision_open(
+    *,
+    plan: StrategicPlan,
+    user: User,
+    year: int,
+    title: str,
+    findings: str = "",
+    url: str = "",
+    kind: str = PlanRevision.Kind.REFRESH,
+) -> PlanRevision:
+    """Record the new strategic assessment and open a draft revision of the plan, the draft
+    starting as the plan stands now. Only one draft per plan is open at a time."""
+    with transaction.atomic():
+        assessment = StrategicAssessment.objects.filter(partnership=plan.partnership, year=year).first()
+        if assessment is None:
+            assessment = StrategicAssessment(partnership=plan.partnership, year=year)
+        # An assessment already recorded keeps what this form leaves blank.
+        assessment.title = title
+        assessment.findings = findings or assessment.findings
+        assessment.url = url or assessment.url
+        assessment._history_user = user  # type: ignore[attr-defined]
+        assessment.full_clean()
+        assessment.save()
+        if PlanRevision.objects.filter(plan=plan, status=PlanRevision.Status.DRAFT).exists():
+            raise ValidationError("This plan already has a draft revision: finish or publish that one first.")
+        revision = PlanRevision(
+            partnership=plan.partnership,
+            plan=plan,
+            assessment=assessment,
+            kind=kind,
+            title=plan.title,
+            starts=plan.starts,
+            ends=plan.ends,
+            draft=plan_as_draft(plan),
+            created_by=user,
+        )
+        revision._history_user = user  # type: ignore[attr-defined]
+        revision._change_reason = f"Opened after the {assessment}"  # type: ignore[attr-defined]
+        revision.full_clean()
+        revision.save()
+    return revision
+
+
+def _stale_priority(revision: PlanRevision, expected: int, key: str) -> StaleEdit:
+    """StaleEdit naming what the other admin changed in this one priority."""
+    stale = changes_since(PlanRevision.objects.get(pk=revision.pk), expected)
+    opened = stale.current.history.filter(version=expected).order_by("-history_id").first()  # type: ignore[attr-defined]
+    before = (opened.draft if opened else {}).get("priorities", [])
+    was: dict[str, Any] = next((p for p in before if p["key"] == key), {})
+    now = stale.current.draft_priority(key) or {}  # type: ignore[attr-defined]
+    changes = []
+    if was.get("title") != now.get("title"):
+        changes.append(FieldChange("Title", was.get("title", "(blank)"), now.get("title", "(blank)")))
+    if was.get("summary") != now.get("summary"):
+        changes.append(FieldChange("Summary", was.get("summary") or "(blank)", now.get("summary") or "(blank)"))
+    for kind, label in LINE_KINDS.items():
+        old = {line["key"]: line["text"] for line in was.get(kind, [])}
+        new = {line["key"]: line["text"] for line in now.get(kind, [])}
+        for line_key in [*old, *(k for k in new if k not in old)]:
+            if old.get(line_key) != new.get(line_key):
+                changes.append(
+                    FieldChange(label, old.get(line_key) or "(not in the plan)", new.get(line_key) or "(retired)")
+                )
+    if changes or not stale.changes:
+        stale.changes = changes
+    return stale
+
+
+def revision_save(
+    *, revision: PlanRevision, expected_version: int, user: User, priority: dict[str, Any] | None = None, **values: Any
+) -> PlanRevision:
+    """Save one priority of the draft (its title, summary and lines), or the revision's own
+    details (kind, title, starts, ends, effective_on, decisions), unless another admin saved
+    the draft since `expected_version`: then StaleEdit, and nothing is saved."""
+    if not revision.is_draft:
+        raise ValidationError("This revision is published: it can no longer be changed.")
+    with transaction.atomic():
+        try:
+            revision.claim(expected_version)
+        except StaleEdit:
+            if priority is not None:
+                raise _stale_priority(revision, expected_version, priority["key"]) from None
+            raise
+        if priority is not None:
+            draft = dict(revision.draft)
+            draft["priorities"] = [priority if p["key"] == priority["key"] else p for p in draft["priorities"]]
+            revision.draft = draft
+        for name, value in values.items():
+            setattr(revision, name, value)
+        revision.draft = {
+            **revision.draft,
+            "title": revision.title,
+            "starts": revision.starts.isoformat(),
+            "ends": revision.ends.isoformat(),
+        }
+        revision._history_user = user  # type: ignore[attr-defined]
+        revision.full_clean()
+        revision.save()
+    return revision
+
+
+def revision_apply(*, revision: PlanRevision, user: User) -> StrategicPlan:
+    """Write the draft to the plan (the caller owns the transaction and the actions).
+
+    A refresh syncs the draft into the same plan by key, as the importer does: a reworded
+    line keeps its row and its actions, a line left out is retired. A new plan is a new
+    StrategicPlan superseding the old one, with new rows of the same keys and each
+    priority's lead carried over."""
+    writer = _Writer(user=user, reason=f"Revision {revision.pk} published: {revision.title}")
+    old = revision.plan
+    day = revision.effective_on or timezone.localdate()
+    if revision.kind == PlanRevision.Kind.REFRESH:
+        plan = writer.sync(
+            StrategicPlan,
+            {"pk": old.pk},
+            {"title": revision.title, "ends": revision.ends, "based_on": revision.assessment or old.based_on},
+        )
+        _sync_priorities(writer, plan, draft_priorities(revision.draft))
+        return plan
+    if StrategicPlan.objects.filter(supersedes=old).exists():
+        raise ValidationError("This plan is already superseded.")
+    plan = writer.sync(
+        StrategicPlan,
+        {"partnership": old.partnership, "title": revision.title},
+        {"starts": day, "ends": revision.ends, "based_on": revision.assessment, "supersedes": old},
+    )
+    _sync_priorities(writer, plan, draft_priorities(revision.draft))
+    leads = dict(old.priorities.filter(lead__isnull=False).values_list("key", "lead"))
+    for priority in plan.priorities.filter(key__in=leads):
+        priority.lead_id = leads[priority.key]
+        writer._save(priority)
+    return plan
+
+
+# Revisions made before the portal, recorded from the published plan -----------------------
+
+HISTORY_FORMAT = "csp-plan-history/1"
+
+
+def _history_summary(entry: dict[str, Any]) -> dict[str, Any]:
+    """A recorded revision's difference, in the shape `PlanDiff.as_json` gives."""
+    ends = entry.get("ends") or {}
+    priorities = [
+        {
+            "key": p["key"],
+            "number": p["number"],
+            "title": p["title"]["to"],
+            "change": "changed",
+            "old_title": p["title"]["from"],
+            "old_number": None,
+            "summary_changed": False,
+            "lines": [],
+        }
+        for p in entry.get("priorities", [])
+    ]
+    return {
+        "priorities": priorities,
+        "old_title": "",
+        "new_title": "",
+        "old_ends": str(ends.get("from", "")),
+        "new_ends": str(ends.get("to", "")),
+        "counts": {"added": 0, "reworded": len(priorities), "retired": 0, "moved": 0},
+    }
+
+
+def plan_history_import(*, text: str) -> int:
+    """Record the revisions a plan's history file (csp-plan-history/1) names, made before
+    the portal, as published revisions marked as recorded from the source. Importing the
+    same file again changes nothing. Returns how many were recorded anew."""
+    raw = yaml.safe_load(text)
+    if not isinstance(raw, dict) or raw.get("format") != HISTORY_FORMAT:
+        raise PlanFileError([f"format: must be {HISTORY_FORMAT!r}"])
+    plan = StrategicPlan.objects.filter(title=raw.get("plan")).first()
+    if plan is None:
+        raise PlanFileError([f"plan: no plan called {raw.get('plan')!r} in the portal; import the plan first"])
+    recorded = 0
+    with transaction.atomic():
+        for i, entry in enumerate(raw.get("revisions") or []):
+            assessment = StrategicAssessment.objects.filter(
+                partnership=plan.partnership, year=entry.get("assessment")
+            ).first()
+            if assessment is None:
+                raise PlanFileError([f"revisions[{i}].assessment: no assessment for {entry.get('assessment')}"])
+            if PlanRevision.objects.filter(plan=plan, assessment=assessment).exclude(recorded_from="").exists():
+                continue
+            revision = PlanRevision(
+                partnership=plan.partnership,
+                plan=plan,
+                assessment=assessment,
+                kind=entry.get("kind", PlanRevision.Kind.REFRESH),
+                title=plan.title,
+                starts=plan.starts,
+                ends=entry["ends"]["to"] if entry.get("ends") else plan.ends,
+                effective_on=entry.get("effective_on"),
+                status=PlanRevision.Status.PUBLISHED,
+                result=plan,
+                summary=_history_summary(entry),
+                recorded_from=" ".join(str(entry.get("recorded_from", "")).split()),
+            )
+            revision._change_reason = "Recorded from the published plan"  # type: ignore[attr-defined]
+            revision.full_clean()
+            revision.save()
+            recorded += 1
+    return recorded

@@ -15,6 +15,14 @@ urlpatterns = [
                 path("", views.home, name="home"),
                 path("priorities/<int:pk>/", views.priority_detail, name="priority"),
                 path("glossary/", views.glossary, name="glossary"),
+                path("plan/revisions/", views.revision_list, name="revisions"),
+                path("plan/revisions/new/", views.revision_new, name="revision_new"),
+                path("plan/revisions/<int:pk>/", views.revision_detail, name="revision"),
+                path(
+                    "plan/revisions/<int:pk>/priorities/<slug:key>/", views.revision_priority, name="revision_priority"
+                ),
+                path("plan/revisions/<int:pk>/decisions/", views.revision_decisions, name="revision_decisions"),
+                path("plan/revisions/<int:pk>/publish/", views.revision_publish_view, name="revision_publish"),
             ]
         ),
     ),

@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+import datetime as dt
+import functools
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
-from .models import GlossaryTerm, Partnership, Priority, StrategicPlan
+from actionplans.services import revision_affected_actions, revision_publish
+from core.models import StaleEdit
+
+from .as_at import plan_in_force_on, priorities_as_at, records_begin
+from .forms import DecisionsForm, PriorityDraftForm, PublishForm, RevisionOpenForm
+from .models import GlossaryTerm, Partnership, PlanRevision, Priority, StrategicPlan
+from .revisions import PlanDiff, draft_diff, plan_as_draft
+from .services import revision_open, revision_save
 
 
 def _get_current_plan(partnership: Partnership) -> StrategicPlan:
@@ -22,24 +37,73 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     return render(request, "priorities/partnership_list.html", {"partnerships": partnerships})
 
 
+def _as_at(request: HttpRequest) -> dt.date | None:
+    """The day asked for with ?as_at=2023-04-03, if it is a real day before today."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("as_at", ""))
+    except ValueError:
+        return None
+    return day if day < timezone.localdate() else None
+
+
+def _as_at_context(partnership: Partnership, day: dt.date | None) -> dict[str, Any]:
+    """The plan in force on the day and what the page's banner says of it."""
+    plans = StrategicPlan.objects.filter(partnership=partnership)
+    if day is None:
+        return {"plan": plans.current(), "as_at": None}
+    plan = plan_in_force_on(plans, day)
+    begins = records_begin(plan) if plan else None
+    return {"plan": plan, "as_at": day, "records_begin": begins if begins and begins > day else None}
+
+
 def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    plan = StrategicPlan.objects.filter(partnership=partnership).current()
-    context: dict[str, object] = {"plan": plan}
+    context = _as_at_context(partnership, _as_at(request))
+    if request.GET.get("as_at") and context["as_at"] is None:
+        context["as_at_error"] = "Enter a day before today as year-month-day, for example 2023-04-03"
+    plan = context["plan"]
     if plan is not None:
         context["authorities"] = partnership.responsible_authorities()
-        context["priorities"] = plan.priorities.current()
+        if context["as_at"]:
+            context["priorities"] = priorities_as_at(plan, context["as_at"])
+        else:
+            context["priorities"] = plan.priorities.current()
         context["assessments"] = partnership.assessments.all()
         context["plan_ended"] = plan.ends < timezone.localdate()
+        context["perms_revise"] = request.user.has_perm("priorities.revise_plan", partnership)
+        context["revision_days"] = _revision_days(partnership)
     return render(request, "priorities/home.html", context)
 
 
+def _revision_days(partnership: Partnership) -> list[tuple[dt.date, dt.date]]:
+    """Each published revision's day, newest first, with the day before it: to read the
+    plan as it stood before each."""
+    days = (
+        PlanRevision.objects.filter(partnership=partnership, status=PlanRevision.Status.PUBLISHED)
+        .exclude(effective_on=None)
+        .order_by("-effective_on")
+        .values_list("effective_on", flat=True)
+    )
+    return [(day, day - dt.timedelta(days=1)) for day in days if day is not None]
+
+
 def priority_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
-    plan = _get_current_plan(partnership)
-    priority = get_object_or_404(Priority.objects.current().with_parts(), plan=plan, pk=pk)
+    context = _as_at_context(partnership, _as_at(request))
+    plan = context["plan"]
+    if plan is None:
+        raise Http404("No strategic plan has been imported yet.")
+    if context["as_at"]:
+        priorities: list[Any] = priorities_as_at(plan, context["as_at"], parts=True)
+        priority: Any = next((p for p in priorities if p.pk == pk), None)
+        if priority is None:
+            # Not in the plan that day: say so on today's page rather than a bare 404.
+            get_object_or_404(Priority, plan__partnership=partnership, pk=pk)
+            messages.info(request, f"That priority was not in the plan on {context['as_at']:%-d %B %Y}.")
+            return redirect("priorities:priority", partnership.slug, pk)
+    else:
+        priority = get_object_or_404(Priority.objects.current().with_parts(), plan=plan, pk=pk)
+        priorities = list(plan.priorities.current())
     return render(
-        request,
-        "priorities/priority_detail.html",
-        {"plan": plan, "priority": priority, "priorities": plan.priorities.current()},
+        request, "priorities/priority_detail.html", {**context, "priority": priority, "priorities": priorities}
     )
 
 
@@ -47,3 +111,242 @@ def glossary(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     plan = _get_current_plan(partnership)
     terms = GlossaryTerm.objects.filter(partnership=partnership)
     return render(request, "priorities/glossary.html", {"plan": plan, "terms": terms})
+
+
+# The yearly revision --------------------------------------------------------------------
+
+
+def _require_reviser(request: HttpRequest, partnership: Partnership) -> None:
+    """Only the partnership's CSP admins revise its plan; its other members are refused
+    (403); people of other partnerships never get this far (the middleware's 404)."""
+    if not request.user.has_perm("priorities.revise_plan", partnership):
+        raise PermissionDenied
+
+
+def _get_revision(request: HttpRequest, partnership: Partnership, pk: int, *, draft: bool = False) -> PlanRevision:
+    """The partnership's revision: a published one for every member to read, a draft for
+    its admins alone (and, with `draft`, only a draft)."""
+    revision = get_object_or_404(
+        PlanRevision.objects.select_related("plan", "assessment", "created_by", "published_by"),
+        partnership=partnership,
+        pk=pk,
+    )
+    if revision.is_draft or draft:
+        _require_reviser(request, partnership)
+    if draft and not revision.is_draft:
+        messages.info(request, "That revision is published: it can no longer be changed.")
+        raise _Redirect(revision.get_absolute_url())
+    return revision
+
+
+class _Redirect(Exception):
+    def __init__(self, to: str) -> None:
+        self.to = to
+
+
+def _redirecting(view: Any) -> Any:
+    """Turn a `_Redirect` raised by a helper into the redirect."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(*args, **kwargs)
+        except _Redirect as go:
+            return redirect(go.to)
+
+    return wrapped
+
+
+def revision_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """The plan's revision history: what changed in each, by whom, on which assessment."""
+    revisions = PlanRevision.objects.filter(partnership=partnership).select_related(
+        "plan", "assessment", "published_by", "created_by"
+    )
+    can_revise = request.user.has_perm("priorities.revise_plan", partnership)
+    if not can_revise:
+        revisions = revisions.filter(status=PlanRevision.Status.PUBLISHED)
+    return render(
+        request,
+        "priorities/revision_list.html",
+        {
+            "plan": StrategicPlan.objects.filter(partnership=partnership).current(),
+            "drafts": [r for r in revisions if r.is_draft],
+            "published": sorted(
+                (r for r in revisions if not r.is_draft),
+                key=lambda r: (r.effective_on or dt.date.min, r.pk),
+                reverse=True,
+            ),
+            "can_revise": can_revise,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def revision_new(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """Record the new assessment and open a draft revision of the current plan."""
+    _require_reviser(request, partnership)
+    plan = _get_current_plan(partnership)
+    open_draft = PlanRevision.objects.filter(plan=plan, status=PlanRevision.Status.DRAFT).first()
+    if open_draft is not None:
+        messages.info(request, "This plan already has a draft revision: carry on with it.")
+        return redirect(open_draft)
+    form = RevisionOpenForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        revision = revision_open(plan=plan, user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, "Assessment recorded and draft revision opened.")
+        return redirect(revision)
+    return render(request, "priorities/revision_new.html", {"form": form, "plan": plan})
+
+
+def _rebase(form: Any, stale: StaleEdit) -> None:
+    """Keep what the admin typed, but move the form to the version now saved, so that
+    saving again (after reading what the other admin saved) is a deliberate choice."""
+    form.data = form.data.copy()
+    form.data["version"] = str(stale.current.version)
+
+
+def _diff_of(revision: PlanRevision) -> PlanDiff:
+    return draft_diff(plan_as_draft(revision.plan), revision.draft)
+
+
+def revision_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    """A draft beside the current plan (or a published revision's frozen difference)."""
+    revision = _get_revision(request, partnership, pk)
+    context: dict[str, Any] = {"revision": revision, "plan": revision.plan}
+    if revision.is_draft:
+        diff = _diff_of(revision)
+        affected = revision_affected_actions(revision)
+        context.update(
+            diff=diff.as_json(),
+            affected=affected,
+            undecided=[a for a in affected if str(a.pk) not in revision.decisions],
+        )
+    else:
+        context["diff"] = revision.summary
+    return render(request, "priorities/revision_detail.html", context)
+
+
+@_redirecting
+@require_http_methods(["GET", "POST"])
+def revision_priority(request: HttpRequest, partnership: Partnership, pk: int, key: str) -> HttpResponse:
+    """Edit one priority of the draft: its title, summary and every line."""
+    revision = _get_revision(request, partnership, pk, draft=True)
+    priority = revision.draft_priority(key)
+    if priority is None:
+        raise Http404("No such priority in the draft")
+    form = PriorityDraftForm(request.POST or None, priority=priority, initial=None)
+    if request.method == "GET":
+        form = PriorityDraftForm(
+            priority=priority,
+            initial={
+                "version": revision.version,
+                "title": priority["title"],
+                "summary": priority.get("summary", ""),
+            },
+        )
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision_save(
+                revision=revision,
+                expected_version=form.cleaned_data["version"] or 0,
+                user=request.user,  # type: ignore[arg-type]
+                priority=form.result,
+            )
+        except StaleEdit as refused:
+            stale = refused
+            _rebase(form, refused)
+        else:
+            messages.success(request, f"Priority {priority['number']} saved in the draft.")
+            return redirect(revision)
+    return render(
+        request,
+        "priorities/revision_priority.html",
+        {
+            "form": form,
+            "revision": revision,
+            "priority": priority,
+            "stale": stale,
+            "saved": stale.current.draft_priority(key) if stale else None,  # type: ignore[attr-defined]
+        },
+    )
+
+
+@_redirecting
+@require_http_methods(["GET", "POST"])
+def revision_decisions(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    """Decide, for each open action the draft would strand, what becomes of it."""
+    revision = _get_revision(request, partnership, pk, draft=True)
+    affected = revision_affected_actions(revision)
+    form = DecisionsForm(request.POST or None, actions=affected, revision=revision)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        version = int(request.POST.get("version") or 0)
+        try:
+            revision_save(
+                revision=revision,
+                expected_version=version,
+                user=request.user,  # type: ignore[arg-type]
+                decisions={**revision.decisions, **form.decisions()},
+            )
+        except StaleEdit as refused:
+            stale = refused
+            revision.refresh_from_db()  # the page offers the version now saved
+        else:
+            messages.success(request, "Decisions saved.")
+            return redirect(revision)
+    return render(
+        request,
+        "priorities/revision_decisions.html",
+        {"form": form, "revision": revision, "affected": affected, "stale": stale},
+    )
+
+
+@_redirecting
+@require_http_methods(["GET", "POST"])
+def revision_publish_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    """Confirm what the revision changes, its kind and dates, and publish it."""
+    revision = _get_revision(request, partnership, pk, draft=True)
+    form = PublishForm(
+        request.POST or None,
+        initial={
+            "version": revision.version,
+            "kind": revision.kind,
+            "title": revision.title,
+            "starts": revision.starts,
+            "ends": revision.ends,
+            "effective_on": revision.effective_on or timezone.localdate(),
+        },
+    )
+    problems: list[str] = []
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                saved = revision_save(
+                    revision=revision,
+                    expected_version=data["version"] or 0,
+                    user=request.user,  # type: ignore[arg-type]
+                    kind=data["kind"],
+                    title=data["title"],
+                    starts=data["starts"] if data["kind"] == PlanRevision.Kind.NEW_PLAN else revision.plan.starts,
+                    ends=data["ends"],
+                    effective_on=data["effective_on"],
+                )
+                plan = revision_publish(revision=saved, user=request.user, today=timezone.localdate())  # type: ignore[arg-type]
+        except StaleEdit as refused:
+            stale = refused
+            _rebase(form, refused)
+        except ValidationError as refused:
+            problems = refused.messages
+            revision.refresh_from_db()
+        else:
+            messages.success(request, f"Revision published: {plan.title} now reads as the draft did.")
+            return redirect(revision)
+    diff = _diff_of(revision)
+    return render(
+        request,
+        "priorities/revision_publish.html",
+        {"form": form, "revision": revision, "diff": diff.as_json(), "problems": problems, "stale": stale},
+    )

@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from itertools import pairwise
 from typing import Any
 
@@ -38,6 +39,7 @@ from actionplans.models import (
 from consultations.models import IndicatorFeed
 from consultations.results import report_section
 from core import periods
+from priorities.as_at import Wording, end_of, wording_as_at
 from priorities.models import GlossaryTerm, Priority, StrategicPlan
 
 from .judgements import Direction, TargetStatus, direction, target_status
@@ -98,6 +100,15 @@ class Scope:
     def priority_ids(self) -> list[int]:
         return [p.pk for p in self.priorities]
 
+    @cached_property
+    def wording(self) -> Wording:
+        """Priority titles and theme texts as they stood at the quarter's end, so a past
+        quarter reads as it did after the plan is revised (two queries, once); a quarter
+        still running reads as the plan does now."""
+        if self.as_of >= timezone.localdate():
+            return Wording(priorities={}, themes={})
+        return wording_as_at(priority_ids=self.priority_ids, day=self.as_of)
+
     @property
     def previous_label(self) -> str:
         return _period_key(*periods.previous_quarter(self.period.financial_year, self.period.quarter))
@@ -129,6 +140,15 @@ class Running:
     actions: list[Action]
     milestones: dict[int, list[Milestone]]
     updates: dict[int, dict[str, ActionUpdate]]
+    # For a past quarter, the theme each action was on at the quarter's end, by action id.
+    themes_then: dict[int, int]
+
+    def theme(self, action: Action, wording: Wording) -> str:
+        """The action's theme, worded as at the quarter's end."""
+        theme_id = self.themes_then.get(action.pk, action.theme_id)
+        if theme_id == action.theme_id:
+            return wording.theme(action.theme)
+        return wording.themes.get(theme_id, action.theme.text)
 
     def reported(self, action: Action, label: str) -> ActionUpdate | None:
         """The action's return for a period, if it was submitted or approved."""
@@ -144,11 +164,13 @@ class Running:
 
 def actions_running(scope: Scope) -> Running:
     """The actions of the year's plans that ran in the quarter (started by its end, due
-    after its start), with their milestones and updates: three queries."""
+    after its start), with their milestones and updates: three queries. An action since
+    carried forward into a later year's plan of the same priority ran in it too, so the
+    quarter still shows it."""
     period = scope.period
     actions = list(
         Action.objects.running_in(period)
-        .filter(plan__priority__in=scope.priority_ids, plan__financial_year=period.financial_year)
+        .filter(plan__priority__in=scope.priority_ids, plan__financial_year__gte=period.financial_year)
         .select_related("plan__priority", "lead_agency", "owner", "theme")
         .order_by("plan__priority__number", "reference")
     )
@@ -159,7 +181,13 @@ def actions_running(scope: Scope) -> Running:
     updates: dict[int, dict[str, ActionUpdate]] = defaultdict(dict)
     for found in ActionUpdate.objects.filter(action_id__in=action_ids).select_related("period"):
         updates[found.action_id][found.period.label] = found
-    return Running(actions=actions, milestones=milestones, updates=updates)
+    themes_then: dict[int, int] = {}
+    if scope.as_of < timezone.localdate():
+        # One query: what the history says each action was on by the quarter's end.
+        records = Action.history.filter(id__in=action_ids, history_date__lt=end_of(scope.as_of))
+        for action_id, theme_id in records.order_by("history_date", "history_id").values_list("id", "theme_id"):
+            themes_then[action_id] = theme_id
+    return Running(actions=actions, milestones=milestones, updates=updates, themes_then=themes_then)
 
 
 # Action rows --------------------------------------------------------------------------
@@ -167,7 +195,11 @@ def actions_running(scope: Scope) -> Running:
 
 def priority_heads(scope: Scope) -> list[Row]:
     """Each priority's number, title and summary: what the dashboard's tabs need."""
-    return [{"id": p.pk, "number": p.number, "title": p.title, "summary": p.summary} for p in scope.priorities]
+    wording = scope.wording
+    return [
+        {"id": p.pk, "number": p.number, "title": wording.title(p), "summary": wording.summary(p)}
+        for p in scope.priorities
+    ]
 
 
 def _action_row(action: Action, running: Running, scope: Scope) -> Row:
@@ -182,7 +214,7 @@ def _action_row(action: Action, running: Running, scope: Scope) -> Row:
         "id": action.pk,
         "reference": action.reference,
         "title": action.title,
-        "theme": action.theme.text,
+        "theme": running.theme(action, scope.wording),
         "lead": action.lead_agency.name,
         "lead_short": action.lead_agency.short_name,
         "owner": str(action.owner or ""),

@@ -228,12 +228,40 @@ def _upload() -> dict[str, Any]:
     return {"slug": survey.slug, "pk": survey.imports.get().pk}
 
 
+def _draft_revision() -> Any:
+    """A draft revision of the shipped plan, opened by the standing admin."""
+    from priorities.models import PlanRevision, StrategicPlan
+    from priorities.services import revision_open
+
+    draft = PlanRevision.objects.filter(status="draft").first()
+    if draft is not None:
+        return draft
+    plan = StrategicPlan.objects.filter(partnership=bedford()).current()
+    assert plan is not None
+    return revision_open(plan=plan, user=User.objects.get(full_name="Aisha Khan"), year=2023, title="Matrix 2023")
+
+
+def _revision() -> dict[str, Any]:
+    return {"pk": _draft_revision().pk}
+
+
+def _revision_priority() -> dict[str, Any]:
+    return {"pk": _draft_revision().pk, "key": "high-harm"}
+
+
 EXPECTATIONS: dict[str, Expect] = {
     # One partnership each: straight to it.
     "priorities:partnerships": Expect(SIGN_IN, 302, 302, 302),
     "priorities:home": READER,
     "priorities:priority": Expect(SIGN_IN, 200, 200, 200, kwargs=_priority),
     "priorities:glossary": READER,
+    # The plan's revision history is read by everyone; a draft, and revising, by admins only.
+    "priorities:revisions": READER,
+    "priorities:revision_new": Expect(SIGN_IN, 403, 403, 200),
+    "priorities:revision": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision),
+    "priorities:revision_priority": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision_priority),
+    "priorities:revision_decisions": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision),
+    "priorities:revision_publish": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision),
     "accounts:login": Expect(200, 302, 302, 302),
     # Signing out is POST only: a GET is refused for anyone signed in.
     "accounts:logout": Expect(SIGN_IN, 405, 405, 405),
@@ -258,6 +286,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "actionplans:update": Expect(SIGN_IN, 200, 403, 200, kwargs=_update),
     "actionplans:update_reopen": Expect(SIGN_IN, 403, 403, 200, kwargs=_update),
     "actionplans:import": Expect(SIGN_IN, 403, 403, 200, kwargs=_plan),
+    "actionplans:carry_forward": Expect(SIGN_IN, 403, 403, 200, kwargs=lambda: (_police_action(), {})[1]),
     "actionplans:reviews": Expect(SIGN_IN, 403, 403, 200),
     # An officer who leads no priority is an outsider to reviews (404); a board member is read-only (403).
     "actionplans:update_review": Expect(SIGN_IN, 404, 403, 200, kwargs=_review),

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from priorities.plan_file import PlanFileError, parse_plan
-from priorities.services import plan_import
+from priorities.services import plan_history_import, plan_import
 
 
 class Command(BaseCommand):
@@ -46,3 +46,11 @@ class Command(BaseCommand):
             self.stdout.write(f"An import would have: {result.summary()}")
             return
         self.stdout.write(result.summary())
+        # The plan's revisions before the portal, if a history file sits beside it.
+        history = path.with_name(path.name.removesuffix(".yaml") + ".history.yaml")
+        if history.exists():
+            try:
+                recorded = plan_history_import(text=history.read_text(encoding="utf-8"))
+            except PlanFileError as exc:
+                raise CommandError(f"{history}: {'; '.join(exc.problems)}") from exc
+            self.stdout.write(f"{history.name}: recorded {recorded} earlier revision{'s' if recorded != 1 else ''}.")
