@@ -100,7 +100,7 @@ class ActionForm(PortalFormMixin, forms.ModelForm):
         fields["owner"].queryset = (
             User.objects.filter(
                 is_active=True,
-                memberships__partnership_id=self.instance.plan.partnership_id if self.instance.plan_id else None,
+                memberships__partnership_id=self.instance.plan.partnership_id if self.instance.plan_id else 0,
                 memberships__ended_at__isnull=True,
             )
             .distinct()

@@ -103,6 +103,7 @@ class PartnershipAdmin(RecordAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [] if request.user.is_superuser else ["slug"]
+
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 

@@ -31,7 +31,6 @@ def plan_scale_up(*, plan: StrategicPlan, factor: int) -> None:
                     plan=plan,
                     key=f"{original.key}-copy-{copy}",
                     number=next_number,
-                    key=f"{original.key}-copy-{copy}",
                     title=f"{original.title} (copy {copy}, for testing)",
                     summary=original.summary,
                 )
