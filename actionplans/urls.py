@@ -32,6 +32,9 @@ urlpatterns = [
                     "actions/<int:pk>/updates/<int:period_pk>/reopen/", views.update_reopen_view, name="update_reopen"
                 ),
                 path("reviews/", views.review_list, name="reviews"),
+                # The plan revision's steps that act on actions (its other pages are priorities').
+                path("plan/revisions/<int:pk>/decisions/", views.revision_decisions, name="revision_decisions"),
+                path("plan/revisions/<int:pk>/publish/", views.revision_publish_view, name="revision_publish"),
                 path("updates/<int:pk>/review/", views.update_review_view, name="update_review"),
             ]
         ),

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +20,11 @@ from core.models import StaleEdit
 from core.periods import financial_year_label
 from core.services import versioned_save
 from core.tables import TableError, download, read_rows
-from priorities.models import Partnership, Priority
+from priorities.access import redirecting, revision_for
+from priorities.forms import DecisionsForm, PublishForm
+from priorities.models import Partnership, PlanRevision, Priority
+from priorities.revisions import draft_diff, plan_as_draft
+from priorities.services import revision_save
 
 from .forms import ActionForm, CarryForwardForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
 from .history import action_history
@@ -31,6 +36,8 @@ from .services import (
     actions_carry_forward,
     actions_import,
     carry_forward_moves,
+    revision_affected_actions,
+    revision_publish,
     update_reopen,
     update_review,
     update_save,
@@ -576,3 +583,87 @@ def carry_forward(request: HttpRequest, partnership: Partnership) -> HttpRespons
 
 
 _CHANGED = "An action changed while you were looking: check the list again, then carry them forward."
+
+
+# The plan revision's decisions for stranded actions, and publishing it ----------------
+# (here, not in priorities, because they act on actions: imports point one way)
+
+
+@redirecting
+@require_http_methods(["GET", "POST"])
+def revision_decisions(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    """Decide, for each open action the draft would strand, what becomes of it."""
+    revision = revision_for(request, partnership, pk, draft=True)
+    affected = revision_affected_actions(revision)
+    form = DecisionsForm(request.POST or None, actions=affected, revision=revision)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        version = int(request.POST.get("version") or 0)
+        try:
+            revision_save(
+                revision=revision,
+                expected_version=version,
+                user=request.user,  # type: ignore[arg-type]
+                decisions={**revision.decisions, **form.decisions()},
+            )
+        except StaleEdit as refused:
+            stale = refused
+            revision.refresh_from_db()  # the page offers the version now saved
+        else:
+            messages.success(request, "Decisions saved.")
+            return redirect(revision)
+    return render(
+        request,
+        "actionplans/revision_decisions.html",
+        {"form": form, "revision": revision, "affected": affected, "stale": stale},
+    )
+
+
+@redirecting
+@require_http_methods(["GET", "POST"])
+def revision_publish_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    """Confirm what the revision changes, its kind and dates, and publish it."""
+    revision = revision_for(request, partnership, pk, draft=True)
+    form = PublishForm(
+        request.POST or None,
+        initial={
+            "version": revision.version,
+            "kind": revision.kind,
+            "title": revision.title,
+            "starts": revision.starts,
+            "ends": revision.ends,
+            "effective_on": revision.effective_on or timezone.localdate(),
+        },
+    )
+    problems: list[str] = []
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                saved = revision_save(
+                    revision=revision,
+                    expected_version=data["version"] or 0,
+                    user=request.user,  # type: ignore[arg-type]
+                    kind=data["kind"],
+                    title=data["title"],
+                    starts=data["starts"] if data["kind"] == PlanRevision.Kind.NEW_PLAN else revision.plan.starts,
+                    ends=data["ends"],
+                    effective_on=data["effective_on"],
+                )
+                plan = revision_publish(revision=saved, user=request.user, today=timezone.localdate())  # type: ignore[arg-type]
+        except StaleEdit as refused:
+            stale = refused
+            _rebase(form, refused)
+        except ValidationError as refused:
+            problems = refused.messages
+            revision.refresh_from_db()
+        else:
+            messages.success(request, f"Revision published: {plan.title} now reads as the draft did.")
+            return redirect(revision)
+    diff = draft_diff(plan_as_draft(revision.plan), revision.draft)
+    return render(
+        request,
+        "actionplans/revision_publish.html",
+        {"form": form, "revision": revision, "diff": diff.as_json(), "problems": problems, "stale": stale},
+    )

@@ -21,8 +21,6 @@ urlpatterns = [
                 path(
                     "plan/revisions/<int:pk>/priorities/<slug:key>/", views.revision_priority, name="revision_priority"
                 ),
-                path("plan/revisions/<int:pk>/decisions/", views.revision_decisions, name="revision_decisions"),
-                path("plan/revisions/<int:pk>/publish/", views.revision_publish_view, name="revision_publish"),
             ]
         ),
     ),

@@ -1,24 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from actionplans.services import revision_affected_actions, revision_publish
 from core.models import StaleEdit
 
+from .access import redirecting, require_reviser, revision_for
 from .as_at import plan_in_force_on, priorities_as_at, records_begin
-from .forms import DecisionsForm, PriorityDraftForm, PublishForm, RevisionOpenForm
-from .models import GlossaryTerm, Partnership, PlanRevision, Priority, StrategicPlan
-from .revisions import PlanDiff, draft_diff, plan_as_draft
+from .forms import PriorityDraftForm, RevisionOpenForm
+from .models import GlossaryTerm, Partnership, PlanRevision, Priority, StrategicPlan, Theme
+from .revisions import PlanDiff, draft_diff, plan_as_draft, retired_theme_keys
 from .services import revision_open, revision_save
 
 
@@ -116,47 +114,6 @@ def glossary(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 # The yearly revision --------------------------------------------------------------------
 
 
-def _require_reviser(request: HttpRequest, partnership: Partnership) -> None:
-    """Only the partnership's CSP admins revise its plan; its other members are refused
-    (403); people of other partnerships never get this far (the middleware's 404)."""
-    if not request.user.has_perm("priorities.revise_plan", partnership):
-        raise PermissionDenied
-
-
-def _get_revision(request: HttpRequest, partnership: Partnership, pk: int, *, draft: bool = False) -> PlanRevision:
-    """The partnership's revision: a published one for every member to read, a draft for
-    its admins alone (and, with `draft`, only a draft)."""
-    revision = get_object_or_404(
-        PlanRevision.objects.select_related("plan", "assessment", "created_by", "published_by"),
-        partnership=partnership,
-        pk=pk,
-    )
-    if revision.is_draft or draft:
-        _require_reviser(request, partnership)
-    if draft and not revision.is_draft:
-        messages.info(request, "That revision is published: it can no longer be changed.")
-        raise _Redirect(revision.get_absolute_url())
-    return revision
-
-
-class _Redirect(Exception):
-    def __init__(self, to: str) -> None:
-        self.to = to
-
-
-def _redirecting(view: Any) -> Any:
-    """Turn a `_Redirect` raised by a helper into the redirect."""
-
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(*args, **kwargs)
-        except _Redirect as go:
-            return redirect(go.to)
-
-    return wrapped
-
-
 def revision_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     """The plan's revision history: what changed in each, by whom, on which assessment."""
     revisions = PlanRevision.objects.filter(partnership=partnership).select_related(
@@ -184,7 +141,7 @@ def revision_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def revision_new(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     """Record the new assessment and open a draft revision of the current plan."""
-    _require_reviser(request, partnership)
+    require_reviser(request, partnership)
     plan = _get_current_plan(partnership)
     open_draft = PlanRevision.objects.filter(plan=plan, status=PlanRevision.Status.DRAFT).first()
     if open_draft is not None:
@@ -209,13 +166,31 @@ def _diff_of(revision: PlanRevision) -> PlanDiff:
     return draft_diff(plan_as_draft(revision.plan), revision.draft)
 
 
+def _stranded_actions(revision: PlanRevision) -> list[Any]:
+    """The open actions on themes the draft retires (as actionplans.services'
+    `revision_affected_actions`, which the decisions and publishing use). Actions are the
+    action plans app's: this app reaches them by their relation to the theme, importing
+    nothing above it."""
+    gone = retired_theme_keys(plan_as_draft(revision.plan), revision.draft)
+    lines = Q(pk__in=[])
+    for priority_key, theme_keys in gone.items():
+        lines |= Q(priority__key=priority_key, key__in=theme_keys)
+    themes = Theme.objects.filter(priority__plan=revision.plan).filter(lines)
+    found = [
+        action
+        for theme in themes
+        for action in theme.actions.filter(state="open").select_related("plan__priority", "theme")
+    ]
+    return sorted(found, key=lambda action: (action.plan.financial_year, action.reference))
+
+
 def revision_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     """A draft beside the current plan (or a published revision's frozen difference)."""
-    revision = _get_revision(request, partnership, pk)
+    revision = revision_for(request, partnership, pk)
     context: dict[str, Any] = {"revision": revision, "plan": revision.plan}
     if revision.is_draft:
         diff = _diff_of(revision)
-        affected = revision_affected_actions(revision)
+        affected = _stranded_actions(revision)
         context.update(
             diff=diff.as_json(),
             affected=affected,
@@ -226,11 +201,11 @@ def revision_detail(request: HttpRequest, partnership: Partnership, pk: int) -> 
     return render(request, "priorities/revision_detail.html", context)
 
 
-@_redirecting
+@redirecting
 @require_http_methods(["GET", "POST"])
 def revision_priority(request: HttpRequest, partnership: Partnership, pk: int, key: str) -> HttpResponse:
     """Edit one priority of the draft: its title, summary and every line."""
-    revision = _get_revision(request, partnership, pk, draft=True)
+    revision = revision_for(request, partnership, pk, draft=True)
     priority = revision.draft_priority(key)
     if priority is None:
         raise Http404("No such priority in the draft")
@@ -269,84 +244,4 @@ def revision_priority(request: HttpRequest, partnership: Partnership, pk: int, k
             "stale": stale,
             "saved": stale.current.draft_priority(key) if stale else None,  # type: ignore[attr-defined]
         },
-    )
-
-
-@_redirecting
-@require_http_methods(["GET", "POST"])
-def revision_decisions(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
-    """Decide, for each open action the draft would strand, what becomes of it."""
-    revision = _get_revision(request, partnership, pk, draft=True)
-    affected = revision_affected_actions(revision)
-    form = DecisionsForm(request.POST or None, actions=affected, revision=revision)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        version = int(request.POST.get("version") or 0)
-        try:
-            revision_save(
-                revision=revision,
-                expected_version=version,
-                user=request.user,  # type: ignore[arg-type]
-                decisions={**revision.decisions, **form.decisions()},
-            )
-        except StaleEdit as refused:
-            stale = refused
-            revision.refresh_from_db()  # the page offers the version now saved
-        else:
-            messages.success(request, "Decisions saved.")
-            return redirect(revision)
-    return render(
-        request,
-        "priorities/revision_decisions.html",
-        {"form": form, "revision": revision, "affected": affected, "stale": stale},
-    )
-
-
-@_redirecting
-@require_http_methods(["GET", "POST"])
-def revision_publish_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
-    """Confirm what the revision changes, its kind and dates, and publish it."""
-    revision = _get_revision(request, partnership, pk, draft=True)
-    form = PublishForm(
-        request.POST or None,
-        initial={
-            "version": revision.version,
-            "kind": revision.kind,
-            "title": revision.title,
-            "starts": revision.starts,
-            "ends": revision.ends,
-            "effective_on": revision.effective_on or timezone.localdate(),
-        },
-    )
-    problems: list[str] = []
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                saved = revision_save(
-                    revision=revision,
-                    expected_version=data["version"] or 0,
-                    user=request.user,  # type: ignore[arg-type]
-                    kind=data["kind"],
-                    title=data["title"],
-                    starts=data["starts"] if data["kind"] == PlanRevision.Kind.NEW_PLAN else revision.plan.starts,
-                    ends=data["ends"],
-                    effective_on=data["effective_on"],
-                )
-                plan = revision_publish(revision=saved, user=request.user, today=timezone.localdate())  # type: ignore[arg-type]
-        except StaleEdit as refused:
-            stale = refused
-            _rebase(form, refused)
-        except ValidationError as refused:
-            problems = refused.messages
-            revision.refresh_from_db()
-        else:
-            messages.success(request, f"Revision published: {plan.title} now reads as the draft did.")
-            return redirect(revision)
-    diff = _diff_of(revision)
-    return render(
-        request,
-        "priorities/revision_publish.html",
-        {"form": form, "revision": revision, "diff": diff.as_json(), "problems": problems, "stale": stale},
     )

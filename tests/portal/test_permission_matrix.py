@@ -260,8 +260,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "priorities:revision_new": Expect(SIGN_IN, 403, 403, 200),
     "priorities:revision": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision),
     "priorities:revision_priority": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision_priority),
-    "priorities:revision_decisions": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision),
-    "priorities:revision_publish": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision),
+    "actionplans:revision_decisions": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision),
+    "actionplans:revision_publish": Expect(SIGN_IN, 403, 403, 200, kwargs=_revision),
     "accounts:login": Expect(200, 302, 302, 302),
     # Signing out is POST only: a GET is refused for anyone signed in.
     "accounts:logout": Expect(SIGN_IN, 405, 405, 405),

@@ -129,7 +129,7 @@ def test_publishing_is_refused_until_the_stranded_action_is_decided(
         _priority_form(revision, **{"themes-2-text": ""}),
     )
     revision.refresh_from_db()
-    publish = reverse("priorities:revision_publish", args=[BEDFORD, revision.pk])
+    publish = reverse("actionplans:revision_publish", args=[BEDFORD, revision.pk])
     form = {
         "version": str(revision.version),
         "kind": "refresh",
@@ -146,7 +146,7 @@ def test_publishing_is_refused_until_the_stranded_action_is_decided(
 
     revision.refresh_from_db()
     decided = admin.post(
-        reverse("priorities:revision_decisions", args=[BEDFORD, revision.pk]),
+        reverse("actionplans:revision_decisions", args=[BEDFORD, revision.pk]),
         {"version": str(revision.version), f"action-{robbery_action.pk}": "close"},
     )
     assert decided.status_code == 302
