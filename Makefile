@@ -3,8 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-# Every shipped plan, in name order (partnerships share agencies: the order is kept stable).
-PLAN_FILES := $(sort $(wildcard data/plans/*.yaml))
+# Every shipped plan, in name order (partnerships share agencies: the order is kept stable);
+# a plan's *.history.yaml beside it is read by import_plan with the plan.
+PLAN_FILES := $(sort $(filter-out %.history.yaml,$(wildcard data/plans/*.yaml)))
 
 .PHONY: setup run test lint format bench audit ci chromium system-packages clean
 

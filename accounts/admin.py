@@ -20,11 +20,28 @@ from .reauth import recent_sign_in_required
 admin.site.unregister(Group)
 
 
+def _administers_all_of(admin_user: Any, person: User) -> bool:
+    ids = admin_user.administered_partnership_ids()
+    if ids is None:
+        return True
+    theirs = set(person.partnership_roles())
+    return theirs <= ids
+
+
 @admin.register(Agency)
 class AgencyAdmin(RecordAdmin):
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Agencies are shared: one that another partnership also has is the operator's to
+        # rename (a superuser's), not one partnership's admin's.
+        if obj is not None and not request.user.is_superuser:
+            ids = request.user.administered_partnership_ids()  # type: ignore[union-attr]
+            if ids is not None and not set(obj.partnerships.values_list("pk", flat=True)) <= ids:
+                return False
+        return super().has_change_permission(request, obj)
 
 
 class PortalUserChangeForm(UserChangeForm):
@@ -72,6 +89,10 @@ class UserAdmin(RecordAdmin, DjangoUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Only a superuser makes a superuser, who administers every partnership.
         extra = [] if request.user.is_superuser else ["is_superuser"]
+        if obj is not None and not _administers_all_of(request.user, obj):
+            # Someone who is also another partnership's: their sign-in and agency are not
+            # this admin's to change (their agency decides what they may edit there).
+            extra += ["email", "password", "agency", "is_active"]
         return [*self.readonly_fields, *extra]
 
     # Roles are given here: adding or editing a person asks for the admin's password again

@@ -62,7 +62,7 @@ class ActionPlanAdmin(RecordAdmin):
 class IndicatorAdmin(RecordAdmin):
     partnership_path = "priority__plan__partnership"
     list_display = ["title", "priority", "unit", "higher_is_better", "baseline", "target", "tolerance"]
-    list_filter = ["priority"]
+    list_filter = [("priority", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["priority"]
 
 
@@ -70,7 +70,7 @@ class IndicatorAdmin(RecordAdmin):
 class IndicatorValueAdmin(VersionedAdmin):
     partnership_path = "period__partnership"
     list_display = ["indicator", "period", "value", "provisional"]
-    list_filter = ["period", "provisional"]
+    list_filter = [("period", admin.RelatedOnlyFieldListFilter), "provisional"]
     list_select_related = ["indicator", "period"]
 
 
@@ -102,7 +102,7 @@ class ActionAdmin(VersionedAdmin):
 class ActionUpdateAdmin(VersionedAdmin):
     partnership_path = "period__partnership"
     list_display = ["__str__", "rag", "status", "submitted_by", "reviewed_by"]
-    list_filter = ["status", "rag", "period"]
+    list_filter = ["status", "rag", ("period", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["action", "period", "submitted_by", "reviewed_by"]
 
 

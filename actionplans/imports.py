@@ -118,7 +118,11 @@ class _Lookups:
 
     def owner(self, email: str) -> User | None:
         if email.lower() not in self.owners:
-            self.owners[email.lower()] = User.objects.filter(email__iexact=email, is_active=True).first()
+            # Owners are people of the plan's partnership: anyone else is "no such person".
+            people = User.objects.filter(
+                is_active=True, memberships__partnership_id=self.plan.partnership_id, memberships__ended_at__isnull=True
+            )
+            self.owners[email.lower()] = people.filter(email__iexact=email).distinct().first()
         return self.owners[email.lower()]
 
 

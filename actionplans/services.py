@@ -178,6 +178,9 @@ def _owed_actions(period: ReportingPeriod) -> models.QuerySet[Action]:
         .filter(plan__partnership_id=period.partnership_id)
         .running_in(period)
         .filter(owner__isnull=False, owner__is_active=True)
+        # An owner who has left the partnership is no longer sent its actions.
+        .filter(owner__memberships__partnership_id=period.partnership_id, owner__memberships__ended_at__isnull=True)
+        .distinct()
         .exclude(pk__in=done)
         .select_related("owner", "plan__priority")
     )

@@ -63,7 +63,7 @@ class OptionInline(RecordInline):
 class QuestionAdmin(RecordAdmin):
     partnership_path = "consultation__partnership"
     list_display = ["__str__", "consultation", "kind"]
-    list_filter = ["consultation"]
+    list_filter = [("consultation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["consultation"]
     inlines = [OptionInline]
 

@@ -78,6 +78,8 @@ class PartnershipScopedAdmin(admin.ModelAdmin):
     partnership's id; a foreign key's choices follow the path its model's admin declares."""
 
     partnership_path: str | None = None
+    # Foreign keys whose choices are every record, whoever lists them (see MembershipAdmin).
+    choices_from_everyone: frozenset[str] = frozenset()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return administered(super().get_queryset(request), request.user, self.partnership_path)
@@ -109,9 +111,14 @@ class PartnershipScopedAdmin(admin.ModelAdmin):
 
     def _scope_choices(self, field: Any, db_field: Any, request: HttpRequest) -> None:
         related_admin = self.admin_site._registry.get(db_field.related_model)
+        if field is None or related_admin is None or not hasattr(field, "queryset"):
+            return
         path = getattr(related_admin, "partnership_path", None)
-        if field is not None and path is not None and hasattr(field, "queryset"):
+        if path is not None:
             field.queryset = administered(field.queryset, request.user, path)
+        elif db_field.name not in self.choices_from_everyone:
+            # Records of no one partnership (people) offered as the related admin lists them.
+            field.queryset = field.queryset.filter(pk__in=related_admin.get_queryset(request).values("pk"))
 
 
 class RecordAdmin(PartnershipScopedAdmin, SimpleHistoryAdmin):

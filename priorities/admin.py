@@ -78,7 +78,7 @@ class PriorityAdmin(RecordAdmin):
     """One priority with all its parts on one page."""
 
     list_display = ["number", "title", "plan", "retired_at"]
-    list_filter = ["plan"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["plan"]
     search_fields = ["title", "summary"]
     inlines = [ThemeInline, KeyIssueInline, AimInline, OutcomeInline]
@@ -113,8 +113,11 @@ class MembershipAdmin(RecordAdmin):
     "ended at" when someone leaves the role."""
 
     partnership_path = "partnership"
+    # A person of another partnership (the police officer who sits on three) may be given a
+    # role here: every person is offered, by name.
+    choices_from_everyone = frozenset({"user"})
     list_display = ["user", "role", "partnership", "started_at", "ended_at"]
-    list_filter = ["partnership", "role"]
+    list_filter = [("partnership", admin.RelatedOnlyFieldListFilter), "role"]
     list_select_related = ["user", "partnership"]
     search_fields = ["user__full_name", "user__email"]
     readonly_fields = ["started_at"]
@@ -149,7 +152,7 @@ class StrategicAssessmentAdmin(RecordAdmin):
     list_display = ["title", "year", "partnership"]
     # A link typed without a scheme is taken as https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_filter = ["partnership"]
+    list_filter = [("partnership", admin.RelatedOnlyFieldListFilter)]
 
 
 @admin.register(StrategicPlan)

@@ -506,14 +506,15 @@ def _history_summary(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def plan_history_import(*, text: str) -> int:
+def plan_history_import(*, text: str, partnership_name: str) -> int:
     """Record the revisions a plan's history file (csp-plan-history/1) names, made before
     the portal, as published revisions marked as recorded from the source. Importing the
     same file again changes nothing. Returns how many were recorded anew."""
     raw = yaml.safe_load(text)
     if not isinstance(raw, dict) or raw.get("format") != HISTORY_FORMAT:
         raise PlanFileError([f"format: must be {HISTORY_FORMAT!r}"])
-    plan = StrategicPlan.objects.filter(title=raw.get("plan")).first()
+    # Plan titles are unique within a partnership only: the history is its plan file's.
+    plan = StrategicPlan.objects.filter(partnership__name=partnership_name, title=raw.get("plan")).first()
     if plan is None:
         raise PlanFileError([f"plan: no plan called {raw.get('plan')!r} in the portal; import the plan first"])
     recorded = 0

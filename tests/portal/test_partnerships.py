@@ -159,6 +159,13 @@ def test_an_admin_of_one_partnership_administers_only_its_records(both, central_
     assert change.status_code == 302  # "doesn't exist": back to the admin index
     add = client.get(reverse("admin:actionplans_actionplan_add")).content.decode()
     assert "High Harm" not in add  # no Bedford priority to choose
+    bedford_only = UserFactory(
+        full_name="Bedford Only Person", roles=[Role.OFFICER], roles__partnership=both["bedford"]
+    )
+    edit_central = client.get(reverse("admin:actionplans_action_change", args=[central_action.pk])).content.decode()
+    assert bedford_only.full_name not in edit_central  # not offered as an owner
+    periods = client.get(reverse("admin:actionplans_actionupdate_changelist")).content.decode()
+    assert "Bedford Borough" not in periods
     assert client.get(reverse("admin:actionplans_action_history", args=[bedford_action.pk])).status_code == 404
     assert client.get(reverse("admin:actionplans_action_history", args=[central_action.pk])).status_code == 200
 
@@ -189,3 +196,36 @@ def test_each_partnership_compiles_its_report_on_its_own_schedule(both) -> None:
     assert [r.period.partnership for r in first_day] == [both["bedford"]]
     later = reports_schedule(today=dt.date(2024, 4, 18))
     assert [r.period.partnership for r in later] == [central]
+
+
+def test_an_admin_cannot_change_the_sign_in_or_agency_of_someone_of_another_partnership_too(
+    both, central_admin, officer
+) -> None:
+    # The officer sits on both partnerships: Central Bedfordshire's admin sees them, read only.
+    page = client_for(central_admin).get(reverse("admin:accounts_user_change", args=[officer.pk])).content.decode()
+
+    assert 'name="email"' not in page
+    assert 'name="agency"' not in page
+    assert officer.email in page
+
+
+def test_an_agency_another_partnership_has_is_not_one_partnerships_admin_to_rename(both, central_admin) -> None:
+    police = Agency.objects.get(name="Bedfordshire Police")  # on both partnerships
+    client = client_for(central_admin)
+
+    client.post(
+        reverse("admin:accounts_agency_change", args=[police.pk]),
+        {"name": "Renamed Police", "short_name": "P", "kind": police.kind, "_save": "Save"},
+    )
+
+    police.refresh_from_db()
+    assert police.name == "Bedfordshire Police"
+    # Its own partnership's alone, it renames.
+    own = Agency.objects.create(name="Central Street Pastors", short_name="Pastors")
+    both["central"].members.add(own)
+    client.post(
+        reverse("admin:accounts_agency_change", args=[own.pk]),
+        {"name": "Central Bedfordshire Street Pastors", "short_name": "Pastors", "kind": own.kind, "_save": "Save"},
+    )
+    own.refresh_from_db()
+    assert own.name == "Central Bedfordshire Street Pastors"

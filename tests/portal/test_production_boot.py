@@ -90,7 +90,7 @@ def portal(production_env: dict[str, str]) -> Iterator[str]:
     env = production_env
     _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     _manage(env, "migrate", "--noinput", "--verbosity", "0")
-    for plan in sorted((ROOT / "data" / "plans").glob("*.yaml")):
+    for plan in sorted(p for p in (ROOT / "data" / "plans").glob("*.yaml") if not p.name.endswith(".history.yaml")):
         _manage(env, "import_plan", str(plan))
     _manage(env, "load_consultations")
     # Illustrative actions and updates to walk through: the demo needs DEBUG for its own

@@ -14,13 +14,15 @@ from priorities.models import PlanRevision
 from priorities.services import plan_history_import
 from tests.helpers import BEDFORD, PLAN_SOURCE, SHIPPED_PLAN, client_for
 
+BEDFORD_NAME = "Bedford Borough Community Safety Partnership"
+
 pytestmark = pytest.mark.django_db
 
 HISTORY = SHIPPED_PLAN.with_name("bedford-borough-2020-2024.history.yaml")
 
 
 def test_the_history_records_the_2022_refresh_as_the_source_tells_it(plan: Any) -> None:
-    assert plan_history_import(text=HISTORY.read_text(encoding="utf-8")) == 1
+    assert plan_history_import(text=HISTORY.read_text(encoding="utf-8"), partnership_name=BEDFORD_NAME) == 1
     revision = PlanRevision.objects.get()
     assert revision.status == "published"
     assert revision.kind == "refresh"
@@ -48,8 +50,8 @@ def test_every_quoted_phrase_and_title_is_in_the_source() -> None:
 
 
 def test_recording_it_again_changes_nothing(plan: Any) -> None:
-    plan_history_import(text=HISTORY.read_text(encoding="utf-8"))
-    assert plan_history_import(text=HISTORY.read_text(encoding="utf-8")) == 0
+    plan_history_import(text=HISTORY.read_text(encoding="utf-8"), partnership_name=BEDFORD_NAME)
+    assert plan_history_import(text=HISTORY.read_text(encoding="utf-8"), partnership_name=BEDFORD_NAME) == 0
     assert PlanRevision.objects.count() == 1
 
 
@@ -59,7 +61,7 @@ def test_import_plan_records_the_history_beside_the_plan_file(db: None) -> None:
 
 
 def test_the_revisions_page_shows_it_to_every_member(plan: Any, board_member: Any) -> None:
-    plan_history_import(text=HISTORY.read_text(encoding="utf-8"))
+    plan_history_import(text=HISTORY.read_text(encoding="utf-8"), partnership_name=BEDFORD_NAME)
     client = client_for(board_member)
     page = client.get(reverse("priorities:revisions", args=[BEDFORD])).content.decode()
     assert "After the Bedford CSP Strategic Assessment 2022 (no day given)" in page

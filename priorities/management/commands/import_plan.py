@@ -50,7 +50,9 @@ class Command(BaseCommand):
         history = path.with_name(path.name.removesuffix(".yaml") + ".history.yaml")
         if history.exists():
             try:
-                recorded = plan_history_import(text=history.read_text(encoding="utf-8"))
+                recorded = plan_history_import(
+                    text=history.read_text(encoding="utf-8"), partnership_name=plan_file.partnership_name
+                )
             except PlanFileError as exc:
                 raise CommandError(f"{history}: {'; '.join(exc.problems)}") from exc
             self.stdout.write(f"{history.name}: recorded {recorded} earlier revision{'s' if recorded != 1 else ''}.")
