@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -8,7 +8,6 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.decorators import method_decorator
 
 from core.admin_site import RecordAdmin
 
@@ -18,6 +17,38 @@ from .reauth import recent_sign_in_required
 # Roles are held per partnership (memberships, given in the admin's Memberships pages);
 # permissions live in rules.py, not in Django's permission table: groups are not used.
 admin.site.unregister(Group)
+
+
+class RecentSignInAdmin(admin.ModelAdmin):
+    """Add and change pages that give access (people, roles) ask for the admin's password
+    again when it was given too long ago; the refused press returns to the changelist."""
+
+    again_on_add = "fill in the form again and press Save"
+    again_on_change = "make your changes again and press Save"
+
+    def _changelist(self) -> str:
+        return f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        def view(request: HttpRequest) -> HttpResponse:
+            return super(RecentSignInAdmin, self).change_view(request, object_id, form_url, extra_context)
+
+        return cast(
+            HttpResponse,
+            recent_sign_in_required(again=self.again_on_change, fallback=self._changelist())(view)(request),
+        )
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        def view(request: HttpRequest) -> HttpResponse:
+            return super(RecentSignInAdmin, self).add_view(request, form_url, extra_context)
+
+        return cast(
+            HttpResponse, recent_sign_in_required(again=self.again_on_add, fallback=self._changelist())(view)(request)
+        )
 
 
 def _administers_all_of(admin_user: Any, person: User) -> bool:
@@ -57,7 +88,7 @@ class PortalUserCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(RecordAdmin, DjangoUserAdmin):
+class UserAdmin(RecentSignInAdmin, RecordAdmin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     ordering = ["full_name"]
@@ -94,25 +125,3 @@ class UserAdmin(RecordAdmin, DjangoUserAdmin):
             # this admin's to change (their agency decides what they may edit there).
             extra += ["email", "password", "agency", "is_active"]
         return [*self.readonly_fields, *extra]
-
-    # Roles are given here: adding or editing a person asks for the admin's password again
-    # when it was given too long ago.
-    @method_decorator(
-        recent_sign_in_required(
-            again="make your changes again and press Save", fallback="admin:accounts_user_changelist"
-        )
-    )
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    @method_decorator(
-        recent_sign_in_required(
-            again="fill in the form again and press Save", fallback="admin:accounts_user_changelist"
-        )
-    )
-    def add_view(
-        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        return super().add_view(request, form_url, extra_context)

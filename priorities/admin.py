@@ -8,10 +8,9 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import ForeignKey
 from django.forms import ModelChoiceField
-from django.http import HttpRequest, HttpResponse
-from django.utils.decorators import method_decorator
+from django.http import HttpRequest
 
-from accounts.reauth import recent_sign_in_required
+from accounts.admin import RecentSignInAdmin
 from core.admin_site import RecordAdmin, RecordInline
 from core.history import HistoryEntry, history_entries
 
@@ -108,9 +107,12 @@ class PartnershipAdmin(RecordAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(RecordAdmin):
+class MembershipAdmin(RecentSignInAdmin, RecordAdmin):
     """Who holds which role in which partnership. A role is ended, never deleted: set
-    "ended at" when someone leaves the role."""
+    "ended at" when someone leaves the role. Giving one asks for the password again, as
+    adding a person does."""
+
+    again_on_add = "make your changes again and press Save"
 
     partnership_path = "partnership"
     # A person of another partnership (the police officer who sits on three) may be given a
@@ -122,28 +124,6 @@ class MembershipAdmin(RecordAdmin):
     search_fields = ["user__full_name", "user__email"]
     readonly_fields = ["started_at"]
     formfield_overrides = SINGLE_DATETIME
-
-    # Giving a role (CSP admin above all) asks for the admin's password again when it was
-    # given too long ago, as adding a person does.
-    @method_decorator(
-        recent_sign_in_required(
-            again="make your changes again and press Save", fallback="admin:priorities_membership_changelist"
-        )
-    )
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    @method_decorator(
-        recent_sign_in_required(
-            again="make your changes again and press Save", fallback="admin:priorities_membership_changelist"
-        )
-    )
-    def add_view(
-        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        return super().add_view(request, form_url, extra_context)
 
 
 @admin.register(StrategicAssessment)

@@ -176,12 +176,12 @@ def _stranded_actions(revision: PlanRevision) -> list[Any]:
     for priority_key, theme_keys in gone.items():
         lines |= Q(priority__key=priority_key, key__in=theme_keys)
     themes = Theme.objects.filter(priority__plan=revision.plan).filter(lines)
-    found = [
-        action
-        for theme in themes
-        for action in theme.actions.filter(state="open").select_related("plan__priority", "theme")
-    ]
-    return sorted(found, key=lambda action: (action.plan.financial_year, action.reference))
+    action_model = Theme._meta.get_field("actions").related_model  # one query, for every theme
+    return list(
+        action_model._default_manager.filter(state="open", theme__in=themes)
+        .select_related("plan__priority", "theme")
+        .order_by("plan__financial_year", "reference")
+    )
 
 
 def revision_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
