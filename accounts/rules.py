@@ -26,11 +26,6 @@ def roles_by_partnership(user: Any) -> dict[int, frozenset[str]]:
     return user.partnership_roles()
 
 
-def forget_roles(user: Any) -> None:
-    """Drop the roles read for this user object, after they change."""
-    user.__dict__.pop("_partnership_roles", None)
-
-
 def partnership_id_of(obj: Any) -> int | None:
     if obj is None:
         return None
