@@ -6,7 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.http import HttpRequest
 
 from core.forms import PortalFormMixin
@@ -81,3 +81,19 @@ class ConfirmPasswordForm(PortalFormMixin, forms.Form):
         if checked is None or checked.pk != user.pk:
             raise forms.ValidationError("The password is not correct")
         return password
+
+
+class InvitedSetPasswordForm(PortalFormMixin, SetPasswordForm):
+    """An invited person's first password (the password validators apply)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the password again"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("new_password1", field_width=Fluid.ONE_HALF),
+            Field.text("new_password2", field_width=Fluid.ONE_HALF),
+            Button("submit", "Set password"),
+        )

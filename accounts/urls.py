@@ -9,5 +9,6 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("set-password/<str:uidb64>/<str:token>/", views.set_password_view, name="set_password"),
     path("confirm-password/", views.confirm_password_view, name="confirm_password"),
 ]

@@ -7,10 +7,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from .forms import ConfirmPasswordForm, SignInForm
+from .forms import ConfirmPasswordForm, InvitedSetPasswordForm, SignInForm
+from .invitations import invitation_tokens
+from .models import User
 from .reauth import DO_AGAIN, password_checked
 
 
@@ -48,3 +51,26 @@ def confirm_password_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Password confirmed: now {again}." if again else "Password confirmed.")
         return redirect(next_url)
     return render(request, "accounts/confirm_password.html", {"form": form, "next": next_url})
+
+
+def _invited_user(uidb64: str, token: str) -> User | None:
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    return user if invitation_tokens.check_token(user, token) else None
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def set_password_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The invitation's link: set a first password, then sign in. A used or expired link says so."""
+    user = _invited_user(uidb64, token)
+    if user is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = InvitedSetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your password is set: sign in with your email address and new password.")
+        return redirect("accounts:login")
+    return render(request, "accounts/set_password.html", {"form": form, "invited": user})

@@ -138,6 +138,8 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 *
 # Publishing a report, reopening an update and changing someone's roles ask for the password
 # again when it was last given (at sign-in or on the confirm page) longer ago than this.
 REAUTH_SECONDS = env.int("REAUTH_SECONDS", default=15 * 60)
+# An invitation's set-password link works this many days, and only until a password is set.
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
