@@ -457,3 +457,21 @@ class PlanRevision(Versioned):
 
     def draft_priority(self, key: str) -> dict | None:
         return next((p for p in self.draft.get("priorities", []) if p["key"] == key), None)
+
+
+class Invitation(models.Model):
+    """An invitation to a partnership: who asked for which roles, and when (sent by email)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations")
+    roles = CleanCharField(max_length=200)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-invited_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} to {self.partnership.short_name}"

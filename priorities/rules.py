@@ -25,3 +25,5 @@ add_admin_only_model_perms(
         "glossaryterm",
     ],
 )
+# A partnership's people (inviting, the members page, deactivating): its CSP admins.
+rules.add_perm("priorities.manage_people", is_csp_admin)

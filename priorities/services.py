@@ -19,7 +19,9 @@ from core.upsert import upsert
 from .models import (
     ExpectedOutcome,
     GlossaryTerm,
+    Invitation,
     KeyIssue,
+    Membership,
     Partnership,
     PartnershipAim,
     PlanRevision,
@@ -546,3 +548,84 @@ def plan_history_import(*, text: str, partnership_name: str) -> int:
             revision.save()
             recorded += 1
     return recorded
+
+
+# People ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """One person to invite: their address, name, agency and roles in the partnership."""
+
+    email: str
+    full_name: str
+    agency: Agency | None
+    roles: tuple[str, ...]
+
+
+def person_invite(*, partnership: Partnership, invitee: Invitee, invited_by: User) -> User:
+    """Give the person the roles in the partnership (making their account if the address is
+    new, reactivating it if it was deactivated) and email them the set-password link."""
+    email = invitee.email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User(email=email, full_name=invitee.full_name, agency=invitee.agency)
+            user.set_unusable_password()
+            user.full_clean()
+            user.save()
+        elif not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+        held = set(
+            Membership.objects.current().filter(partnership=partnership, user=user).values_list("role", flat=True)
+        )
+        for role in invitee.roles:
+            if role not in held:
+                membership = Membership(partnership=partnership, user=user, role=role)
+                membership.full_clean()
+                membership.save()
+        invitation = Invitation(
+            partnership=partnership, user=user, roles=", ".join(invitee.roles), invited_by=invited_by
+        )
+        invitation.full_clean()
+        invitation.save()
+        transaction.on_commit(lambda: _send_invitation(invitation))
+    return user
+
+
+def people_invite(*, partnership: Partnership, invitees: list[Invitee], invited_by: User) -> list[User]:
+    """Invite everyone in one transaction: all of them or, on any failure, none."""
+    with transaction.atomic():
+        return [person_invite(partnership=partnership, invitee=i, invited_by=invited_by) for i in invitees]
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from accounts.invitations import invitation_link
+
+    user = invitation.user
+    # Someone who already has a password signs in as ever; only a new account needs the link.
+    link = None if user.has_usable_password() else invitation_link(user)
+    context = {"invitation": invitation, "link": link, "partnership": invitation.partnership}
+    send_mail(
+        f"{invitation.partnership.short_name}: you have been invited to the community safety portal",
+        render_to_string("priorities/email/invitation.txt", context),
+        None,
+        [user.email],
+    )
+
+
+def member_deactivate(*, partnership: Partnership, user: User) -> None:
+    """End every role the person holds in the partnership (kept in history, never deleted);
+    with no role left anywhere, they can no longer sign in. What they wrote keeps their name."""
+    with transaction.atomic():
+        now = timezone.now()
+        for membership in Membership.objects.current().filter(partnership=partnership, user=user):
+            membership.ended_at = now
+            membership.save(update_fields=["ended_at"])
+        if not Membership.objects.current().filter(user=user).exists() and not user.is_superuser:
+            user.is_active = False
+            user.save(update_fields=["is_active"])

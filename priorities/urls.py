@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from . import views
+from . import people, views
 
 app_name = "priorities"
 
@@ -14,6 +14,10 @@ urlpatterns = [
             [
                 path("", views.home, name="home"),
                 path("priorities/<int:pk>/", views.priority_detail, name="priority"),
+                path("people/", people.members, name="people"),
+                path("people/invite/", people.invite, name="people_invite"),
+                path("people/invite/file/", people.bulk_invite, name="people_bulk"),
+                path("people/<int:pk>/remove/", people.deactivate, name="people_remove"),
                 path("glossary/", views.glossary, name="glossary"),
                 path("plan/revisions/", views.revision_list, name="revisions"),
                 path("plan/revisions/new/", views.revision_new, name="revision_new"),

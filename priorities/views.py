@@ -68,6 +68,7 @@ def home(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         context["assessments"] = partnership.assessments.all()
         context["plan_ended"] = plan.ends < timezone.localdate()
         context["perms_revise"] = request.user.has_perm("priorities.revise_plan", partnership)
+        context["perms_people"] = request.user.has_perm("priorities.manage_people", partnership)
         context["revision_days"] = _revision_days(partnership)
     return render(request, "priorities/home.html", context)
 
