@@ -255,6 +255,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "priorities:home": READER,
     "priorities:priority": Expect(SIGN_IN, 200, 200, 200, kwargs=_priority),
     "priorities:glossary": READER,
+    # A partnership's people: its CSP admins alone.
+    "priorities:people": Expect(SIGN_IN, 403, 403, 200),
+    "priorities:people_invite": Expect(SIGN_IN, 403, 403, 200),
+    "priorities:people_bulk": Expect(SIGN_IN, 403, 403, 200),
+    "priorities:people_remove": Expect(
+        SIGN_IN, 403, 403, 200, kwargs=lambda: {"pk": User.objects.get(full_name="Priya Shah").pk}
+    ),
     # The plan's revision history is read by everyone; a draft, and revising, by admins only.
     "priorities:revisions": READER,
     "priorities:revision_new": Expect(SIGN_IN, 403, 403, 200),
@@ -267,6 +274,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:logout": Expect(SIGN_IN, 405, 405, 405),
     # Asking for the password again before a sensitive action: anyone signed in.
     "accounts:confirm_password": READER,
+    # An invitation's link works signed out; this one is no real token, so it says so.
+    "accounts:set_password": Expect(404, 404, 404, 404, kwargs=lambda: {"uidb64": "MQ", "token": "bad-token"}),
     "accessibility": PUBLIC,
     "healthz": PUBLIC,
     # Public, like /healthz; no worker runs during this test, so it says so.
