@@ -197,3 +197,20 @@ def test_the_members_page_lists_and_filters_with_flat_queries(
     boards = client.get(_url("people"), {"role": "Board member"}).content.decode()
     assert board_member.full_name in boards
     assert officer.full_name not in boards
+
+
+def test_the_members_page_shows_who_is_still_invited(csp_admin, officer, police) -> None:
+    client = client_for(csp_admin)
+    _invite(client, police)
+    page = client.get(_url("people")).content.decode()
+    assert "Nia Roberts" in page
+    assert "Invited" in page
+
+
+def test_a_member_who_is_not_an_admin_cannot_invite_or_remove(officer, board_member, police) -> None:
+    for person in (officer, board_member):
+        client = client_for(person)
+        assert _invite(client, police).status_code == 403
+        assert client.post(_url("people_remove", officer.pk)).status_code == 403
+    assert not User.objects.filter(email="new.officer@example.org").exists()
+    assert officer.memberships.current().exists()
