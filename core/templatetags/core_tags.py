@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.template.loader import render_to_string
 
 register = template.Library()
 
@@ -21,3 +22,39 @@ def duration_in_words(value: dt.timedelta | None) -> str:
         f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")) if n
     ]
     return " and ".join(parts) if len(parts) <= 2 else f"{parts[0]}, {parts[1]} and {parts[2]}"
+
+
+@register.filter
+def iso_datetime(value: dt.datetime | dt.date | None) -> str:
+    """A `<time datetime>` value: ISO 8601 to the second, without microseconds."""
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return ""
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, label: list[template.base.FilterExpression], nodelist: template.NodeList) -> None:
+        self.label = label
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        label = "".join(str(part.resolve(context)) for part in self.label)
+        return render_to_string(
+            "includes/_scroll_region.html", {"label": label, "content": self.nodelist.render(context)}
+        )
+
+
+@register.tag
+def scroll_region(parser: template.base.Parser, token: template.base.Token) -> ScrollRegionNode:
+    """`{% scroll_region "Answers to question " row.number %}<table>…</table>{% endscroll_region %}`:
+    a wide table in a region that scrolls sideways on a narrow screen and that a keyboard can
+    focus to scroll (a table that scrolls by itself cannot take focus). The arguments, joined,
+    are the region's label: the table's caption."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("scroll_region needs the region's label")
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode([parser.compile_filter(bit) for bit in bits], nodelist)
