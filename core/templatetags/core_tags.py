@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import template
+from django import forms, template
 from django.template.loader import render_to_string
 
 register = template.Library()
@@ -58,3 +58,26 @@ def scroll_region(parser: template.base.Parser, token: template.base.Token) -> S
     nodelist = parser.parse(("endscroll_region",))
     parser.delete_first_token()
     return ScrollRegionNode([parser.compile_filter(bit) for bit in bits], nodelist)
+
+
+def first_input_id(field: forms.BoundField) -> str:
+    """The id of the first box of a field as the GOV.UK templates render it: the first radio
+    or checkbox (numbered from 1), the day of a date (parts numbered from 0), else the field's
+    own box. An error summary's link to it moves focus to something that takes input."""
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"id_{field.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
+
+
+@register.filter
+def error_links(form: forms.BaseForm) -> list[tuple[str, str]]:
+    """Each of the form's errors with the id its error-summary link points at: a field's
+    first input, and the first field's for errors of the whole form."""
+    fields = form.visible_fields()
+    links = [(first_input_id(fields[0]) if fields else "", str(e)) for e in form.non_field_errors()]
+    for field in fields:
+        links.extend((first_input_id(field), str(error)) for error in field.errors)
+    return links
