@@ -7,6 +7,7 @@ visiting one page of each kind (an address with its numbers taken out)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -50,7 +51,7 @@ def overflow(page: Page) -> list[str]:
 
 
 def test_every_kind_of_page_is_accessible_and_reflows_at_320_px(
-    live_server, page: Page, csp_admin: User, plan, officer: User
+    live_server: Any, page: Page, csp_admin: User, plan: Any, officer: User
 ) -> None:
     demo_load(today=timezone.localdate(), scale=1)
     base = live_server.url
