@@ -301,6 +301,12 @@ class UpdateForm(PortalFormMixin, forms.Form):
     @staticmethod
     def _layout(milestone_fields: list[Any], indicator_fieldsets: list[Any]) -> Layout:
         parts: list[Any] = [
+            # The form's default button, first in the page so pressing Enter in a box saves a
+            # draft: submitting for review is only ever the deliberate press of its own button.
+            HTML(
+                f'<button type="submit" name="{SAVE_DRAFT}" class="govuk-visually-hidden" '
+                'tabindex="-1" aria-hidden="true">Save draft</button>'
+            ),
             Field("version"),
             Field.radios("rag", legend_size=Size.MEDIUM),
             Field.textarea("progress", label_size=Size.MEDIUM, rows=6),

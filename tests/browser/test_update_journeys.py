@@ -95,6 +95,22 @@ def test_an_officer_saves_a_draft_submits_and_sees_it_read_only(
     assert_accessible(page)
 
 
+def test_enter_in_a_box_saves_a_draft_and_never_submits(
+    live_server, page: Page, officer: User, police_action: Action
+) -> None:
+    sign_in(page, live_server.url, officer, check=False)
+    page.goto(f"{live_server.url}/bedford-borough/actions/{police_action.pk}/")
+    page.get_by_role("link", name=re.compile("update", re.I)).first.click()
+    page.get_by_label("Green").check()
+    page.get_by_label("Progress this quarter").fill("All sessions delivered.")
+    page.get_by_label("Value (offences)").fill("41")
+    page.get_by_label("Value (offences)").press("Enter")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft saved")
+    update = ActionUpdate.objects.get()
+    assert (update.status, update.rag, update.progress) == ("draft", "green", "All sessions delivered.")
+    assert_accessible(page)
+
+
 def test_a_priority_lead_returns_an_update_and_the_officer_sees_it(
     live_server, browser: Browser, page: Page, officer: User, police_action: Action
 ) -> None:
