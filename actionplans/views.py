@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
 from accounts.reauth import recent_sign_in_required
+from core import periods
 from core.converters import whole_number
 from core.models import StaleEdit
 from core.periods import financial_year_label
@@ -26,7 +28,16 @@ from priorities.models import Partnership, PlanRevision, Priority
 from priorities.revisions import draft_diff, plan_as_draft
 from priorities.services import revision_save
 
-from .forms import ActionForm, CarryForwardForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
+from .forms import (
+    ActionForm,
+    CarryForwardForm,
+    ImportForm,
+    MilestoneForm,
+    ReopenForm,
+    ReviewFilterForm,
+    ReviewForm,
+    UpdateForm,
+)
 from .history import action_history
 from .imports import export_actions, rows_check
 from .models import Action, ActionImport, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
@@ -394,6 +405,7 @@ def update_form(request: HttpRequest, partnership: Partnership, pk: int, period_
 
 
 def review_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """Submitted updates waiting for a decision, narrowed by quarter and priority (GET)."""
     if not request.user.has_perm("actionplans.review_updates", partnership):
         raise PermissionDenied
     updates = ActionUpdate.objects.filter(
@@ -405,18 +417,51 @@ def review_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     leads_nothing = (
         not is_admin and not Priority.objects.filter(lead_id=request.user.pk, plan__partnership=partnership).exists()
     )
+    filters = ReviewFilterForm(request.GET or None, partnership=partnership)
+    if filters.is_bound and filters.is_valid():
+        if filters.cleaned_data["period"] is not None:
+            updates = updates.filter(period=filters.cleaned_data["period"])
+        if filters.cleaned_data["priority"] is not None:
+            updates = updates.filter(action__plan__priority=filters.cleaned_data["priority"])
     return render(
         request,
         "actionplans/review_list.html",
-        {"updates": updates.order_by("submitted_at"), "leads_nothing": leads_nothing},
+        {
+            "updates": updates.order_by("submitted_at"),
+            "leads_nothing": leads_nothing,
+            "filters": filters,
+            "filtered": filters.is_bound and filters.is_valid() and any(filters.cleaned_data.values()),
+        },
     )
+
+
+def _review_context(update: ActionUpdate, today: dt.date) -> dict[str, Any]:
+    """Everything being approved: the milestones with their state, and each indicator's
+    value this quarter beside last quarter's and the target."""
+    action = update.action
+    milestones = list(action.milestones.all())
+    indicators = list(action.indicators.all())
+    fy, quarter = periods.previous_quarter(update.period.financial_year, update.period.quarter)
+    values = IndicatorValue.objects.filter(
+        indicator__in=indicators, period__partnership_id=update.period.partnership_id
+    )
+    values = values.filter(Q(period=update.period) | Q(period__financial_year=fy, period__quarter=quarter))
+    by_key = {(v.indicator_id, v.period_id == update.period_id): v for v in values}
+    return {
+        "milestones": [(m, m.status(today)) for m in milestones],
+        "rag_warning": update.rag_needs_check(milestones, today),
+        "overdue": sum(m.is_overdue(today) for m in milestones),
+        "indicator_rows": [(i, by_key.get((i.pk, True)), by_key.get((i.pk, False))) for i in indicators],
+        "last_label": periods.period_label(fy, quarter),
+        "today": today,
+    }
 
 
 @require_http_methods(["GET", "POST"])
 def update_review_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     update = _get_update_to_review(request, partnership, pk)
     form = ReviewForm(request.POST or None, initial={"version": update.version})
-    context: dict[str, Any] = {"update": update, "form": form}
+    context: dict[str, Any] = {"update": update, "form": form, **_review_context(update, _today())}
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
