@@ -4,7 +4,9 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -28,6 +30,8 @@ from priorities.models import Partnership, PlanRevision, Priority
 from priorities.revisions import draft_diff, plan_as_draft
 from priorities.services import revision_save
 
+from .calendar import feed_events, feed_renew, feed_token, ics, user_for_token
+from .due import whats_due
 from .forms import (
     ActionForm,
     CarryForwardForm,
@@ -183,6 +187,45 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "any_illustrative": any(a.is_illustrative for a in actions),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def whats_due_view(request: HttpRequest) -> HttpResponse:
+    """Every update owed and milestone due of mine, in each partnership I am an officer of,
+    by deadline; and the address of my calendar feed of them. A POST makes a new address
+    (the old one stops working)."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        feed_renew(user=user)
+        messages.success(request, "Your calendar has a new address: the old one no longer works.")
+        return redirect("actionplans:whats_due")
+    today = _today()
+    sections = whats_due(user, today)
+    feed_path = reverse("actionplans:calendar_feed", args=[feed_token(user)])
+    return render(
+        request,
+        "actionplans/whats_due.html",
+        {
+            "sections": sections,
+            "today": today,
+            "feed_url": f"{settings.SITE_URL}{feed_path}",
+            "member_of": Partnership.objects.of_user(user),
+        },
+    )
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's dates as iCalendar, read by calendar apps that cannot sign in: the
+    signed address is the proof. A forged, old or revoked address is not found."""
+    user = user_for_token(token)
+    if user is None:
+        raise Http404("No calendar at this address")
+    body = ics(name="CSP portal: what's due", events=feed_events(user, settings.SITE_URL), now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def plan_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
