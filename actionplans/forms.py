@@ -17,8 +17,9 @@ from accounts.models import Agency, User
 from core import periods
 from core.forms import GovukDateField, NarrativeField, PortalFormMixin
 from core.imports import max_upload_mb, upload_check
+from priorities.models import Partnership, Priority
 
-from .models import RAG_DEFINITIONS, Action, ActionUpdate, Indicator, Milestone, Rag
+from .models import RAG_DEFINITIONS, Action, ActionUpdate, Indicator, Milestone, Rag, ReportingPeriod
 from .services import IndicatorEntry, UpdateInput
 
 SAVE_DRAFT = "save_draft"
@@ -511,3 +512,36 @@ class CarryForwardForm(PortalFormMixin, forms.Form):
         if cleaned.get("from_year") and cleaned.get("to_year") and cleaned["to_year"] <= cleaned["from_year"]:
             self.add_error("to_year", "Choose a year after the one you carry from")
         return cleaned
+
+
+class ReviewFilterForm(PortalFormMixin, forms.Form):
+    """The review queue's filters (a GET form): quarter and priority, offered from the
+    partnership's own periods and current priorities only, so another partnership's is
+    refused as an invalid choice."""
+
+    period = forms.ModelChoiceField(
+        label="Quarter", queryset=ReportingPeriod.objects.none(), required=False, empty_label="Any quarter"
+    )
+    priority = forms.ModelChoiceField(
+        label="Priority", queryset=Priority.objects.none(), required=False, empty_label="Any priority"
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        period_field: Any = self.fields["period"]
+        period_field.queryset = ReportingPeriod.objects.filter(partnership=partnership).order_by(
+            "-financial_year", "-quarter"
+        )
+        period_field.label_from_instance = lambda period: period.label
+        priority_field: Any = self.fields["priority"]
+        priority_field.queryset = Priority.objects.filter(
+            plan__partnership=partnership, retired_at__isnull=True
+        ).order_by("number")
+        priority_field.label_from_instance = lambda priority: f"{priority.number}. {priority.title}"
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field("period"),
+            Field("priority"),
+            Button("filter", "Show updates", css_class="govuk-button--secondary"),
+        )

@@ -466,3 +466,16 @@ class ActionImport(StagedUpload):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.kind})"
+
+
+class CalendarFeed(models.Model):
+    """Which address of a person's calendar feed works. The address signs their id and this
+    generation (see `actionplans.calendar`): making a new address adds one, so every older
+    address stops working. A person without a row is at generation 0."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    generation = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} (address {self.generation})"

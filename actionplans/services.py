@@ -148,6 +148,31 @@ def update_review(*, update: ActionUpdate, reviewer: User, approve: bool, commen
         update.review_comment = comment.strip()
         update._history_user = reviewer  # type: ignore[attr-defined]
         update.clean_and_save()
+        if not approve:
+            transaction.on_commit(lambda: _send_returned(update))
+
+
+def _send_returned(update: ActionUpdate) -> None:
+    """Tell the officer who submitted the update (else the action's owner) why it came back."""
+    officer = update.submitted_by or update.action.owner
+    if officer is None or not officer.email:
+        return
+    action, period = update.action, update.period
+    link = reverse("actionplans:update", args=[period.partnership.slug, action.pk, period.pk])
+    context = {
+        "officer": officer,
+        "update": update,
+        "action": action,
+        "period": period,
+        "update_url": f"{settings.SITE_URL}{link}",
+        "my_actions_url": f"{settings.SITE_URL}{reverse('actionplans:my_actions')}",
+    }
+    send_mail(
+        f"Returned: your {period.label} update for action {action.reference}",
+        render_to_string("actionplans/email/returned.txt", context),
+        None,
+        [officer.email],
+    )
 
 
 def update_reopen(*, update: ActionUpdate, admin: User, officer: User, until: dt.date, reason: str) -> ActionUpdate:

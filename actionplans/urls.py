@@ -12,6 +12,8 @@ app_name = "actionplans"
 
 urlpatterns = [
     path("my-actions/", views.my_actions, name="my_actions"),
+    path("whats-due/", views.whats_due_view, name="whats_due"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path(
         "<slug:partnership>/",
         include(

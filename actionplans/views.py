@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role, User
 from accounts.reauth import recent_sign_in_required
+from core import periods
 from core.converters import whole_number
 from core.models import StaleEdit
 from core.periods import financial_year_label
@@ -26,7 +30,18 @@ from priorities.models import Partnership, PlanRevision, Priority
 from priorities.revisions import draft_diff, plan_as_draft
 from priorities.services import revision_save
 
-from .forms import ActionForm, CarryForwardForm, ImportForm, MilestoneForm, ReopenForm, ReviewForm, UpdateForm
+from .calendar import feed_events, feed_renew, feed_token, ics, user_for_token
+from .due import whats_due
+from .forms import (
+    ActionForm,
+    CarryForwardForm,
+    ImportForm,
+    MilestoneForm,
+    ReopenForm,
+    ReviewFilterForm,
+    ReviewForm,
+    UpdateForm,
+)
 from .history import action_history
 from .imports import export_actions, rows_check
 from .models import Action, ActionImport, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
@@ -172,6 +187,45 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "any_illustrative": any(a.is_illustrative for a in actions),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def whats_due_view(request: HttpRequest) -> HttpResponse:
+    """Every update owed and milestone due of mine, in each partnership I am an officer of,
+    by deadline; and the address of my calendar feed of them. A POST makes a new address
+    (the old one stops working)."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        feed_renew(user=user)
+        messages.success(request, "Your calendar has a new address: the old one no longer works.")
+        return redirect("actionplans:whats_due")
+    today = _today()
+    sections = whats_due(user, today)
+    feed_path = reverse("actionplans:calendar_feed", args=[feed_token(user)])
+    return render(
+        request,
+        "actionplans/whats_due.html",
+        {
+            "sections": sections,
+            "today": today,
+            "feed_url": f"{settings.SITE_URL}{feed_path}",
+            "member_of": Partnership.objects.of_user(user),
+        },
+    )
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's dates as iCalendar, read by calendar apps that cannot sign in: the
+    signed address is the proof. A forged, old or revoked address is not found."""
+    user = user_for_token(token)
+    if user is None:
+        raise Http404("No calendar at this address")
+    body = ics(name="CSP portal: what's due", events=feed_events(user, settings.SITE_URL), now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def plan_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
@@ -394,6 +448,7 @@ def update_form(request: HttpRequest, partnership: Partnership, pk: int, period_
 
 
 def review_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    """Submitted updates waiting for a decision, narrowed by quarter and priority (GET)."""
     if not request.user.has_perm("actionplans.review_updates", partnership):
         raise PermissionDenied
     updates = ActionUpdate.objects.filter(
@@ -405,18 +460,51 @@ def review_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     leads_nothing = (
         not is_admin and not Priority.objects.filter(lead_id=request.user.pk, plan__partnership=partnership).exists()
     )
+    filters = ReviewFilterForm(request.GET or None, partnership=partnership)
+    if filters.is_bound and filters.is_valid():
+        if filters.cleaned_data["period"] is not None:
+            updates = updates.filter(period=filters.cleaned_data["period"])
+        if filters.cleaned_data["priority"] is not None:
+            updates = updates.filter(action__plan__priority=filters.cleaned_data["priority"])
     return render(
         request,
         "actionplans/review_list.html",
-        {"updates": updates.order_by("submitted_at"), "leads_nothing": leads_nothing},
+        {
+            "updates": updates.order_by("submitted_at"),
+            "leads_nothing": leads_nothing,
+            "filters": filters,
+            "filtered": filters.is_bound and filters.is_valid() and any(filters.cleaned_data.values()),
+        },
     )
+
+
+def _review_context(update: ActionUpdate, today: dt.date) -> dict[str, Any]:
+    """Everything being approved: the milestones with their state, and each indicator's
+    value this quarter beside last quarter's and the target."""
+    action = update.action
+    milestones = list(action.milestones.all())
+    indicators = list(action.indicators.all())
+    fy, quarter = periods.previous_quarter(update.period.financial_year, update.period.quarter)
+    values = IndicatorValue.objects.filter(
+        indicator__in=indicators, period__partnership_id=update.period.partnership_id
+    )
+    values = values.filter(Q(period=update.period) | Q(period__financial_year=fy, period__quarter=quarter))
+    by_key = {(v.indicator_id, v.period_id == update.period_id): v for v in values}
+    return {
+        "milestones": [(m, m.status(today)) for m in milestones],
+        "rag_warning": update.rag_needs_check(milestones, today),
+        "overdue": sum(m.is_overdue(today) for m in milestones),
+        "indicator_rows": [(i, by_key.get((i.pk, True)), by_key.get((i.pk, False))) for i in indicators],
+        "last_label": periods.period_label(fy, quarter),
+        "today": today,
+    }
 
 
 @require_http_methods(["GET", "POST"])
 def update_review_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     update = _get_update_to_review(request, partnership, pk)
     form = ReviewForm(request.POST or None, initial={"version": update.version})
-    context: dict[str, Any] = {"update": update, "form": form}
+    context: dict[str, Any] = {"update": update, "form": form, **_review_context(update, _today())}
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:

@@ -41,6 +41,12 @@ NAVIGATION = [
         "actionplans.create_action",
     ),
     (
+        "What's due",
+        "actionplans:whats_due",
+        {"actionplans:whats_due"},
+        "actionplans.create_action",
+    ),
+    (
         "Action plans",
         "actionplans:plans",
         {
@@ -68,7 +74,7 @@ NAVIGATION = [
 
 
 # Pages of no one partnership: they take no slug.
-PORTAL_WIDE = {"actionplans:my_actions"}
+PORTAL_WIDE = {"actionplans:my_actions", "actionplans:whats_due"}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

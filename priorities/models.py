@@ -12,7 +12,19 @@ from core.models import Versioned
 
 # The first part of a partnership's addresses may not be one of the portal's own.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "accessibility", "bench", "charts", "healthz", "media", "my-actions", "static"}
+    {
+        "accounts",
+        "admin",
+        "accessibility",
+        "bench",
+        "calendar",
+        "charts",
+        "healthz",
+        "media",
+        "my-actions",
+        "static",
+        "whats-due",
+    }
 )
 
 

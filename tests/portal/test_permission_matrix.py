@@ -36,7 +36,12 @@ OUTSIDERS = ("outsider_officer", "outsider_admin")
 
 # Pages of no one partnership: everything else outside the admin is under /<partnership>/.
 PORTAL_WIDE_APPS = {"priorities", "actionplans", "reports", "consultations"}
-PORTAL_WIDE = {"priorities:partnerships", "actionplans:my_actions"}
+PORTAL_WIDE = {
+    "priorities:partnerships",
+    "actionplans:my_actions",
+    "actionplans:whats_due",
+    "actionplans:calendar_feed",
+}
 
 
 def is_partnership_page(name: str) -> bool:
@@ -136,6 +141,12 @@ def _update() -> dict[str, Any]:
 
 def _review() -> dict[str, Any]:
     return {"pk": _police_action().updates.get().pk}
+
+
+def _feed() -> dict[str, Any]:
+    from actionplans.calendar import feed_token
+
+    return {"token": feed_token(User.objects.get(full_name="Priya Shah"))}
 
 
 def _published_report() -> QuarterlyReport:
@@ -282,6 +293,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "healthz_worker": Expect(503, 503, 503, 503),
     # Action plans: everyone signed in reads; the police officer owns the matrix action.
     "actionplans:my_actions": READER,
+    "actionplans:whats_due": READER,
+    # A calendar app cannot sign in: the signed address is the proof (a bad one is 404, tests/actionplans).
+    "actionplans:calendar_feed": Expect(200, 200, 200, 200, kwargs=_feed),
     "actionplans:plans": READER,
     "actionplans:plan": Expect(SIGN_IN, 200, 200, 200, kwargs=_plan),
     "actionplans:action": Expect(SIGN_IN, 200, 200, 200, kwargs=_action),
