@@ -359,12 +359,30 @@ class UpdateForm(PortalFormMixin, forms.Form):
                     f"{prefix}_value",
                     f"Enter the figure for {indicator.title}, or clear its note and untick “provisional”",
                 )
+            self._check_range(indicator, data.get(f"{prefix}_value"))
         if self.is_submit:
             if not data.get("rag"):
                 self.add_error("rag", "Select a RAG rating to submit the update")
             if not (data.get("progress") or "").strip():
                 self.add_error("progress", "Describe the progress this quarter to submit the update")
         return data
+
+    def _check_range(self, indicator: Indicator, value: Decimal | None) -> None:
+        """A percentage lies from 0 to 100; every other unit is a count of something (as the
+        report's judgements treat it) and cannot be negative."""
+        if value is None:
+            return
+        if indicator.unit.strip() == "%":
+            if not 0 <= value <= 100:
+                self.add_error(
+                    f"indicator_{indicator.pk}_value",
+                    f"The figure for {indicator.title} is a percentage: enter a number from 0 to 100",
+                )
+        elif value < 0:
+            self.add_error(
+                f"indicator_{indicator.pk}_value",
+                f"The figure for {indicator.title} is a count of {indicator.unit}: it cannot be negative",
+            )
 
     def to_input(self) -> UpdateInput:
         data = self.cleaned_data

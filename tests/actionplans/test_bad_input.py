@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from actionplans.models import Action, ActionUpdate
+from actionplans.models import Action, ActionUpdate, Indicator
 from core.forms import NARRATIVE_LIMIT, PortalFormMixin
 from tests.helpers import BEDFORD, client_for
 
@@ -71,3 +71,44 @@ def test_the_lockout_page_says_how_long_in_words(plan, officer, client) -> None:
     assert response.status_code == 429
     assert "locked for 30 minutes" in html
     assert "PT30M" not in html
+
+
+@pytest.mark.parametrize(
+    ("unit", "typed", "message"),
+    [
+        ("offences", "-3", "The figure for Measured thing is a count of offences: it cannot be negative"),
+        ("%", "101", "The figure for Measured thing is a percentage: enter a number from 0 to 100"),
+        ("%", "-0.5", "The figure for Measured thing is a percentage: enter a number from 0 to 100"),
+    ],
+)
+def test_a_figure_that_cannot_be_is_refused_in_words_and_kept(  # type: ignore[no-untyped-def]
+    police_action, period, officer, priority_one, unit: str, typed: str, message: str
+) -> None:
+    measured = Indicator.objects.create(priority=priority_one, title="Measured thing", unit=unit, higher_is_better=True)
+    police_action.indicators.add(measured)
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
+    field = f"indicator_{measured.pk}_value"
+
+    response = client_for(officer).post(
+        url, {"version": "", "rag": "amber", "progress": "x", field: typed, "save_draft": ""}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count(message) == 2  # once in the error summary, once by the box
+    assert f'value="{typed}"' in html
+    assert not ActionUpdate.objects.exists()
+
+
+@pytest.mark.parametrize(("unit", "typed"), [("%", "100"), ("%", "0"), ("offences", "0"), ("offences", "4000")])
+def test_a_figure_in_range_is_saved(police_action, period, officer, priority_one, unit: str, typed: str) -> None:  # type: ignore[no-untyped-def]
+    measured = Indicator.objects.create(priority=priority_one, title="Measured thing", unit=unit, higher_is_better=True)
+    police_action.indicators.add(measured)
+    url = reverse("actionplans:update", args=[BEDFORD, police_action.pk, period.pk])
+
+    response = client_for(officer).post(
+        url, {"version": "", "rag": "amber", "progress": "x", f"indicator_{measured.pk}_value": typed, "save_draft": ""}
+    )
+
+    assert response.status_code == 302
+    assert ActionUpdate.objects.get().status == "draft"
