@@ -15,7 +15,7 @@ from django.utils.html import conditional_escape
 
 from accounts.models import Agency, User
 from core import periods
-from core.forms import GovukDateField, NarrativeField, PortalFormMixin
+from core.forms import NARRATIVE_LIMIT, GovukDateField, NarrativeField, PortalFormMixin
 from core.imports import max_upload_mb, upload_check
 from priorities.models import Partnership, Priority
 
@@ -232,6 +232,10 @@ class UpdateForm(PortalFormMixin, forms.Form):
         self.today = today
         self.open_milestones = [m for m in milestones if m.completed_on is None]
         self.indicators = indicators
+        for name in ("progress", "issues_and_risks", "support_requested"):
+            # crispy-forms-gds adds the character count's message to aria-describedby and
+            # fails (KeyError) on a box with no hint unless the attribute is already there.
+            self.fields[name].widget.attrs.setdefault("aria-describedby", "")
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page's template owns the <form>
         self.helper.layout = self._layout(self._add_milestone_fields(), self._add_indicator_fields())
@@ -310,9 +314,9 @@ class UpdateForm(PortalFormMixin, forms.Form):
             ),
             Field("version"),
             Field.radios("rag", legend_size=Size.MEDIUM),
-            Field.textarea("progress", label_size=Size.MEDIUM, rows=6),
-            Field.textarea("issues_and_risks", label_size=Size.MEDIUM, rows=4),
-            Field.textarea("support_requested", label_size=Size.MEDIUM, rows=3),
+            Field.textarea("progress", label_size=Size.MEDIUM, rows=6, max_characters=NARRATIVE_LIMIT),
+            Field.textarea("issues_and_risks", label_size=Size.MEDIUM, rows=4, max_characters=NARRATIVE_LIMIT),
+            Field.textarea("support_requested", label_size=Size.MEDIUM, rows=3, max_characters=NARRATIVE_LIMIT),
         ]
         if milestone_fields:
             parts.append(

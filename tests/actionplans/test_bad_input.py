@@ -3,6 +3,8 @@ or the database's own words."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -47,7 +49,8 @@ def test_a_narrative_over_the_limit_is_refused_in_words_and_kept_on_the_page(pol
     assert response.status_code == 200
     assert f"Progress this quarter must be {NARRATIVE_LIMIT:,} characters or fewer" in html
     assert long.strip() in html  # what they typed is still there to shorten
-    assert "maxlength" not in html  # a browser would cut a paste short without a word
+    assert f'data-maxlength="{NARRATIVE_LIMIT}"' in html  # GOV.UK's character count says how far over
+    assert not re.search(r"<textarea[^>]*\smaxlength", html)  # a browser would cut a paste short without a word
     assert not ActionUpdate.objects.exists()
 
 
