@@ -6,7 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest
 
 from core.forms import PortalFormMixin
@@ -96,4 +96,49 @@ class InvitedSetPasswordForm(PortalFormMixin, SetPasswordForm):
             Field.text("new_password1", field_width=Fluid.ONE_HALF),
             Field.text("new_password2", field_width=Fluid.ONE_HALF),
             Button("submit", "Set password"),
+        )
+
+
+class ForgotPasswordForm(PortalFormMixin, PasswordResetForm):
+    """The email address to send a reset link to. Django's form: it sends only to an active
+    account with a password, and the page says the same whether one exists or not."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address, like name@example.org",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("email", field_width=Fluid.TWO_THIRDS), Button("submit", "Send the link")
+        )
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
+
+
+class ChangePasswordForm(PortalFormMixin, PasswordChangeForm):
+    """The signed-in person's new password, after their current one (the validators apply)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.error_messages = {**self.error_messages, "password_incorrect": "Your current password is not correct"}
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("old_password", field_width=Fluid.ONE_HALF),
+            Field.text("new_password1", field_width=Fluid.ONE_HALF),
+            Field.text("new_password2", field_width=Fluid.ONE_HALF),
+            Button("submit", "Change password"),
         )

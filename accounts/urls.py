@@ -10,5 +10,9 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("set-password/<str:uidb64>/<str:token>/", views.set_password_view, name="set_password"),
+    path("forgot-password/", views.ForgotPasswordView.as_view(), name="password_reset"),
+    path("forgot-password/sent/", views.PasswordResetSentView.as_view(), name="password_reset_sent"),
+    path("reset-password/<str:uidb64>/<str:token>/", views.ResetPasswordView.as_view(), name="password_reset_confirm"),
+    path("change-password/", views.ChangePasswordView.as_view(), name="password_change"),
     path("confirm-password/", views.confirm_password_view, name="confirm_password"),
 ]

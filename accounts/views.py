@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from .forms import ConfirmPasswordForm, InvitedSetPasswordForm, SignInForm
+from .forms import ChangePasswordForm, ConfirmPasswordForm, ForgotPasswordForm, InvitedSetPasswordForm, SignInForm
 from .invitations import invitation_tokens
 from .models import User
 from .reauth import DO_AGAIN, password_checked
@@ -74,3 +77,55 @@ def set_password_view(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         messages.success(request, "Your password is set: sign in with your email address and new password.")
         return redirect("accounts:login")
     return render(request, "accounts/set_password.html", {"form": form, "invited": user})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ForgotPasswordView(auth_views.PasswordResetView):
+    """Django's reset: a link valid for PASSWORD_RESET_TIMEOUT that stops working once used.
+    The page that follows says the same whether the address has an account or not."""
+
+    template_name = "accounts/forgot_password.html"
+    form_class = ForgotPasswordForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_sent")
+
+    def form_valid(self, form: ForgotPasswordForm) -> HttpResponse:  # type: ignore[override]
+        # The link uses the portal's real address, as every other email does, not the Host header.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "timeout_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ResetPasswordView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/reset_password.html"
+    form_class = InvitedSetPasswordForm
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form: InvitedSetPasswordForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is changed: sign in with your new password.")
+        return response
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    """Django's change: the new password ends every other session of the person (their session
+    hash changes), and this one carries on (update_session_auth_hash)."""
+
+    template_name = "accounts/change_password.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("priorities:partnerships")
+
+    def form_valid(self, form: ChangePasswordForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        password_checked(self.request)
+        messages.success(self.request, "Your password is changed. Anywhere else you were signed in is now signed out.")
+        return response

@@ -117,6 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# A forgotten-password link works once, for this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_SECONDS", default=2 * 60 * 60)
 LOGIN_REDIRECT_URL = "priorities:partnerships"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

@@ -285,6 +285,14 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:logout": Expect(SIGN_IN, 405, 405, 405),
     # Asking for the password again before a sensitive action: anyone signed in.
     "accounts:confirm_password": READER,
+    # Forgotten and changed passwords (Django's views): the reset pages work signed out; this
+    # reset link is no real token, so the page says it no longer works.
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_sent": PUBLIC,
+    "accounts:password_reset_confirm": Expect(
+        200, 200, 200, 200, kwargs=lambda: {"uidb64": "MQ", "token": "bad-token"}
+    ),
+    "accounts:password_change": READER,
     # An invitation's link works signed out; this one is no real token, so it says so.
     "accounts:set_password": Expect(404, 404, 404, 404, kwargs=lambda: {"uidb64": "MQ", "token": "bad-token"}),
     "accessibility": PUBLIC,
