@@ -230,3 +230,33 @@ def test_every_action_plan_page_and_form_error_is_accessible(
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Line 2: theme")
     assert_accessible(page)
+
+
+def test_every_error_summary_link_moves_focus_to_a_box_of_its_field(
+    live_server, page: Page, csp_admin: User, police_action: Action
+) -> None:
+    base = live_server.url
+    sign_in(page, base, csp_admin, check=False)
+    plan = police_action.plan
+    period = ReportingPeriod.objects.get()
+    forms = [
+        (f"/bedford-borough/action-plans/{plan.pk}/actions/new/", "Save action"),  # dates, selects
+        (f"/bedford-borough/actions/{police_action.pk}/milestones/new/", "Save milestone"),  # a date
+        (f"/bedford-borough/actions/{police_action.pk}/updates/{period.pk}/reopen/", "Reopen update"),
+        (f"/bedford-borough/actions/{police_action.pk}/updates/{period.pk}/", "Submit update"),  # RAG radios
+    ]
+    clicked = 0
+    for path, button in forms:
+        page.goto(f"{base}{path}")
+        page.get_by_role("button", name=button).click()
+        links = page.locator(".govuk-error-summary__list a")
+        expect(links.first).to_be_visible()
+        for index in range(links.count()):
+            link = links.nth(index)
+            target = (link.get_attribute("href") or "").removeprefix("#")
+            link.click()
+            focused = page.evaluate("[document.activeElement.id, document.activeElement.tagName]")
+            assert focused[0] == target, (path, link.inner_text(), focused)
+            assert focused[1] in {"INPUT", "SELECT", "TEXTAREA"}, (path, link.inner_text(), focused)
+            clicked += 1
+    assert clicked >= 6  # every form above has at least one error, the action form several
