@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -199,6 +200,43 @@ class MilestoneForm(PortalFormMixin, forms.ModelForm):
 RAG_CHOICES = [Choice(rag.value, rag.label, hint=RAG_DEFINITIONS[rag]) for rag in Rag]
 
 
+COPY_LAST = "copy_last"
+
+
+@dataclass(frozen=True)
+class LastQuarter:
+    """The action's update and indicator values of the quarter before, shown beside each field."""
+
+    label: str
+    update: ActionUpdate | None
+    values: dict[int, Any]
+
+    TEXT = ("progress", "issues_and_risks", "support_requested")
+
+    def said(self) -> dict[str, str]:
+        if self.update is None:
+            return {}
+        rag = self.update.get_rag_display() if self.update.rag else ""
+        return {"rag": rag, **{name: getattr(self.update, name) for name in self.TEXT}}
+
+    def carried(self) -> dict[str, str]:
+        """The narrative that can carry over into this quarter's empty boxes."""
+        return {name: text for name, text in self.said().items() if name in self.TEXT and text.strip()}
+
+
+def _inset(said: str) -> HTML:
+    """Last quarter's words under a field. Through a template variable, never pasted into the
+    markup: crispy renders HTML() as a template, and what an officer typed is no template."""
+    return HTML(
+        '<div class="govuk-inset-text app-last-quarter"><strong>Last quarter ({{ form.last.label }}):</strong> '
+        f"{{{{ {said}|linebreaksbr }}}}</div>"
+    )
+
+
+def _last_said(last: LastQuarter | None, said: dict[str, str], name: str) -> list[Any]:
+    return [_inset(f"form.last_said.{name}")] if last and said.get(name, "").strip() else []
+
+
 class UpdateForm(PortalFormMixin, forms.Form):
     """The quarter's update: RAG, narrative, milestones completed and indicator values, in one submit."""
 
@@ -225,11 +263,15 @@ class UpdateForm(PortalFormMixin, forms.Form):
         indicators: list[Indicator],
         values: dict[int, Any],
         today: dt.date,
+        last: LastQuarter | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs["initial"] = self._initial(update, indicators, values)
         super().__init__(*args, **kwargs)
         self.today = today
+        self.last = last
+        self.last_said = last.said() if last else {}
+        self.last_values: dict[str, str] = {}
         self.open_milestones = [m for m in milestones if m.completed_on is None]
         self.indicators = indicators
         for name in ("progress", "issues_and_risks", "support_requested"):
@@ -238,7 +280,7 @@ class UpdateForm(PortalFormMixin, forms.Form):
             self.fields[name].widget.attrs.setdefault("aria-describedby", "")
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page's template owns the <form>
-        self.helper.layout = self._layout(self._add_milestone_fields(), self._add_indicator_fields())
+        self.helper.layout = self._layout(self._add_milestone_fields(), self._add_indicator_fields(), last)
 
     @staticmethod
     def _initial(update: ActionUpdate, indicators: list[Indicator], values: dict[int, Any]) -> dict[str, Any]:
@@ -258,6 +300,13 @@ class UpdateForm(PortalFormMixin, forms.Form):
                 initial[f"indicator_{indicator.pk}_note"] = value.note
                 initial[f"indicator_{indicator.pk}_version"] = value.version
         return initial
+
+    def _last_value(self, indicator: Indicator) -> list[Any]:
+        value = self.last.values.get(indicator.pk) if self.last else None
+        if self.last is None or value is None:
+            return []
+        self.last_values[str(indicator.pk)] = f"{value.value.normalize():f} {indicator.unit}"
+        return [_inset(f"form.last_values.{indicator.pk}")]
 
     def _add_milestone_fields(self) -> list[Any]:
         """A tick box for each milestone not yet complete."""
@@ -295,6 +344,7 @@ class UpdateForm(PortalFormMixin, forms.Form):
                 Fieldset(
                     Field(f"{prefix}_version"),
                     Field.text(f"{prefix}_value", field_width=Fluid.ONE_QUARTER),
+                    *self._last_value(indicator),
                     Field.checkbox(f"{prefix}_provisional", small=True),
                     Field.text(f"{prefix}_note"),
                     legend=conditional_escape(indicator.title),
@@ -304,7 +354,8 @@ class UpdateForm(PortalFormMixin, forms.Form):
         return indicator_fieldsets
 
     @staticmethod
-    def _layout(milestone_fields: list[Any], indicator_fieldsets: list[Any]) -> Layout:
+    def _layout(milestone_fields: list[Any], indicator_fieldsets: list[Any], last: LastQuarter | None) -> Layout:
+        said = last.said() if last else {}
         parts: list[Any] = [
             # The form's default button, first in the page so pressing Enter in a box saves a
             # draft: submitting for review is only ever the deliberate press of its own button.
@@ -314,10 +365,21 @@ class UpdateForm(PortalFormMixin, forms.Form):
             ),
             Field("version"),
             Field.radios("rag", legend_size=Size.MEDIUM),
+            *_last_said(last, said, "rag"),
             Field.textarea("progress", label_size=Size.MEDIUM, rows=6, max_characters=NARRATIVE_LIMIT),
+            *_last_said(last, said, "progress"),
             Field.textarea("issues_and_risks", label_size=Size.MEDIUM, rows=4, max_characters=NARRATIVE_LIMIT),
+            *_last_said(last, said, "issues_and_risks"),
             Field.textarea("support_requested", label_size=Size.MEDIUM, rows=3, max_characters=NARRATIVE_LIMIT),
+            *_last_said(last, said, "support_requested"),
         ]
+        if last and last.carried():
+            parts.append(
+                HTML(
+                    f'<button type="submit" name="{COPY_LAST}" class="govuk-button govuk-button--secondary" '
+                    'data-module="govuk-button">Copy last quarter\'s text into the empty boxes</button>'
+                )
+            )
         if milestone_fields:
             parts.append(
                 Fieldset(

@@ -33,9 +33,11 @@ from priorities.services import revision_save
 from .calendar import feed_events, feed_renew, feed_token, ics, user_for_token
 from .due import whats_due
 from .forms import (
+    COPY_LAST,
     ActionForm,
     CarryForwardForm,
     ImportForm,
+    LastQuarter,
     MilestoneForm,
     ReopenForm,
     ReviewFilterForm,
@@ -44,7 +46,16 @@ from .forms import (
 )
 from .history import action_history
 from .imports import export_actions, rows_check
-from .models import Action, ActionImport, ActionPlan, ActionUpdate, IndicatorValue, Milestone, ReportingPeriod
+from .models import (
+    Action,
+    ActionImport,
+    ActionPlan,
+    ActionUpdate,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    ReportingPeriod,
+)
 from .services import (
     UpdateLocked,
     action_upload_save,
@@ -396,6 +407,19 @@ def milestone_edit(request: HttpRequest, partnership: Partnership, pk: int) -> H
     )
 
 
+def _last_quarter(action: Action, period: ReportingPeriod, indicators: list[Indicator]) -> LastQuarter:
+    """The action's update and its indicators' values of the quarter before: two queries."""
+    fy, quarter = periods.previous_quarter(period.financial_year, period.quarter)
+    before = Q(period__partnership_id=period.partnership_id, period__financial_year=fy, period__quarter=quarter)
+    update = ActionUpdate.objects.filter(before, action=action).first()
+    values = (
+        {v.indicator_id: v for v in IndicatorValue.objects.filter(before, indicator__in=indicators)}
+        if indicators
+        else {}
+    )
+    return LastQuarter(label=periods.period_label(fy, quarter), update=update, values=values)
+
+
 @require_http_methods(["GET", "POST"])
 def update_form(request: HttpRequest, partnership: Partnership, pk: int, period_pk: int) -> HttpResponse:
     """The quarterly update: save a draft, come back, submit."""
@@ -418,10 +442,21 @@ def update_form(request: HttpRequest, partnership: Partnership, pk: int, period_
         status = 200 if request.method == "GET" else 409
         return render(request, "actionplans/update_locked.html", context, status=status)
 
+    last = _last_quarter(action, period, indicators)
+    data: Any = request.POST or None
+    copying = COPY_LAST in request.POST
+    if copying:
+        # Last quarter's words into the boxes still empty, never over what was typed; not saved.
+        data = request.POST.copy()
+        for name, text in last.carried().items():
+            if not data.get(name, "").strip():
+                data[name] = text
     form = UpdateForm(
-        request.POST or None, update=update, milestones=milestones, indicators=indicators, values=values, today=today
+        data, update=update, milestones=milestones, indicators=indicators, values=values, today=today, last=last
     )
-    if request.method == "POST" and form.is_valid():
+    if copying:
+        messages.info(request, "Last quarter's text is in the empty boxes. Check it, then save: nothing is saved yet.")
+    elif request.method == "POST" and form.is_valid():
         try:
             update_save(
                 update=update,
