@@ -519,18 +519,14 @@ def _review_context(update: ActionUpdate, today: dt.date) -> dict[str, Any]:
     action = update.action
     milestones = list(action.milestones.all())
     indicators = list(action.indicators.all())
-    fy, quarter = periods.previous_quarter(update.period.financial_year, update.period.quarter)
-    values = IndicatorValue.objects.filter(
-        indicator__in=indicators, period__partnership_id=update.period.partnership_id
-    )
-    values = values.filter(Q(period=update.period) | Q(period__financial_year=fy, period__quarter=quarter))
-    by_key = {(v.indicator_id, v.period_id == update.period_id): v for v in values}
+    now = {v.indicator_id: v for v in IndicatorValue.objects.filter(indicator__in=indicators, period=update.period)}
+    last = _last_quarter(action, update.period, indicators)
     return {
         "milestones": [(m, m.status(today)) for m in milestones],
         "rag_warning": update.rag_needs_check(milestones, today),
         "overdue": sum(m.is_overdue(today) for m in milestones),
-        "indicator_rows": [(i, by_key.get((i.pk, True)), by_key.get((i.pk, False))) for i in indicators],
-        "last_label": periods.period_label(fy, quarter),
+        "indicator_rows": [(i, now.get(i.pk), last.values.get(i.pk)) for i in indicators],
+        "last_label": last.label,
         "today": today,
     }
 
