@@ -32,8 +32,11 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+@method_decorator(login_not_required, name="dispatch")
 class SignOutView(auth_views.LogoutView):
-    """POST only (Django's rule); shows the signed-out page via LOGOUT_REDIRECT_URL."""
+    """POST only (Django's rule); shows the signed-out page via LOGOUT_REDIRECT_URL. Open to
+    the signed-out too: pressing Sign out after the session has ended just says so, and is
+    never a form kept to be sent again after the next sign-in."""
 
 
 def _safe_next(request: HttpRequest) -> str:

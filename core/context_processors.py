@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from .middleware import session_timing
+
 # (label, URL name, the views that belong to the section, the permission it needs)
 NAVIGATION = [
     ("Strategic plan", "priorities:home", {"priorities:home", "priorities:priority"}, None),
@@ -96,3 +98,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if signed_in and user.has_perm("accounts.use_admin"):  # type: ignore[union-attr]
         nav_items.append({"text": "Admin", "href": reverse("admin:index"), "active": False, "current": False})
     return {"nav_items": nav_items, "partnership": partnership}
+
+
+def session_timeout(request: HttpRequest) -> dict[str, object]:
+    """The timings the timeout warning (templates/includes/_timeout_warning.html) counts down
+    from, on signed-in pages only."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(request, "session"):
+        return {}
+    return {"session_timeout": session_timing(request)}

@@ -1,16 +1,31 @@
 """Response rules for every page: what browsers may keep, which features a page may use,
-and how long a session may last however active it is."""
+how long a session may last however active it is, and what happens to a form sent after
+its session has ended."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.crypto import salted_hmac
 
 SESSION_STARTED = "portal_session_started"
+
+
+def session_timing(request: HttpRequest) -> dict[str, int]:
+    """For a signed-in page's timeout warning: the seconds a session lasts without a request,
+    how long before its end the warning shows, and the seconds left before its absolute end."""
+    started = request.session.get(SESSION_STARTED, int(time.time()))
+    return {
+        "idle_seconds": settings.SESSION_COOKIE_AGE,
+        "warning_seconds": min(settings.SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE // 2),
+        "absolute_seconds_left": max(0, int(started + settings.SESSION_ABSOLUTE_SECONDS - time.time())),
+    }
 
 
 class PrivatePagesMiddleware:
@@ -34,3 +49,101 @@ class PrivatePagesMiddleware:
         if signed_in and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+# What a POST carried when it arrived after its session had ended, kept in the new
+# (signed-out) session until the same person signs in again.
+KEPT_POST = "portal_kept_post"
+# Which signed-in person this browser last was: a keyed hash of their id, no personal data.
+OWNER_COOKIE = "portal_owner"
+OWNER_COOKIE_DAYS = 30
+# Beyond this, a POST is not kept (Django's own limit on a form is 2.5 MB).
+KEPT_POST_MAX_CHARS = 200_000
+
+
+def owner_mark(user_pk: object) -> str:
+    return salted_hmac("core.kept-post.owner", str(user_pk)).hexdigest()[:32]
+
+
+class KeepPostAfterTimeoutMiddleware:
+    """A form sent after its session ended is kept, not dropped, and is sent again once the
+    same person has signed in (WCAG 2.2.1; nobody's words are lost).
+
+    Between AuthenticationMiddleware and LoginRequiredMiddleware: when a POST arrives for a
+    page that needs a signed-in person and nobody is signed in, its fields are put in the new
+    session with the page's address and the `portal_owner` mark this browser had while
+    signed in. Sign-in keeps the session's data (`login()` only changes its key), and
+    returns to that page; the first GET of it by the same person is then handled as the
+    POST it replaces, so the view does what was asked: it saves, or shows its errors and the
+    text, or refuses a stale edit, exactly as it would have done. The CSRF check has passed
+    on both requests. Someone else signing in at the same browser never gets it; it goes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            mark = owner_mark(user.pk)
+            if request.COOKIES.get(OWNER_COOKIE) != mark:
+                response.set_cookie(
+                    OWNER_COOKIE,
+                    mark,
+                    max_age=OWNER_COOKIE_DAYS * 24 * 60 * 60,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+        return response
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
+        if not getattr(view_func, "login_required", True):
+            return None
+        if request.user.is_authenticated:
+            if request.method == "GET" and KEPT_POST in request.session:
+                self._send_again(request)
+        elif request.method == "POST":
+            self._keep(request)
+        return None
+
+    def _keep(self, request: HttpRequest) -> None:
+        owner = request.COOKIES.get(OWNER_COOKIE)
+        if request.FILES:
+            messages.warning(
+                request, "You were signed out, so your file was not uploaded: sign in and choose it again."
+            )
+            return
+        data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+        size = sum(len(key) + sum(len(value) for value in values) for key, values in data.items())
+        if not owner or not data or size > KEPT_POST_MAX_CHARS:
+            messages.warning(request, "You were signed out, so what you sent was not saved: sign in and send it again.")
+            return
+        request.session[KEPT_POST] = {
+            "path": request.get_full_path(),
+            "data": data,
+            "owner": owner,
+            "at": int(time.time()),
+        }
+        minutes = settings.SESSION_COOKIE_AGE // 60
+        messages.warning(
+            request,
+            f"You were signed out after {minutes} minutes without activity. What you sent is kept: "
+            "sign in and it will be sent again.",
+        )
+
+    def _send_again(self, request: HttpRequest) -> None:
+        kept = request.session[KEPT_POST]
+        if kept.get("path") != request.get_full_path():
+            return  # kept until that page is next asked for, while this session lasts
+        del request.session[KEPT_POST]
+        fresh = time.time() - kept.get("at", 0) <= settings.SESSION_ABSOLUTE_SECONDS
+        if kept.get("owner") != owner_mark(request.user.pk) or not fresh:
+            return  # another person's words, or too old to send unasked: never shown here
+        post = QueryDict(mutable=True)
+        for key, values in kept["data"].items():
+            post.setlist(key, values)
+        post._mutable = False
+        request.method = request.META["REQUEST_METHOD"] = "POST"
+        request.POST = post  # type: ignore[assignment]
+        messages.info(request, "You are signed in again, so what you sent before you were signed out has been sent.")

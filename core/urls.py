@@ -11,4 +11,5 @@ urlpatterns = [
     path("charts/<str:key>.svg", views.chart, name="chart"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/worker", views.healthz_worker, name="healthz_worker"),
+    path("session/extend", views.session_extend, name="session_extend"),
 ]

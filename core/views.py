@@ -11,9 +11,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .charts import chart_dir
+from .middleware import session_timing
 from .queue import broker_answers
 
 
@@ -53,6 +54,18 @@ def healthz_worker(request: HttpRequest) -> JsonResponse:
     ok = bool(replies)
     body = {"status": "ok" if ok else "unavailable", "workers": len(replies)}
     return JsonResponse(body, status=200 if ok else 503)
+
+
+@login_not_required
+@require_POST
+@never_cache
+def session_extend(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in" on the timeout warning: any request renews an idle session
+    (SESSION_SAVE_EVERY_REQUEST), so this one only says how long it now has. 401 once it has
+    ended, so the page can say so rather than follow a redirect to the sign-in page."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    return JsonResponse({"signed_in": True, **session_timing(request)})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivatePagesMiddleware",
+    # Before LoginRequiredMiddleware: it keeps a form sent after the session ended.
+    "core.middleware.KeepPostAfterTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "priorities.middleware.PartnershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -81,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.context_processors.session_timeout",
                 "priorities.context_processors.abbreviations",
             ],
         },
@@ -134,6 +137,9 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# Signed-in pages warn this long before the idle limit, with a button to stay signed in
+# (capped at half the idle limit).
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=2 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # However active, a session ends this long after sign-in (a working day by default).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)

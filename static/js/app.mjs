@@ -30,3 +30,175 @@ for (const screen of document.querySelectorAll('[data-module="app-coding"]')) {
     }
   });
 }
+
+// The timeout warning (templates/includes/_timeout_warning.html). A session ends after
+// `idle` seconds without a request, or at its absolute end however active. `warning` seconds
+// before that, this opens the dialog with a countdown, "Stay signed in" and "Sign out". Anyone
+// who has typed or clicked since the page last reached the server is kept signed in without
+// being interrupted. Tabs share when they last reached the server, so activity in one keeps
+// the others from warning. When the time runs out the dialog says so and leaves the page as
+// it is: a form sent now is kept and sent again after sign-in.
+const SESSION_TOUCHED = "csp-portal:session-touched";
+
+function shareTouch(when) {
+  try {
+    localStorage.setItem(SESSION_TOUCHED, String(when));
+  } catch {
+    // Storage may be off: each tab then keeps its own time.
+  }
+}
+
+function sharedTouch() {
+  try {
+    return Number(localStorage.getItem(SESSION_TOUCHED)) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function inWords(milliseconds) {
+  const seconds = Math.max(0, Math.ceil(milliseconds / 1000));
+  if (seconds >= 60) {
+    const minutes = Math.ceil(seconds / 60);
+    return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  }
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}
+
+function timeoutWarning(dialog) {
+  if (typeof dialog.showModal !== "function") return;
+  const idle = Number(dialog.dataset.idleSeconds) * 1000;
+  const warning = Number(dialog.dataset.warningSeconds) * 1000;
+  let absoluteEnd = Date.now() + Number(dialog.dataset.absoluteSecondsLeft) * 1000;
+  let touched = Date.now();
+  let lastInput = 0;
+  let timer = 0;
+  let ticker = 0;
+  let opener = null;
+  let ended = false;
+  const warningPart = dialog.querySelector("[data-timeout-warning]");
+  const endedPart = dialog.querySelector("[data-timeout-ended]");
+  const stay = dialog.querySelector("[data-timeout-stay]");
+  const announce = dialog.querySelector("[data-timeout-announce]");
+  const token = dialog.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
+  shareTouch(touched);
+
+  const endsAt = () => Math.min(touched + idle, absoluteEnd);
+  const atAbsoluteEnd = () => absoluteEnd <= touched + idle;
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(check, Math.max(0, endsAt() - warning - Date.now()));
+  }
+
+  function check() {
+    const elsewhere = sharedTouch();
+    if (elsewhere > touched) touched = elsewhere;
+    if (Date.now() < endsAt() - warning) {
+      if (dialog.open && !ended) hide();
+      schedule();
+    } else if (!dialog.open && lastInput > touched && !atAbsoluteEnd()) {
+      extend();
+    } else if (!dialog.open) {
+      show();
+    }
+  }
+
+  function show() {
+    opener = document.activeElement;
+    const absolute = atAbsoluteEnd();
+    dialog.querySelector("[data-timeout-idle]").hidden = absolute;
+    dialog.querySelector("[data-timeout-absolute]").hidden = !absolute;
+    stay.hidden = absolute;
+    warningPart.hidden = false;
+    endedPart.hidden = true;
+    dialog.showModal();
+    warningPart.querySelector("h2").focus();
+    tick();
+    ticker = setInterval(tick, 1000);
+  }
+
+  function tick() {
+    const left = endsAt() - Date.now();
+    if (left <= 0) {
+      signedOut();
+      return;
+    }
+    for (const countdown of dialog.querySelectorAll("[data-timeout-countdown]")) countdown.textContent = inWords(left);
+    const seconds = Math.ceil(left / 1000);
+    if (seconds % 30 === 0 || seconds === 10) announce.textContent = `You will be signed out in ${inWords(left)}.`;
+  }
+
+  function hide() {
+    clearInterval(ticker);
+    dialog.close();
+    announce.textContent = "";
+    opener?.focus?.();
+  }
+
+  function signedOut() {
+    clearInterval(ticker);
+    clearTimeout(timer);
+    ended = true;
+    warningPart.hidden = true;
+    endedPart.hidden = false;
+    if (!dialog.open) {
+      opener = document.activeElement;
+      dialog.showModal();
+    }
+    endedPart.querySelector("h2").focus();
+  }
+
+  async function extend() {
+    try {
+      const response = await fetch(dialog.dataset.extendUrl, {
+        method: "POST",
+        headers: { "X-CSRFToken": token, Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (response.status === 401) {
+        signedOut();
+        return;
+      }
+      if (!response.ok) throw new Error(String(response.status));
+      const timing = await response.json();
+      touched = Date.now();
+      absoluteEnd = touched + timing.absolute_seconds_left * 1000;
+      shareTouch(touched);
+      if (dialog.open) hide();
+      schedule();
+    } catch {
+      if (!dialog.open) show();
+      announce.textContent = "The portal could not be reached. Check your connection and try again.";
+    }
+  }
+
+  stay.addEventListener("click", extend);
+  dialog.querySelector("[data-timeout-close]").addEventListener("click", hide);
+  dialog.addEventListener("cancel", (event) => {
+    // Escape means "stay signed in" while that is possible, as the pattern advises.
+    event.preventDefault();
+    if (ended) {
+      hide();
+    } else if (!atAbsoluteEnd()) {
+      extend();
+    } else {
+      hide();
+      timer = setTimeout(signedOut, Math.max(0, endsAt() - Date.now()));
+    }
+  });
+  for (const type of ["keydown", "input", "pointerdown"]) {
+    document.addEventListener(type, () => {
+      if (!dialog.open) lastInput = Date.now();
+    }, { passive: true, capture: true });
+  }
+  window.addEventListener("storage", (event) => {
+    if (event.key === SESSION_TOUCHED && !ended) check();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && !ended) check();
+  });
+  schedule();
+}
+
+for (const dialog of document.querySelectorAll('[data-module="app-timeout"]')) timeoutWarning(dialog);

@@ -14,7 +14,7 @@ from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, Mile
 from core import periods
 from priorities.models import Priority
 from tests.browser.test_plan_journey import sign_in
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.helpers import assert_accessible, bedford
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -260,3 +260,56 @@ def test_every_error_summary_link_moves_focus_to_a_box_of_its_field(
             assert focused[1] in {"INPUT", "SELECT", "TEXTAREA"}, (path, link.inner_text(), focused)
             clicked += 1
     assert clicked >= 6  # every form above has at least one error, the action form several
+
+
+def test_the_timeout_warning_keeps_an_officer_signed_in_and_an_ended_session_loses_no_words(
+    live_server, page: Page, officer: User, police_action: Action, settings
+) -> None:
+    # A six-second session: the warning opens three seconds after the last request.
+    settings.SESSION_COOKIE_AGE = 6
+    settings.SESSION_WARNING_SECONDS = 3
+    base = live_server.url
+    sign_in(page, base, officer, check=False)
+    update_url = f"{base}/bedford-borough/actions/{police_action.pk}/"
+    page.goto(update_url)
+    page.get_by_role("link", name=re.compile("update", re.I)).first.click()
+    form_url = page.url
+    warning = page.get_by_role("dialog", name="You're about to be signed out")
+
+    expect(warning).to_be_visible()
+    expect(warning.get_by_role("heading", name="You're about to be signed out")).to_be_focused()
+    expect(warning).to_contain_text("we will sign you out in")
+    assert_accessible(page)
+    warning.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+
+    # Left alone, it warns again, then says the session has ended and leaves the page as it is.
+    expect(warning).to_be_visible()
+    ended = page.get_by_role("dialog", name="You're about to be signed out").get_by_role(
+        "heading", name="You have been signed out"
+    )
+    expect(ended).to_be_visible()
+    expect(ended).to_be_focused()
+    assert_accessible(page)
+    page.get_by_role("button", name="Back to the page").click()
+    expect(ended).to_be_hidden()
+
+    page.get_by_label("Amber").check()
+    page.get_by_label("Progress this quarter").fill("Half an hour of words, “curly quotes” and all – kept.")
+    settings.SESSION_COOKIE_AGE = 30 * 60  # the officer now takes their time to sign in
+    page.get_by_role("button", name="Save draft").click()
+    expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("What you sent is kept")
+    assert not ActionUpdate.objects.exists()
+    assert_accessible(page)
+
+    page.get_by_label("Email address").fill(officer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(form_url)
+    expect(page.locator("main")).to_contain_text("Draft saved")
+    expect(page.get_by_label("Progress this quarter")).to_have_value(
+        "Half an hour of words, “curly quotes” and all – kept."
+    )
+    update = ActionUpdate.objects.get()
+    assert (update.status, update.rag) == ("draft", "amber")

@@ -1,0 +1,199 @@
+"""A session that ends mid-update loses nothing: the form sent after it ended is kept and
+sent again once the same person signs in; the timeout warning's timings and its "Stay
+signed in" endpoint."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from actionplans.models import ActionUpdate
+from core.middleware import KEPT_POST, OWNER_COOKIE, SESSION_STARTED
+from tests.factories import PASSWORD
+from tests.helpers import BEDFORD, client_for
+
+pytestmark = pytest.mark.django_db
+
+TYPED = "Thirty minutes of careful words, with “curly quotes” and a dash – pasted from Word."
+
+
+def _url(action, period) -> str:
+    return reverse("actionplans:update", args=[BEDFORD, action.pk, period.pk])
+
+
+def _signed_in_then_timed_out(user, url: str) -> Client:
+    """A browser that opened the form while signed in, then sat idle past the session's end
+    (the session is gone from the server; the browser still sends its cookies)."""
+    client = client_for(user)
+    assert client.get(url).status_code == 200
+    assert OWNER_COOKIE in client.cookies
+    Session.objects.all().delete()
+    return client
+
+
+def _sign_in(client: Client, user, next_url: str):
+    return client.post(
+        f"{reverse('accounts:login')}?next={next_url}",
+        {"username": user.email, "password": PASSWORD, "next": next_url},
+    )
+
+
+def test_an_update_sent_after_the_session_ended_is_saved_after_signing_in(police_action, period, officer) -> None:
+    url = _url(police_action, period)
+    client = _signed_in_then_timed_out(officer, url)
+
+    response = client.post(url, {"version": "", "rag": "amber", "progress": TYPED, "save_draft": ""})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    assert not ActionUpdate.objects.filter(period=period).exists()
+    sign_in_page = client.get(response.url).content.decode()
+    assert "What you sent is kept: sign in and it will be sent again." in sign_in_page
+
+    signed_in = _sign_in(client, officer, url)
+    assert signed_in.status_code == 302
+    assert signed_in.url == url
+    after = client.get(url, follow=True)
+
+    update = ActionUpdate.objects.get(period=period, action=police_action)
+    assert (update.progress, update.rag, update.status) == (TYPED, "amber", "draft")
+    assert "what you sent before you were signed out has been sent" in after.content.decode()
+    assert KEPT_POST not in client.session
+    # Sent once: asking for the page again shows the form, and saves nothing more.
+    assert client.get(url).status_code == 200
+    assert ActionUpdate.objects.filter(period=period).count() == 1
+
+
+def test_a_kept_form_with_an_error_comes_back_with_its_text_and_the_error(police_action, period, officer) -> None:
+    url = _url(police_action, period)
+    client = _signed_in_then_timed_out(officer, url)
+    client.post(url, {"version": "", "rag": "", "progress": TYPED, "submit_update": ""})  # no RAG
+
+    _sign_in(client, officer, url)
+    html = client.get(url).content.decode()
+
+    assert "govuk-error-summary" in html
+    assert "Thirty minutes of careful words, with “curly quotes” and a dash – pasted from Word." in html
+    assert not ActionUpdate.objects.filter(period=period, status="submitted").exists()
+
+
+def test_someone_else_signing_in_at_the_same_browser_never_gets_the_kept_form(
+    police_action, period, officer, csp_admin
+) -> None:
+    url = _url(police_action, period)
+    client = _signed_in_then_timed_out(officer, url)
+    client.post(url, {"version": "", "rag": "amber", "progress": TYPED, "save_draft": ""})
+
+    _sign_in(client, csp_admin, url)
+    html = client.get(url).content.decode()
+
+    assert TYPED not in html
+    assert not ActionUpdate.objects.filter(period=period).exists()
+    assert KEPT_POST not in client.session
+
+
+def test_a_session_past_its_absolute_end_keeps_the_form_too(police_action, period, officer, settings) -> None:
+    url = _url(police_action, period)
+    client = client_for(officer)
+    client.get(url)
+    session = client.session
+    session[SESSION_STARTED] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+
+    response = client.post(url, {"version": "", "rag": "green", "progress": TYPED, "save_draft": ""})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+    _sign_in(client, officer, url)
+    client.get(url)
+
+    assert ActionUpdate.objects.get(period=period).progress == TYPED
+
+
+def test_a_browser_that_was_never_signed_in_has_nothing_kept(police_action, period) -> None:
+    client = Client()
+    url = _url(police_action, period)
+
+    response = client.post(url, {"version": "", "rag": "amber", "progress": TYPED, "save_draft": ""}, follow=True)
+
+    assert KEPT_POST not in client.session
+    assert "what you sent was not saved: sign in and send it again" in response.content.decode()
+
+
+def test_a_file_cannot_be_kept_and_the_page_says_to_choose_it_again(police_action, officer) -> None:
+    url = reverse("actionplans:import", args=[BEDFORD, police_action.plan_id])
+    client = _signed_in_then_timed_out(officer, reverse("actionplans:my_actions"))
+
+    upload = SimpleUploadedFile("plan.csv", b"title\nA\n", content_type="text/csv")
+    response = client.post(url, {"file": upload}, follow=True)
+
+    assert KEPT_POST not in client.session
+    assert "your file was not uploaded: sign in and choose it again" in response.content.decode()
+
+
+def test_signing_out_after_the_session_ended_just_shows_the_signed_out_page(officer) -> None:
+    client = client_for(officer)
+    client.get(reverse("actionplans:my_actions"))
+    Session.objects.all().delete()
+
+    response = client.post(reverse("accounts:logout"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login")
+    assert KEPT_POST not in client.session
+
+
+def test_signed_in_pages_carry_the_warnings_timings_and_signed_out_pages_do_not(officer, settings) -> None:
+    settings.SESSION_COOKIE_AGE = 1800
+    settings.SESSION_WARNING_SECONDS = 120
+    html = client_for(officer).get(reverse("actionplans:my_actions")).content.decode()
+
+    assert 'data-module="app-timeout"' in html
+    assert 'data-idle-seconds="1800"' in html
+    assert 'data-warning-seconds="120"' in html
+    assert 'data-extend-url="/session/extend"' in html
+    assert "app-timeout" not in Client().get(reverse("accounts:login")).content.decode()
+
+
+def test_the_warning_never_comes_before_half_the_idle_time(officer, settings) -> None:
+    settings.SESSION_COOKIE_AGE = 60
+    settings.SESSION_WARNING_SECONDS = 120
+
+    html = client_for(officer).get(reverse("actionplans:my_actions")).content.decode()
+
+    assert 'data-warning-seconds="30"' in html
+
+
+def test_stay_signed_in_renews_the_session_and_says_how_long_it_has(officer, settings) -> None:
+    client = client_for(officer)
+    client.get(reverse("actionplans:my_actions"))
+    key = client.session.session_key
+    # As if the last request was ten minutes ago.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=20))
+    before = Session.objects.get(session_key=key).expire_date
+
+    response = client.post(reverse("session_extend"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["signed_in"] is True
+    assert body["idle_seconds"] == settings.SESSION_COOKIE_AGE
+    assert 0 < body["absolute_seconds_left"] <= settings.SESSION_ABSOLUTE_SECONDS
+    assert Session.objects.get(session_key=key).expire_date > before
+
+
+def test_stay_signed_in_after_the_session_ended_says_so_with_401(officer) -> None:
+    client = client_for(officer)
+    Session.objects.all().delete()
+
+    response = client.post(reverse("session_extend"))
+
+    assert response.status_code == 401
+    assert response.json() == {"signed_in": False}
+    assert Client().get(reverse("session_extend")).status_code == 405
