@@ -237,6 +237,41 @@ def _last_said(last: LastQuarter | None, said: dict[str, str], name: str) -> lis
     return [_inset(f"form.last_said.{name}")] if last and said.get(name, "").strip() else []
 
 
+# A figure more than this many times last quarter's, or under its this-many-th, is asked about.
+FAR_FROM_LAST = 3
+
+
+def _figure(value: Decimal) -> str:
+    """A figure as an officer would write it: 112, not 112.00 nor 1.12E+2."""
+    return f"{value.normalize():f}"
+
+
+def far_from_last(value: Decimal, last: Decimal) -> str | None:
+    """How far a figure is from last quarter's, in words ("4 times", "about 4 times", "under a
+    third of"), when it is beyond FAR_FROM_LAST either way; None when it is near enough. A last
+    quarter of zero (or less) gives no ratio to judge by, so nothing is ever far from it."""
+    if last <= 0:
+        return None
+    if value > last * FAR_FROM_LAST:
+        times = round(value / last)
+        return f"{times} times" if value == last * times else f"about {times} times"
+    if value * FAR_FROM_LAST < last:
+        return "under a third of"
+    return None
+
+
+class _WhenAsked(Field):
+    """A field rendered only when the form asks for it (its name in `form.asked`): the box that
+    confirms a far figure shows beside that figure once it is questioned, and not before, so
+    the form is no longer for everyone than it needs to be. The server decides, so it works
+    without JavaScript."""
+
+    def render(self, form: Any, context: Any, *args: Any, **kwargs: Any) -> str:
+        if not set(self.fields) & form.asked:
+            return ""
+        return str(super().render(form, context, *args, **kwargs))
+
+
 class UpdateForm(PortalFormMixin, forms.Form):
     """The quarter's update: RAG, narrative, milestones completed and indicator values, in one submit."""
 
@@ -272,6 +307,8 @@ class UpdateForm(PortalFormMixin, forms.Form):
         self.last = last
         self.last_said = last.said() if last else {}
         self.last_values: dict[str, str] = {}
+        # The names of the confirm boxes shown, one per figure far from last quarter's (see clean).
+        self.asked: set[str] = set()
         self.open_milestones = [m for m in milestones if m.completed_on is None]
         self.indicators = indicators
         for name in ("progress", "issues_and_risks", "support_requested"):
@@ -305,7 +342,7 @@ class UpdateForm(PortalFormMixin, forms.Form):
         value = self.last.values.get(indicator.pk) if self.last else None
         if self.last is None or value is None:
             return []
-        self.last_values[str(indicator.pk)] = f"{value.value.normalize():f} {indicator.unit}"
+        self.last_values[str(indicator.pk)] = f"{_figure(value.value)} {indicator.unit}"
         return [_inset(f"form.last_values.{indicator.pk}")]
 
     def _add_milestone_fields(self) -> list[Any]:
@@ -340,10 +377,12 @@ class UpdateForm(PortalFormMixin, forms.Form):
             self.fields[f"{prefix}_note"] = forms.CharField(label="Note on this figure", required=False)
             # The value is shared by every action that reports the indicator: its own version.
             self.fields[f"{prefix}_version"] = VersionField()
+            self.fields[f"{prefix}_confirm"] = forms.BooleanField(label="This figure is right", required=False)
             indicator_fieldsets.append(
                 Fieldset(
                     Field(f"{prefix}_version"),
                     Field.text(f"{prefix}_value", field_width=Fluid.ONE_QUARTER),
+                    _WhenAsked(f"{prefix}_confirm", context={"checkboxes_small": True}),
                     *self._last_value(indicator),
                     Field.checkbox(f"{prefix}_provisional", small=True),
                     Field.text(f"{prefix}_note"),
@@ -426,6 +465,7 @@ class UpdateForm(PortalFormMixin, forms.Form):
                     f"Enter the figure for {indicator.title}, or clear its note and untick “provisional”",
                 )
             self._check_range(indicator, data.get(f"{prefix}_value"))
+            self._check_against_last(indicator, data)
         if self.is_submit:
             if not data.get("rag"):
                 self.add_error("rag", "Select a RAG rating to submit the update")
@@ -448,6 +488,34 @@ class UpdateForm(PortalFormMixin, forms.Form):
             self.add_error(
                 f"indicator_{indicator.pk}_value",
                 f"The figure for {indicator.title} is a count of {indicator.unit}: it cannot be negative",
+            )
+
+    def _check_against_last(self, indicator: Indicator, data: dict[str, Any]) -> None:
+        """A figure far from last quarter's (more than three times it, or under a third) is most
+        often a slip of the keyboard, 112 for 12: it is questioned and saved only once its box
+        "This figure is right" is ticked, or once it is corrected to something nearer.
+
+        Save draft and Submit alike: the harm is a typo reaching the board on submit, but a
+        draft is what gets submitted, and asking at one button and not the other would surprise.
+        A figure already saved for this quarter is not asked about again (it was confirmed, or
+        is another action's to answer for), so a confirmed draft submits without a second ask.
+        Last quarter's values are already read for the form, so this costs no query."""
+        prefix = f"indicator_{indicator.pk}"
+        value: Decimal | None = data.get(f"{prefix}_value")
+        last = self.last.values.get(indicator.pk) if self.last else None
+        if value is None or last is None or f"{prefix}_value" in self.errors:
+            return
+        if value == self.initial.get(f"{prefix}_value"):
+            return
+        how_far = far_from_last(value, last.value)
+        if how_far is None:
+            return
+        self.asked.add(f"{prefix}_confirm")
+        if not data.get(f"{prefix}_confirm"):
+            self.add_error(
+                f"{prefix}_value",
+                f"{_figure(value)} for {indicator.title} is {how_far} last quarter's {_figure(last.value)}: "
+                "check it, then tick to confirm it is right",
             )
 
     def to_input(self) -> UpdateInput:
