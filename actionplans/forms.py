@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
@@ -260,11 +260,19 @@ def far_from_last(value: Decimal, last: Decimal) -> str | None:
     return None
 
 
+def _same_figure(typed: Any, value: Decimal) -> bool:
+    """Whether what a form sent (text, perhaps not a number at all) is the figure `value`."""
+    try:
+        return Decimal(str(typed)) == value
+    except (InvalidOperation, ValueError):
+        return False
+
+
 class _WhenAsked(Field):
     """A field rendered only when the form asks for it (its name in `form.asked`): the box that
-    confirms a far figure shows beside that figure once it is questioned, and not before, so
-    the form is no longer for everyone than it needs to be. The server decides, so it works
-    without JavaScript."""
+    confirms a far figure shows beside that figure once it is questioned, and not before: no
+    one else's form grows a box they have no use for. The server decides, so it works without
+    JavaScript."""
 
     def render(self, form: Any, context: Any, *args: Any, **kwargs: Any) -> str:
         if not set(self.fields) & form.asked:
@@ -510,13 +518,23 @@ class UpdateForm(PortalFormMixin, forms.Form):
         how_far = far_from_last(value, last.value)
         if how_far is None:
             return
-        self.asked.add(f"{prefix}_confirm")
-        if not data.get(f"{prefix}_confirm"):
-            self.add_error(
-                f"{prefix}_value",
-                f"{_figure(value)} for {indicator.title} is {how_far} last quarter's {_figure(last.value)}: "
-                "check it, then tick to confirm it is right",
-            )
+        confirm = f"{prefix}_confirm"
+        self.asked.add(confirm)
+        # The box vouches for the figure it was shown beside, which it sends as its value: ticked
+        # for 112 and then changed to 1120, it says nothing of 1120, and shows unticked again.
+        self.fields[confirm].widget.attrs["value"] = _figure(value)
+        if _same_figure(self.data.get(confirm), value):
+            return
+        if confirm in self.data:
+            posted: Any = self.data  # a QueryDict: its copy can be changed
+            unticked = posted.copy()
+            unticked.pop(confirm)
+            self.data = unticked
+        self.add_error(
+            f"{prefix}_value",
+            f"{_figure(value)} for {indicator.title} is {how_far} last quarter's {_figure(last.value)}: "
+            "check it, then tick to confirm it is right",
+        )
 
     def to_input(self) -> UpdateInput:
         data = self.cleaned_data

@@ -58,7 +58,10 @@ def test_a_far_high_figure_is_questioned_kept_and_nothing_is_saved(
     assert response.status_code == 200
     assert html.count(ASKED) == 2  # once in the error summary, once by the box
     assert f'<a href="#id_indicator_{indicator.pk}_value">{ASKED}</a>' in html  # the summary goes to the figure
-    assert f'name="indicator_{indicator.pk}_confirm"' in html
+    confirm = re.search(rf'<input type="checkbox" name="indicator_{indicator.pk}_confirm"[^>]*>', html)
+    assert confirm is not None
+    assert 'value="112"' in confirm.group()  # it vouches for the figure it is shown beside
+    assert "checked" not in confirm.group()
     assert "This figure is right" in html
     assert 'value="112"' in html
     assert "Four sessions delivered, words not to lose." in html  # nobody's words lost
@@ -76,7 +79,7 @@ def test_a_far_low_figure_is_questioned_too(police_action, period, officer, indi
 @pytest.mark.parametrize("button", ["save_draft", "submit_update"])
 def test_a_far_figure_confirmed_is_saved(police_action, period, officer, indicator, last_value, button: str) -> None:
     response = _post(
-        officer, police_action, period, indicator, "112", button, **{f"indicator_{indicator.pk}_confirm": "on"}
+        officer, police_action, period, indicator, "112", button, **{f"indicator_{indicator.pk}_confirm": "112"}
     )
 
     assert response.status_code == 302
@@ -127,7 +130,7 @@ def test_with_no_or_a_zero_last_quarter_nothing_is_asked(
 def test_a_confirmed_draft_figure_submits_without_a_second_ask(
     police_action, period, officer, indicator, last_value
 ) -> None:
-    confirm = {f"indicator_{indicator.pk}_confirm": "on"}
+    confirm = {f"indicator_{indicator.pk}_confirm": "112"}
     assert _post(officer, police_action, period, indicator, "112", **confirm).status_code == 302
     version = str(IndicatorValue.objects.get(indicator=indicator, period=period).version)
     update_version = str(ActionUpdate.objects.get().version)
@@ -147,6 +150,20 @@ def test_a_confirmed_draft_figure_submits_without_a_second_ask(
     assert ActionUpdate.objects.get().status == "submitted"
 
 
+def test_a_box_ticked_for_one_figure_does_not_vouch_for_another(
+    police_action, period, officer, indicator, last_value
+) -> None:
+    response = _post(officer, police_action, period, indicator, "1120", **{f"indicator_{indicator.pk}_confirm": "112"})
+
+    html = response.content.decode()
+    assert escape("1120 for Recorded knife crime offences is 40 times last quarter's 28") in html
+    confirm = re.search(rf'<input type="checkbox" name="indicator_{indicator.pk}_confirm"[^>]*>', html)
+    assert confirm is not None
+    assert 'value="1120"' in confirm.group()  # it now vouches for the figure shown
+    assert "checked" not in confirm.group()
+    assert _saved(indicator, period) is None
+
+
 def test_a_ticked_box_stays_ticked_when_the_form_is_refused_for_something_else(
     police_action, period, officer, indicator, last_value
 ) -> None:
@@ -158,7 +175,7 @@ def test_a_ticked_box_stays_ticked_when_the_form_is_refused_for_something_else(
         "112",
         "submit_update",
         rag="",
-        **{f"indicator_{indicator.pk}_confirm": "on"},
+        **{f"indicator_{indicator.pk}_confirm": "112"},
     )
 
     html = response.content.decode()
