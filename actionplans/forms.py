@@ -237,7 +237,7 @@ def _last_said(last: LastQuarter | None, said: dict[str, str], name: str) -> lis
     return [_inset(f"form.last_said.{name}")] if last and said.get(name, "").strip() else []
 
 
-# A figure more than this many times last quarter's, or under its this-many-th, is asked about.
+# A figure more than this many times last quarter's, or under one this-many-th of it, is asked about.
 FAR_FROM_LAST = 3
 
 
@@ -315,7 +315,7 @@ class UpdateForm(PortalFormMixin, forms.Form):
         self.last = last
         self.last_said = last.said() if last else {}
         self.last_values: dict[str, str] = {}
-        # The names of the confirm boxes shown, one per figure far from last quarter's (see clean).
+        # The names of the confirm boxes shown, one per figure far from last quarter's (_check_against_last).
         self.asked: set[str] = set()
         self.open_milestones = [m for m in milestones if m.completed_on is None]
         self.indicators = indicators
@@ -366,7 +366,8 @@ class UpdateForm(PortalFormMixin, forms.Form):
         return milestone_fields
 
     def _add_indicator_fields(self) -> list[Any]:
-        """A value, a provisional flag, a note and a version for each indicator the action reports."""
+        """A value, a provisional flag, a note and a version for each indicator the action reports,
+        and the box that confirms a figure far from last quarter's (rendered only when asked)."""
         indicator_fieldsets = []
         for indicator in self.indicators:
             prefix = f"indicator_{indicator.pk}"
