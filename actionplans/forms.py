@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
@@ -237,6 +237,49 @@ def _last_said(last: LastQuarter | None, said: dict[str, str], name: str) -> lis
     return [_inset(f"form.last_said.{name}")] if last and said.get(name, "").strip() else []
 
 
+# A figure more than this many times last quarter's, or under one this-many-th of it, is asked about.
+FAR_FROM_LAST = 3
+
+
+def _figure(value: Decimal) -> str:
+    """A figure as an officer would write it: 112, not 112.00 nor 1.12E+2."""
+    return f"{value.normalize():f}"
+
+
+def far_from_last(value: Decimal, last: Decimal) -> str | None:
+    """How far a figure is from last quarter's, in words ("4 times", "about 4 times", "under a
+    third of"), when it is beyond FAR_FROM_LAST either way; None when it is near enough. A last
+    quarter of zero (or less) gives no ratio to judge by, so nothing is ever far from it."""
+    if last <= 0:
+        return None
+    if value > last * FAR_FROM_LAST:
+        times = round(value / last)
+        return f"{times} times" if value == last * times else f"about {times} times"
+    if value * FAR_FROM_LAST < last:
+        return "under a third of"
+    return None
+
+
+def _same_figure(typed: Any, value: Decimal) -> bool:
+    """Whether what a form sent (text, perhaps not a number at all) is the figure `value`."""
+    try:
+        return Decimal(str(typed)) == value
+    except (InvalidOperation, ValueError):
+        return False
+
+
+class _WhenAsked(Field):
+    """A field rendered only when the form asks for it (its name in `form.asked`): the box that
+    confirms a far figure shows beside that figure once it is questioned, and not before: no
+    one else's form grows a box they have no use for. The server decides, so it works without
+    JavaScript."""
+
+    def render(self, form: Any, context: Any, *args: Any, **kwargs: Any) -> str:
+        if not set(self.fields) & form.asked:
+            return ""
+        return str(super().render(form, context, *args, **kwargs))
+
+
 class UpdateForm(PortalFormMixin, forms.Form):
     """The quarter's update: RAG, narrative, milestones completed and indicator values, in one submit."""
 
@@ -272,6 +315,8 @@ class UpdateForm(PortalFormMixin, forms.Form):
         self.last = last
         self.last_said = last.said() if last else {}
         self.last_values: dict[str, str] = {}
+        # The names of the confirm boxes shown, one per figure far from last quarter's (_check_against_last).
+        self.asked: set[str] = set()
         self.open_milestones = [m for m in milestones if m.completed_on is None]
         self.indicators = indicators
         for name in ("progress", "issues_and_risks", "support_requested"):
@@ -305,7 +350,7 @@ class UpdateForm(PortalFormMixin, forms.Form):
         value = self.last.values.get(indicator.pk) if self.last else None
         if self.last is None or value is None:
             return []
-        self.last_values[str(indicator.pk)] = f"{value.value.normalize():f} {indicator.unit}"
+        self.last_values[str(indicator.pk)] = f"{_figure(value.value)} {indicator.unit}"
         return [_inset(f"form.last_values.{indicator.pk}")]
 
     def _add_milestone_fields(self) -> list[Any]:
@@ -321,7 +366,8 @@ class UpdateForm(PortalFormMixin, forms.Form):
         return milestone_fields
 
     def _add_indicator_fields(self) -> list[Any]:
-        """A value, a provisional flag, a note and a version for each indicator the action reports."""
+        """A value, a provisional flag, a note and a version for each indicator the action reports,
+        and the box that confirms a figure far from last quarter's (rendered only when asked)."""
         indicator_fieldsets = []
         for indicator in self.indicators:
             prefix = f"indicator_{indicator.pk}"
@@ -340,10 +386,12 @@ class UpdateForm(PortalFormMixin, forms.Form):
             self.fields[f"{prefix}_note"] = forms.CharField(label="Note on this figure", required=False)
             # The value is shared by every action that reports the indicator: its own version.
             self.fields[f"{prefix}_version"] = VersionField()
+            self.fields[f"{prefix}_confirm"] = forms.BooleanField(label="This figure is right", required=False)
             indicator_fieldsets.append(
                 Fieldset(
                     Field(f"{prefix}_version"),
                     Field.text(f"{prefix}_value", field_width=Fluid.ONE_QUARTER),
+                    _WhenAsked(f"{prefix}_confirm", context={"checkboxes_small": True}),
                     *self._last_value(indicator),
                     Field.checkbox(f"{prefix}_provisional", small=True),
                     Field.text(f"{prefix}_note"),
@@ -426,6 +474,7 @@ class UpdateForm(PortalFormMixin, forms.Form):
                     f"Enter the figure for {indicator.title}, or clear its note and untick “provisional”",
                 )
             self._check_range(indicator, data.get(f"{prefix}_value"))
+            self._check_against_last(indicator, data)
         if self.is_submit:
             if not data.get("rag"):
                 self.add_error("rag", "Select a RAG rating to submit the update")
@@ -449,6 +498,44 @@ class UpdateForm(PortalFormMixin, forms.Form):
                 f"indicator_{indicator.pk}_value",
                 f"The figure for {indicator.title} is a count of {indicator.unit}: it cannot be negative",
             )
+
+    def _check_against_last(self, indicator: Indicator, data: dict[str, Any]) -> None:
+        """A figure far from last quarter's (more than three times it, or under a third) is most
+        often a slip of the keyboard, 112 for 12: it is questioned and saved only once its box
+        "This figure is right" is ticked, or once it is corrected to something nearer.
+
+        Save draft and Submit alike: the harm is a typo reaching the board on submit, but a
+        draft is what gets submitted, and asking at one button and not the other would surprise.
+        A figure already saved for this quarter is not asked about again (it was confirmed, or
+        is another action's to answer for), so a confirmed draft submits without a second ask.
+        Last quarter's values are already read for the form, so this costs no query."""
+        prefix = f"indicator_{indicator.pk}"
+        value: Decimal | None = data.get(f"{prefix}_value")
+        last = self.last.values.get(indicator.pk) if self.last else None
+        if value is None or last is None or f"{prefix}_value" in self.errors:
+            return
+        if value == self.initial.get(f"{prefix}_value"):
+            return
+        how_far = far_from_last(value, last.value)
+        if how_far is None:
+            return
+        confirm = f"{prefix}_confirm"
+        self.asked.add(confirm)
+        # The box vouches for the figure it was shown beside, which it sends as its value: ticked
+        # for 112 and then changed to 1120, it says nothing of 1120, and shows unticked again.
+        self.fields[confirm].widget.attrs["value"] = _figure(value)
+        if _same_figure(self.data.get(confirm), value):
+            return
+        if confirm in self.data:
+            posted: Any = self.data  # a QueryDict: its copy can be changed
+            unticked = posted.copy()
+            unticked.pop(confirm)
+            self.data = unticked
+        self.add_error(
+            f"{prefix}_value",
+            f"{_figure(value)} for {indicator.title} is {how_far} last quarter's {_figure(last.value)}: "
+            "check it, then tick to confirm it is right",
+        )
 
     def to_input(self) -> UpdateInput:
         data = self.cleaned_data

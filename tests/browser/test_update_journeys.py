@@ -10,7 +10,15 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import Role, User
-from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, Milestone, ReportingPeriod
+from actionplans.models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    ReportingPeriod,
+)
 from core import periods
 from priorities.models import Priority
 from tests.browser.test_plan_journey import sign_in
@@ -109,6 +117,44 @@ def test_enter_in_a_box_saves_a_draft_and_never_submits(
     update = ActionUpdate.objects.get()
     assert (update.status, update.rag, update.progress) == ("draft", "green", "All sessions delivered.")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("scripts", [True, False])
+def test_a_figure_far_from_last_quarters_is_questioned_and_saved_once_ticked(
+    live_server, page: Page, no_js_page: Page, officer: User, police_action: Action, scripts: bool
+) -> None:
+    browser_page = page if scripts else no_js_page  # the server asks: no script needed
+    period = ReportingPeriod.objects.get()
+    fy, quarter = periods.previous_quarter(period.financial_year, period.quarter)
+    before = ReportingPeriod.objects.create(
+        partnership=period.partnership,
+        financial_year=fy,
+        quarter=quarter,
+        window_opens=period.window_opens - dt.timedelta(days=91),
+        window_closes=period.window_closes - dt.timedelta(days=91),
+    )
+    indicator = police_action.indicators.get()
+    IndicatorValue.objects.create(indicator=indicator, period=before, value=28)
+    sign_in(browser_page, live_server.url, officer, check=False)
+    browser_page.goto(f"{live_server.url}/bedford-borough/actions/{police_action.pk}/updates/{period.pk}/")
+    browser_page.get_by_label("Progress this quarter").fill("Six sessions delivered.")
+    browser_page.get_by_label("Value (offences)").fill("112")
+    browser_page.get_by_role("button", name="Save draft").click()
+
+    summary = browser_page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("112 for Recorded knife crime offences is 4 times last quarter's 28")
+    expect(browser_page.get_by_label("Progress this quarter")).to_have_value("Six sessions delivered.")
+    if scripts:
+        assert_accessible(browser_page)
+        summary.get_by_role("link").click()
+        assert browser_page.evaluate("document.activeElement.id") == f"id_indicator_{indicator.pk}_value"
+    assert not IndicatorValue.objects.filter(period=period).exists()
+
+    browser_page.get_by_label("This figure is right").check()
+    browser_page.get_by_role("button", name="Save draft").click()
+    expect(browser_page.locator(".govuk-notification-banner")).to_contain_text("Draft saved")
+    assert IndicatorValue.objects.get(period=period).value == 112
+    expect(browser_page.get_by_label("This figure is right")).to_have_count(0)  # saved: not asked again
 
 
 def test_a_priority_lead_returns_an_update_and_the_officer_sees_it(
