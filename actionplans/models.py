@@ -20,6 +20,13 @@ class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):
     def open_on(self, day: dt.date) -> ReportingPeriodQuerySet:
         return self.filter(window_opens__lte=day, window_closes__gte=day)
 
+    def with_data(self, *also: int) -> ReportingPeriodQuerySet:
+        """Periods with an update or an indicator value to show, and those named in `also`
+        (the one on screen): what a quarter picker offers."""
+        has_update = ActionUpdate.objects.filter(period=models.OuterRef("pk"))
+        has_value = IndicatorValue.objects.filter(period=models.OuterRef("pk"))
+        return self.filter(models.Exists(has_update) | models.Exists(has_value) | models.Q(pk__in=also))
+
     def closed_by(self, day: dt.date) -> ReportingPeriodQuerySet:
         """Periods whose update window closed before `day`, newest first."""
         return self.filter(window_closes__lt=day).order_by("-financial_year", "-quarter")
@@ -108,6 +115,16 @@ class ReportingPeriod(models.Model):
 
     def is_open(self, today: dt.date) -> bool:
         return self.window_state(today) == self.WindowState.OPEN
+
+    def report_stage(self, today: dt.date) -> str | None:
+        """What report the quarter can have on `today`: "final" once it has ended, "draft"
+        while it runs (its figures may still change, and the report says so), None before it
+        starts (there is nothing to report)."""
+        if today > self.ends:
+            return "final"
+        if today >= self.starts:
+            return "draft"
+        return None
 
 
 class ActionPlan(models.Model):

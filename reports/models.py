@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import User
@@ -53,6 +54,12 @@ class QuarterlyReport(models.Model):
     @property
     def partnership_id(self) -> int:
         return self.period.partnership_id
+
+    @property
+    def is_draft(self) -> bool:
+        """Asked for before its quarter ended: the figures may still change, and the report
+        says so on its cover, its page and in the list (ReportingPeriod.report_stage)."""
+        return timezone.localdate(self.requested_at) <= self.period.ends
 
     @property
     def is_published(self) -> bool:

@@ -167,6 +167,7 @@ def report_is_compiling(*, report_id: int) -> bool:
 
 def _compile_files(report: QuarterlyReport) -> None:
     snapshot = report_build(report.period)
+    snapshot["is_draft"] = report.is_draft
     charts = charts_for(snapshot)
     directory = report_dir(report.pk)
     stem = f"quarterly-report-{report.period.label.replace(' ', '-').lower()}-v{report.version}"

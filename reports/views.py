@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -70,7 +71,10 @@ def _context(request: HttpRequest, period: ReportingPeriod, **extra: Any) -> dic
     partnership = period.partnership
     return {
         "period": period,
-        "periods": ReportingPeriod.objects.filter(partnership=partnership).order_by("-financial_year", "-quarter"),
+        "periods": ReportingPeriod.objects.filter(partnership=partnership)
+        .with_data(period.pk)
+        .order_by("-financial_year", "-quarter"),
+        "report_stage": period.report_stage(timezone.localdate()),
         "agencies": Agency.objects.filter(partnerships=partnership, kind=Agency.Kind.RESPONSIBLE_AUTHORITY).order_by(
             "name"
         ),
@@ -136,6 +140,7 @@ def archive(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     if not request.user.has_perm("reports.read_reports", partnership):
         raise PermissionDenied
     reports = QuarterlyReport.objects.filter(period__partnership=partnership).select_related("period", "requested_by")
+    reports = reports.defer("snapshot")  # every figure of every version: not for a list
     can_compile = request.user.has_perm("reports.compile_reports", partnership)
     if not can_compile:
         reports = reports.filter(published_at__isnull=False)
@@ -190,6 +195,9 @@ def report_compile_view(request: HttpRequest, partnership: Partnership) -> HttpR
     period = get_object_or_404(
         ReportingPeriod, partnership=partnership, pk=whole_number(request.POST.get("period", "")) or 0
     )
+    if period.report_stage(timezone.localdate()) is None:
+        messages.error(request, f"{period.label} has not started yet: there is nothing to report.")
+        return redirect(f"{reverse('reports:dashboard', args=[partnership.slug])}?period={period.pk}")
     try:
         report = report_request(period=period, user=request.user)  # type: ignore[arg-type]
     except QueueDown as exc:
