@@ -287,8 +287,23 @@ def _indicators(summary: DemoSummary, slug: str, priorities: dict[int, Priority]
     return by_priority
 
 
+# The note on every figure the demo makes up, so that a real source can take its place.
+ILLUSTRATIVE_NOTE = "Illustrative figure."
+
+
 def _values(summary: DemoSummary, indicators: list[Indicator], quarters: list[ReportingPeriod], today: dt.date) -> None:
+    """A figure a board would believe for each quarter so far: a walk from baseline towards
+    target with noise within the tolerance. Counts are whole numbers (no "7.6 people sleeping
+    rough"). An indicator that a consultation feeds gets no invented figures: its values are
+    the surveys', so the report never sets 42.7 % beside the survey's 34 %."""
+    fed = set(
+        Indicator.objects.filter(pk__in=[i.pk for i in indicators], consultation_feeds__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
     for indicator in indicators:
+        if indicator.pk in fed:
+            continue
         rng = random.Random(indicator.title)
         value = float(indicator.baseline or 0)
         step = float(indicator.target - indicator.baseline) / 10 if indicator.target and indicator.baseline else 0
@@ -300,9 +315,9 @@ def _values(summary: DemoSummary, indicators: list[Indicator], quarters: list[Re
                 indicator=indicator,
                 period=period,
                 defaults={
-                    "value": Decimal(f"{value:.1f}"),
+                    "value": Decimal(round(value)) if indicator.is_count else Decimal(f"{value:.1f}"),
                     "provisional": period.ends >= today - dt.timedelta(days=30),
-                    "note": "Illustrative figure.",
+                    "note": ILLUSTRATIVE_NOTE,
                 },
             )
             summary.values += created

@@ -487,7 +487,7 @@ class UpdateForm(PortalFormMixin, forms.Form):
         report's judgements treat it) and cannot be negative."""
         if value is None:
             return
-        if indicator.unit.strip() == "%":
+        if not indicator.is_count:
             if not 0 <= value <= 100:
                 self.add_error(
                     f"indicator_{indicator.pk}_value",

@@ -16,6 +16,13 @@ from core.models import StagedUpload, Versioned
 from priorities.models import ExpectedOutcome, Partnership, PartnershipAim, Priority, Theme
 
 
+def is_count(unit: str) -> bool:
+    """Whether an indicator in `unit` counts something (offences, people), and so is a whole
+    number that cannot be negative; the one other unit is "%". The form's checks, the demo's
+    figures, the consultation feed and the report's noise test all ask this."""
+    return unit.strip() != "%"
+
+
 class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):
     def open_on(self, day: dt.date) -> ReportingPeriodQuerySet:
         return self.filter(window_opens__lte=day, window_closes__gte=day)
@@ -194,6 +201,10 @@ class Indicator(models.Model):
     @property
     def partnership_id(self) -> int:
         return self.priority.plan.partnership_id
+
+    @property
+    def is_count(self) -> bool:
+        return is_count(self.unit)
 
 
 class ActionQuerySet(models.QuerySet["Action"]):

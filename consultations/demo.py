@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from actionplans.models import Indicator, ReportingPeriod
+from actionplans.demo import ILLUSTRATIVE_NOTE
+from actionplans.models import Indicator, IndicatorValue, ReportingPeriod
 from core import periods
 
 from .imports import Mapping, read_table
@@ -264,4 +265,6 @@ def _feed(consultation: Consultation) -> bool:
     )
     if not IndicatorFeed.objects.filter(indicator=indicator, period=period).exists():
         indicator_feed(question=question, indicator=indicator, period=period, user=None)
+    # The survey is this indicator's source: no made-up figure stands beside it in a report.
+    IndicatorValue.objects.filter(indicator=indicator, note=ILLUSTRATIVE_NOTE).exclude(period=period).delete()
     return True

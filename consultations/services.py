@@ -193,7 +193,7 @@ def indicator_feed(
     consultation = question.consultation
     if not question.options.filter(is_positive=True).exists():
         raise ValidationError("This question has no answers marked positive, so it has no headline to feed.")
-    if indicator.unit.strip() != "%":
+    if indicator.is_count:
         raise ValidationError(f"“{indicator}” is measured in {indicator.unit}, not %: choose a percentage indicator.")
     positives, n = positive_share(question)
     if not n:

@@ -22,6 +22,8 @@ import math
 from decimal import Decimal
 from enum import StrEnum
 
+from actionplans.models import is_count
+
 Number = Decimal | float | int
 
 
@@ -37,10 +39,6 @@ class Direction(StrEnum):
     WORSENING = "worsening"
     NO_REAL_CHANGE = "no real change"
     NOT_COMPARABLE = "not comparable"
-
-
-def is_count(unit: str) -> bool:
-    return unit.strip() != "%"
 
 
 def target_status(

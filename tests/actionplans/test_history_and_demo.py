@@ -7,6 +7,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actionplans.models import Action, ActionPlan, ActionUpdate, Indicator, IndicatorValue, Milestone, ReportingPeriod
+from consultations.demo import CONFIDENCE_INDICATOR
+from consultations.models import IndicatorFeed
 from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +118,19 @@ def test_illustrative_actions_are_labelled_on_every_page_that_shows_them(plan, s
     tag = '<strong class="govuk-tag govuk-tag--purple">Illustrative</strong>'
     for url in [action.get_absolute_url(), action.plan.get_absolute_url(), reverse("actionplans:my_actions")]:
         assert tag in client.get(url).content.decode(), url
+
+
+def test_demo_figures_are_ones_a_board_would_believe(plan, settings) -> None:
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")  # a second run invents nothing beside the survey's figure
+
+    values = IndicatorValue.objects.select_related("indicator")
+    counts = [v for v in values if v.indicator.is_count]
+    assert counts
+    assert all(v.value == v.value.to_integral_value() for v in counts), "a count is a whole number"
+    confidence = Indicator.objects.get(title=CONFIDENCE_INDICATOR)
+    fed = IndicatorFeed.objects.get(indicator=confidence)
+    assert list(IndicatorValue.objects.filter(indicator=confidence).values_list("period", "value")) == [
+        (fed.period_id, fed.value)
+    ]
