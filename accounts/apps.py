@@ -9,3 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the start-up checks)
+        from . import two_factor  # noqa: F401  (its sign-in signal receiver)
