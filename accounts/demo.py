@@ -15,7 +15,7 @@ from .models import Agency, Role, User
 DEMO_DOMAIN = "demo.csp-portal.test"
 # The demo CSP admins' authenticator key, published like their password (README): type it
 # into an authenticator app to get their codes. Demo accounts never sign in with DEBUG off.
-DEMO_AUTHENTICATOR_KEY = "CSPPORTALDEMOKEYCSPPORTALDEMOKEY"  # noqa: S105 (published on purpose)
+DEMO_AUTHENTICATOR_KEY = "CSPPORTALDEMOKEYCSPPORTALDEMOKEY"
 
 
 BEDFORD = "bedford-borough"

@@ -180,9 +180,7 @@ class ConfirmAppForm(PortalFormMixin, forms.Form):
             "required": "Enter the 6-digit code from your authenticator app",
             "invalid": "Enter the 6 digits the app shows, like 123456",
         },
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -223,7 +223,7 @@ def two_factor_set_up_view(request: HttpRequest) -> HttpResponse:
                 request.session[two_factor.CODES_TO_SHOW] = two_factor.recovery_codes_make(user, by=user)
             messages.success(request, "Two-factor sign-in is on: you will be asked for a code each time you sign in.")
             return redirect(_with_next("accounts:recovery_codes", next_url))
-        form.add_error("code", "The code is not right: check the app shows CSP portal, then enter the code it shows now")
+        form.add_error("code", "The code is not right: check the app is set up for CSP portal, then enter its code now")
     return render(
         request,
         "accounts/two_factor_set_up.html",
