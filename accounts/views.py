@@ -203,7 +203,9 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
             if getattr(request, "axes_locked_out", False):
                 return _locked_out(request)
             form.add_error("code", "The code is not right: enter the code your app shows now, or a recovery code")
-    return render(request, "accounts/two_factor.html", {"form": form, "next": next_url})
+    return render(
+        request, "accounts/two_factor.html", {"form": form, "next": next_url, "issuer": settings.OTP_TOTP_ISSUER}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -234,6 +236,7 @@ def two_factor_set_up_view(request: HttpRequest) -> HttpResponse:
             "secret": two_factor.secret_in_groups(device),
             "required": two_factor.two_factor_required(user),
             "replacing": two_factor.has_authenticator(request),
+            "issuer": settings.OTP_TOTP_ISSUER,
         },
     )
 

@@ -293,6 +293,18 @@ EXPECTATIONS: dict[str, Expect] = {
         200, 200, 200, 200, kwargs=lambda: {"uidb64": "MQ", "token": "bad-token"}
     ),
     "accounts:password_change": READER,
+    # Your account, and two-factor sign-in: each person's own (no one reaches another's). The
+    # admin is required to use it, and client_for has given their code; the officer and the
+    # board member have not turned it on. With it on, as an officer: tests/accounts/test_two_factor.py.
+    "accounts:account": READER,
+    # The code page sends on anyone with nothing to enter: no app, or the code already given.
+    "accounts:two_factor": Expect(SIGN_IN, 302, 302, 302),
+    # Anyone may set up an app; an admin who has one sets up a new one (a new phone).
+    "accounts:two_factor_set_up": READER,
+    # Recovery codes need an app first (sent to set one up).
+    "accounts:recovery_codes": Expect(SIGN_IN, 302, 302, 200),
+    # Nothing to turn off without an app; an admin may not turn it off.
+    "accounts:two_factor_turn_off": Expect(SIGN_IN, 302, 302, 403),
     # An invitation's link works signed out; this one is no real token, so it says so.
     "accounts:set_password": Expect(404, 404, 404, 404, kwargs=lambda: {"uidb64": "MQ", "token": "bad-token"}),
     "accessibility": PUBLIC,
