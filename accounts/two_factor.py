@@ -50,9 +50,11 @@ def authenticator_of(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("-pk").first()
 
 
-def has_authenticator(request: HttpRequest) -> bool:
-    """Whether the signed-in person has set up an authenticator app (read once a session)."""
-    known = request.session.get(HAS_APP)
+def has_authenticator(request: HttpRequest, *, fresh: bool = False) -> bool:
+    """Whether the signed-in person has set up an authenticator app: read once a session,
+    or again when `fresh` (the two-factor pages, so an app removed elsewhere, by the operator
+    say, is noticed there rather than asking for a code no app can give)."""
+    known = None if fresh else request.session.get(HAS_APP)
     if known is None:
         known = authenticator_of(request.user) is not None
         request.session[HAS_APP] = known
@@ -165,12 +167,10 @@ def code_check(request: HttpRequest, code: str) -> bool:
     user = request.user
     assert isinstance(user, User)
     typed = _normalised(code)
-    if looks_like_app_code(typed):
-        devices: list[Any] = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
-    else:
-        devices = list(StaticDevice.objects.devices_for_user(user, confirmed=True))
-    for device in devices:
-        with transaction.atomic():
+    model: Any = TOTPDevice if looks_like_app_code(typed) else StaticDevice
+    with transaction.atomic():
+        # Locked while checked, so one code cannot be used twice by two requests at once.
+        for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
             if device.verify_token(typed):
                 django_otp.login(request, device)
                 if isinstance(device, StaticDevice):

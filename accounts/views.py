@@ -184,7 +184,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     """The code after the password. A wrong code is a failed sign-in for django-axes, so
     wrong codes and wrong passwords together lock the account out."""
     next_url = _safe_next(request)
-    if two_factor.is_verified(request) or not two_factor.has_authenticator(request):
+    if two_factor.is_verified(request) or not two_factor.has_authenticator(request, fresh=True):
         return redirect(next_url)
     user = request.user
     assert isinstance(user, User)
@@ -213,7 +213,7 @@ def two_factor_set_up_view(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app (or a new one, replacing the old): scan the QR code or
     type the key, then type the first code to show it works."""
     next_url = _safe_next(request)
-    if two_factor.has_authenticator(request) and not two_factor.is_verified(request):
+    if two_factor.has_authenticator(request, fresh=True) and not two_factor.is_verified(request):
         return redirect(_with_next("accounts:two_factor", next_url))  # the code first, then a new app
     user = request.user
     assert isinstance(user, User)
@@ -245,7 +245,7 @@ def two_factor_set_up_view(request: HttpRequest) -> HttpResponse:
 def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once; making them again needs the password."""
     next_url = _safe_next(request)
-    if not two_factor.has_authenticator(request):
+    if not two_factor.has_authenticator(request, fresh=True):
         return redirect(_with_next("accounts:two_factor_set_up", next_url))
     user = request.user
     assert isinstance(user, User)
@@ -275,7 +275,7 @@ def two_factor_turn_off_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     if two_factor.two_factor_required(user):
         raise PermissionDenied("CSP admins must keep two-factor sign-in on.")
-    if not two_factor.has_authenticator(request):
+    if not two_factor.has_authenticator(request, fresh=True):
         return redirect("accounts:account")
     form = PasswordAgainForm(request.POST or None, request=request, button="Turn off two-factor sign-in")
     if request.method == "POST" and form.is_valid():

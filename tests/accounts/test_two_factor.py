@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import TwoFactorChange, User
-from accounts.two_factor import recovery_codes_make
+from accounts.two_factor import HAS_APP, recovery_codes_make
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import (
     BEDFORD,
@@ -272,10 +272,22 @@ def test_an_admin_cannot_turn_it_off_but_can_move_to_a_new_phone(plan, csp_admin
 
 
 def test_the_operator_turns_off_a_lost_phone_and_the_admin_sets_up_again(plan, csp_admin, capsys) -> None:
-    authenticator_app_for(csp_admin)
+    signed_in = client_for(csp_admin)
+    assert signed_in.get(reverse("admin:index")).status_code == 200
     recovery_codes_make(csp_admin, by=csp_admin)
 
     call_command("two_factor_reset", csp_admin.email.upper())
+
+    # A session that gave the old app's code is asked to set up a new one, not for a code.
+    assert signed_in.get(reverse("admin:index"))["Location"].startswith(SET_UP)
+    # So is one that had been told it has an app: the code page looks again and sends it on.
+    session = signed_in.session
+    session[HAS_APP] = True
+    session.save()
+    to_code = signed_in.get(reverse("admin:index"))["Location"]
+    assert to_code.startswith(CODE_PAGE)
+    assert signed_in.get(to_code)["Location"] == reverse("admin:index")
+    assert signed_in.get(reverse("admin:index"))["Location"].startswith(SET_UP)
 
     assert "set it up again" in capsys.readouterr().out
     assert not TOTPDevice.objects.filter(user=csp_admin).exists()
