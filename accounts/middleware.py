@@ -49,4 +49,4 @@ class TwoFactorMiddleware:
 
 
 def _to(url_name: str, request: HttpRequest) -> HttpResponseRedirect:
-    return HttpResponseRedirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")
+    return HttpResponseRedirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()}, safe='/')}")

@@ -168,7 +168,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
 
 
 def _with_next(url_name: str, next_url: str) -> str:
-    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
+    return f"{reverse(url_name)}?{urlencode({'next': next_url}, safe='/')}"
 
 
 def _locked_out(request: HttpRequest) -> HttpResponse:
