@@ -161,12 +161,11 @@ class TwoFactorCodeForm(PortalFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, request: HttpRequest, button: str = "Continue", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.request = request
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.text("code", field_width=Fluid.ONE_THIRD), Button("submit", button))
+        self.helper.layout = Layout(Field.text("code", field_width=Fluid.ONE_THIRD), Button("submit", "Continue"))
 
 
 class ConfirmAppForm(PortalFormMixin, forms.Form):

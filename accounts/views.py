@@ -191,7 +191,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     credentials = {settings.AXES_USERNAME_FORM_FIELD: user.email}
     if AxesProxyHandler.is_locked(request, credentials):
         return _locked_out(request)
-    form = TwoFactorCodeForm(request.POST or None, request=request)
+    form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not two_factor.code_check_allowed(request):
             form.add_error("code", "Too many wrong codes: wait a minute, then enter the code the app shows then")
