@@ -8,6 +8,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.admin_site import RecordAdmin
 
@@ -17,6 +19,12 @@ from .reauth import recent_sign_in_required
 # Roles are held per partnership (memberships, given in the admin's Memberships pages);
 # permissions live in rules.py, not in Django's permission table: groups are not used.
 admin.site.unregister(Group)
+# Authenticator apps and recovery codes are their owner's, set up on their account page; no
+# admin may see a secret key or a code. The operator can turn someone's off from the shell
+# (manage.py two_factor_reset).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 class RecentSignInAdmin(admin.ModelAdmin):

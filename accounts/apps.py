@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and agencies"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the start-up checks)
+        from . import (
+            checks,  # noqa: F401  (registers the start-up checks)
+            two_factor,  # noqa: F401  (its sign-in signal receiver)
+        )

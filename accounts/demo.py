@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -12,6 +13,9 @@ from django.utils import timezone
 from .models import Agency, Role, User
 
 DEMO_DOMAIN = "demo.csp-portal.test"
+# The demo CSP admins' authenticator key, published like their password (README): type it
+# into an authenticator app to get their codes. Demo accounts never sign in with DEBUG off.
+DEMO_AUTHENTICATOR_KEY = "CSPPORTALDEMOKEYCSPPORTALDEMOKEY"
 
 
 BEDFORD = "bedford-borough"
@@ -114,5 +118,17 @@ def demo_users_load(*, password: str) -> list[User]:
             user.set_password(password)
             user.save()
             _memberships_set(user, demo.roles)
+            if any(role == Role.CSP_ADMIN for _, role in demo.roles):
+                _demo_authenticator_set(user)
             users.append(user)
     return users
+
+
+def _demo_authenticator_set(user: User) -> None:
+    """The demo admin's app, with the published key (two-factor sign-in is required of
+    admins, in the demo too)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = base64.b32decode(DEMO_AUTHENTICATOR_KEY).hex()
+    TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+    TOTPDevice.objects.get_or_create(user=user, key=key, defaults={"name": "Demo authenticator", "confirmed": True})

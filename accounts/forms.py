@@ -142,3 +142,62 @@ class ChangePasswordForm(PortalFormMixin, PasswordChangeForm):
             Field.text("new_password2", field_width=Fluid.ONE_HALF),
             Button("submit", "Change password"),
         )
+
+
+class TwoFactorCodeForm(PortalFormMixin, forms.Form):
+    """The code asked for after the password: six digits from the authenticator app, or one
+    of the recovery codes. A wrong code is a failed sign-in (the view tells django-axes)."""
+
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes",
+        max_length=20,
+        error_messages={
+            "required": "Enter the code from your authenticator app",
+            "max_length": "Enter the 6-digit code from your authenticator app, or a recovery code",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("code", field_width=Fluid.ONE_THIRD), Button("submit", "Continue"))
+
+
+class ConfirmAppForm(PortalFormMixin, forms.Form):
+    """The first code of an authenticator app being set up, to show it was set up right."""
+
+    code = forms.RegexField(
+        label="Code from the app",
+        help_text="The 6-digit code the app shows now",
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "invalid": "Enter the 6 digits the app shows, like 123456",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("code", field_width=Fluid.ONE_THIRD), Button("submit", "Confirm and turn on")
+        )
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).replace(" ", "").strip()
+
+
+class PasswordAgainForm(ConfirmPasswordForm):
+    """The password, asked before the recovery codes are replaced or two-factor sign-in is
+    turned off (a wrong one counts towards the lockout, as at sign-in)."""
+
+    def __init__(self, *args: Any, button: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field.text("password", field_width=Fluid.ONE_HALF), Button("submit", button))

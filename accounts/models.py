@@ -149,3 +149,29 @@ class User(AbstractBaseUser, PermissionsMixin):
             held = held.filter(partnership=partnership)
         names = set(held.values_list("role", flat=True))
         return [role.value for role in Role if role.value in names]
+
+
+class TwoFactorChange(models.Model):
+    """A change to someone's second factor: who it was for, who made it, and when.
+
+    django-otp's device rows are rewritten on every code typed (they keep the last code's
+    time), so their history would be noise; this is the record of what people changed."""
+
+    class Kind(models.TextChoices):
+        APP_ADDED = "app_added", "Authenticator app set up"
+        APP_REMOVED = "app_removed", "Authenticator app removed"
+        RECOVERY_CODES_MADE = "recovery_codes_made", "New recovery codes made"
+        RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used to sign in"
+        TURNED_OFF = "turned_off", "Two-factor sign-in turned off"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="two_factor_changes")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # None when no one signed in made it (the operator's management command).
+    changed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user} ({self.changed_at:%Y-%m-%d %H:%M})"

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "core",
     "accounts",
@@ -56,10 +59,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a second-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.PrivatePagesMiddleware",
     # Before LoginRequiredMiddleware: it keeps a form sent after the session ended.
     "core.middleware.KeepPostAfterTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After sign-in: the second factor, before any page (admin included).
+    "accounts.middleware.TwoFactorMiddleware",
     "priorities.middleware.PartnershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,6 +140,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# A wrong two-factor code is a failed sign-in too; the code typed is not kept in the record.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Two-factor sign-in (django-otp): required for superusers and CSP admins, offered to all.
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="CSP portal")
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

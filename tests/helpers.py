@@ -15,8 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.reauth import PASSWORD_CHECKED
+from accounts.two_factor import two_factor_required
 from actionplans.models import ReportingPeriod
 from consultations.seed import SHIPPED_FILE
 from core import periods
@@ -61,12 +65,58 @@ def client_for(user: User | None) -> Client:
     """A test client signed in as the user, or signed out for None.
 
     Signed in as the sign-in page does it: the password counts as given just now, so no
-    sensitive action asks for it again until REAUTH_SECONDS have passed."""
+    sensitive action asks for it again until REAUTH_SECONDS have passed; and fully, with
+    the second factor: a CSP admin or superuser is given an authenticator app if they have
+    none, and anyone with one has given its code (tests/accounts/test_two_factor.py signs in
+    the long way)."""
     client = Client()
     if user is not None:
         client.force_login(user)
         password_given_now(client)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and two_factor_required(user):
+            device = authenticator_app_for(user)
+        if device is not None:
+            code_given_now(client, device)
     return client
+
+
+def code_given_now(client: Client, device: TOTPDevice) -> None:
+    """Record in the client's session that its user gave a code of the device, as the code
+    page does (django_otp.login)."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def authenticator_app_for(user: User) -> TOTPDevice:
+    """A confirmed authenticator app for the user, as the set-up page leaves one."""
+    return TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+
+
+def code_typed(client: Client, device: TOTPDevice) -> HttpResponse:
+    """Type the app's code on the code page, as a person does after their password."""
+    from django.urls import reverse
+
+    response = client.post(reverse("accounts:two_factor"), {"code": code_from_app(device)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response
+
+
+def code_from_app(device: TOTPDevice) -> str:
+    """The code the person's authenticator app shows now, as they would type it.
+
+    A code is accepted once: the portal then refuses codes of that 30-second step and
+    earlier. A test that signs in twice within one step gets the next step's code (accepted
+    a step early, as a phone whose clock runs a little fast), or waits for it."""
+    device.refresh_from_db()
+    now_step = int(time.time() - device.t0) // device.step
+    step = max(now_step, device.last_t + 1)
+    while step > now_step + device.tolerance:
+        time.sleep(1)
+        now_step = int(time.time() - device.t0) // device.step
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=step - now_step)
+    return f"{code:0{device.digits}d}"
 
 
 def password_given_now(client: Client) -> None:

@@ -91,9 +91,8 @@ def test_changing_the_password_ends_other_sessions_and_keeps_this_one(officer: U
     assert officer.check_password(NEW)
 
 
-def test_the_sign_in_page_offers_the_reset_and_the_header_the_change(officer: User) -> None:
+def test_the_sign_in_page_offers_the_reset_and_your_account_the_change(officer: User) -> None:
     assert reverse("accounts:password_reset") in Client().get(reverse("accounts:login")).content.decode()
-    assert (
-        reverse("accounts:password_change")
-        in client_for(officer).get(reverse("actionplans:my_actions")).content.decode()
-    )
+    client = client_for(officer)
+    assert reverse("accounts:account") in client.get(reverse("actionplans:my_actions")).content.decode()
+    assert reverse("accounts:password_change") in client.get(reverse("accounts:account")).content.decode()

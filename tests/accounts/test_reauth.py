@@ -23,7 +23,15 @@ from actionplans.models import Action, ActionPlan, ActionUpdate, ReportingPeriod
 from priorities.models import Priority
 from reports.models import QuarterlyReport
 from tests.factories import PASSWORD
-from tests.helpers import BEDFORD, client_for, make_period, title_of
+from tests.helpers import (
+    BEDFORD,
+    authenticator_app_for,
+    client_for,
+    code_given_now,
+    code_typed,
+    make_period,
+    title_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -192,8 +200,10 @@ def test_adding_a_person_long_after_sign_in_adds_no_one(csp_admin, council) -> N
 def test_right_after_signing_in_no_confirmation_is_asked_until_reauth_seconds_pass(
     report, csp_admin, police_action, closed_period, client
 ) -> None:
+    app = authenticator_app_for(csp_admin)
     signed_in = client.post(reverse("accounts:login"), {"username": csp_admin.email, "password": PASSWORD})
     assert signed_in.status_code == 302
+    code_typed(client, app)
     reopen = reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk])
     change = reverse("admin:accounts_user_change", args=[csp_admin.pk])
 
@@ -210,6 +220,7 @@ def test_right_after_signing_in_no_confirmation_is_asked_until_reauth_seconds_pa
 def test_a_session_with_no_password_check_recorded_must_confirm(csp_admin, police_action, closed_period) -> None:
     client = Client()
     client.force_login(csp_admin)  # not through the sign-in page: no time recorded
+    code_given_now(client, authenticator_app_for(csp_admin))
     reopen = reverse("actionplans:update_reopen", args=[BEDFORD, police_action.pk, closed_period.pk])
 
     assert client.get(reopen)["Location"] == confirm_password_url(reopen)

@@ -293,6 +293,18 @@ EXPECTATIONS: dict[str, Expect] = {
         200, 200, 200, 200, kwargs=lambda: {"uidb64": "MQ", "token": "bad-token"}
     ),
     "accounts:password_change": READER,
+    # Your account, and two-factor sign-in: each person's own (no one reaches another's). The
+    # admin is required to use it, and client_for has given their code; the officer and the
+    # board member have not turned it on. With it on, as an officer: tests/accounts/test_two_factor.py.
+    "accounts:account": READER,
+    # The code page sends on anyone with nothing to enter: no app, or the code already given.
+    "accounts:two_factor": Expect(SIGN_IN, 302, 302, 302),
+    # Anyone may set up an app; an admin who has one sets up a new one (a new phone).
+    "accounts:two_factor_set_up": READER,
+    # Recovery codes need an app first (sent to set one up).
+    "accounts:recovery_codes": Expect(SIGN_IN, 302, 302, 200),
+    # Nothing to turn off without an app; an admin may not turn it off.
+    "accounts:two_factor_turn_off": Expect(SIGN_IN, 302, 302, 403),
     # An invitation's link works signed out; this one is no real token, so it says so.
     "accounts:set_password": Expect(404, 404, 404, 404, kwargs=lambda: {"uidb64": "MQ", "token": "bad-token"}),
     "accessibility": PUBLIC,
@@ -523,3 +535,37 @@ def test_the_admin_sign_in_page_sends_people_to_the_portal_sign_in(client) -> No
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def test_two_factor_pages_answer_each_person_for_their_own_sign_in(plan, people, outsiders) -> None:
+    """The account pages have no object of anyone else's: each answers for the signed-in
+    person's own sign-in. Their owner with an app (an officer who turned it on) reaches all
+    of them; an admin of another partnership is one more admin; no one can turn off theirs."""
+    from tests.helpers import authenticator_app_for
+
+    officer = people["officer"]
+    assert officer is not None
+    authenticator_app_for(officer)
+    owner = client_for(officer)  # has given the app's code
+    for name, status in {
+        "accounts:account": 200,
+        "accounts:two_factor": 302,  # already given: sent on
+        "accounts:two_factor_set_up": 200,  # a new phone
+        "accounts:recovery_codes": 200,
+        "accounts:two_factor_turn_off": 200,
+    }.items():
+        assert owner.get(reverse(name)).status_code == status, name
+    outsider_admin = client_for(outsiders["outsider_admin"])
+    assert outsider_admin.get(reverse("accounts:recovery_codes")).status_code == 200
+    assert outsider_admin.get(reverse("accounts:two_factor_turn_off")).status_code == 403
+    # Signed in with the password alone, the owner reaches none of them but the code page.
+    from django.test import Client
+
+    from tests.helpers import password_given_now
+
+    half = Client()
+    half.force_login(officer)
+    password_given_now(half)
+    assert half.get(reverse("accounts:two_factor")).status_code == 200
+    for name in ("accounts:account", "accounts:two_factor_set_up", "accounts:recovery_codes"):
+        assert half.get(reverse(name))["Location"].startswith(reverse("accounts:two_factor")), name

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from html import unescape
 
 import pytest
+from django_otp.oath import totp
 
 from tests.worker import ROOT, require_redis, running_worker
 
@@ -27,6 +28,8 @@ pytestmark = pytest.mark.worker
 
 ADMIN_EMAIL = "boot.admin@example.org"
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
+# The admin's authenticator app (CSP admins must give a code after the password).
+ADMIN_APP_KEY = secrets.token_hex(20)
 MAX_PAGES = 400
 # Links that change state or end the session; every other link is walked.
 NOT_WALKED = re.compile(r"^/(accounts/sign-out|admin/logout|admin/.*/delete/|static/|media/)")
@@ -102,7 +105,9 @@ def portal(production_env: dict[str, str]) -> Iterator[str]:
         "-c",
         "from accounts.models import Role, User; from priorities.models import Membership, Partnership; "
         f"u = User.objects.create_user(email={ADMIN_EMAIL!r}, password={ADMIN_PASSWORD!r}, full_name='Boot Admin'); "
-        "[Membership.objects.create(partnership=p, user=u, role=Role.CSP_ADMIN) for p in Partnership.objects.all()]",
+        "[Membership.objects.create(partnership=p, user=u, role=Role.CSP_ADMIN) for p in Partnership.objects.all()]; "
+        "from django_otp.plugins.otp_totp.models import TOTPDevice; "
+        f"TOTPDevice.objects.create(user=u, key={ADMIN_APP_KEY!r}, name='Boot app', confirmed=True)",
     )
     port = _free_port()
     web = subprocess.Popen(
@@ -213,6 +218,12 @@ def admin(portal: str) -> Browser:
     browser.get("/accounts/sign-in/")
     signed_in = browser.post("/accounts/sign-in/", {"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
     assert signed_in.status == 302, signed_in.text[:2000]
+    to_code = browser.get("/")
+    assert to_code.headers["location"].startswith("/accounts/two-factor/?next="), to_code.headers
+    assert browser.get("/accounts/two-factor/").status == 200
+    code = f"{totp(bytes.fromhex(ADMIN_APP_KEY)):06d}"
+    verified = browser.post("/accounts/two-factor/", {"code": code})
+    assert verified.status == 302, verified.text[:2000]
     return browser
 
 

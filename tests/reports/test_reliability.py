@@ -12,20 +12,26 @@ import time
 import pytest
 
 from reports.models import QuarterlyReport
-from tests.helpers import BEDFORD, ROOT, client_for
+from tests.helpers import BEDFORD, ROOT, authenticator_app_for, client_for
 from tests.worker import children_of, client_app, require_redis, running_worker, worker_database_url
 
 
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_down_compile_says_so_and_every_page_still_works(quarter, csp_admin) -> None:
+    app = authenticator_app_for(csp_admin)  # a CSP admin signs in with a code as well
     # A real Django process whose broker is a closed port on this machine.
     script = f"""
 import django; django.setup()
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from reports.models import QuarterlyReport
 client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(User.objects.get(pk={csp_admin.pk}))
+session = client.session
+session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(pk={app.pk}).persistent_id  # the code given
+session.save()
 for url in ["/bedford-borough/", "/bedford-borough/dashboard/", "/bedford-borough/reports/", "/my-actions/",
             "/bedford-borough/action-plans/"]:
     assert client.get(url).status_code == 200, url

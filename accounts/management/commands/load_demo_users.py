@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DemoRefused, demo_users_load
+from accounts.demo import DEMO_AUTHENTICATOR_KEY, DemoRefused, demo_users_load
 
 
 class Command(BaseCommand):
@@ -23,3 +23,7 @@ class Command(BaseCommand):
                 f"{m.role}, {m.partnership.short_name}" for m in user.memberships.select_related("partnership")
             )
             self.stdout.write(f"  {user.email:<42} {user.agency}: {roles}")
+        self.stdout.write(
+            "The CSP admins also need a code: add the key "
+            f"{DEMO_AUTHENTICATOR_KEY} to an authenticator app (time-based, 6 digits)."
+        )
