@@ -73,10 +73,7 @@ class KeepPostAfterTimeoutMiddleware:
     page that needs a signed-in person and nobody is signed in, its fields are put in the new
     session with the page's address and the `portal_owner` mark this browser had while
     signed in. Sign-in keeps the session's data (`login()` only changes its key), and
-    returns to that page; the first GET of it by the same person is then handled as the
-    POST it replaces, so the view does what was asked: it saves, or shows its errors and the
-    text, or refuses a stale edit, exactly as it would have done. The CSRF check has passed
-    on both requests. Someone else signing in at the same browser never gets it; it goes."""
+    returns to that page; SendKeptPostMiddleware sends it from there."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -98,12 +95,11 @@ class KeepPostAfterTimeoutMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
-        if not getattr(view_func, "login_required", True):
-            return None
-        if request.user.is_authenticated:
-            if request.method == "GET" and KEPT_POST in request.session:
-                self._send_again(request)
-        elif request.method == "POST":
+        if (
+            getattr(view_func, "login_required", True)
+            and request.method == "POST"
+            and not request.user.is_authenticated
+        ):
             self._keep(request)
         return None
 
@@ -131,6 +127,31 @@ class KeepPostAfterTimeoutMiddleware:
             f"You were signed out after {minutes} minutes without activity. What you sent is kept: "
             "sign in and it will be sent again.",
         )
+
+
+class SendKeptPostMiddleware:
+    """The other half of KeepPostAfterTimeoutMiddleware, after every gate a signed-in request
+    passes (the second factor included), so a kept form is never spent on a request that is
+    turned away. The first GET of the kept page by the same person is handled as the POST it
+    replaces, so the view does what was asked: it saves, or shows its errors and the text, or
+    refuses a stale edit, exactly as it would have done. The CSRF check has passed on both
+    requests. Someone else signing in at the same browser never gets it; it goes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
+        if (
+            getattr(view_func, "login_required", True)
+            and request.user.is_authenticated
+            and request.method == "GET"
+            and KEPT_POST in request.session
+        ):
+            self._send_again(request)
+        return None
 
     def _send_again(self, request: HttpRequest) -> None:
         kept = request.session[KEPT_POST]

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After sign-in: the second factor, before any page (admin included).
     "accounts.middleware.TwoFactorMiddleware",
+    # After every gate: a form kept by KeepPostAfterTimeoutMiddleware is sent again.
+    "core.middleware.SendKeptPostMiddleware",
     "priorities.middleware.PartnershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

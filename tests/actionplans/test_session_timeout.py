@@ -13,11 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actionplans.models import ActionUpdate
 from core.middleware import KEPT_POST, OWNER_COOKIE, SESSION_STARTED
 from tests.factories import PASSWORD
-from tests.helpers import BEDFORD, client_for
+from tests.helpers import BEDFORD, client_for, code_from_app
 
 pytestmark = pytest.mark.django_db
 
@@ -85,16 +86,16 @@ def test_a_kept_form_with_an_error_comes_back_with_its_text_and_the_error(police
 
 
 def test_someone_else_signing_in_at_the_same_browser_never_gets_the_kept_form(
-    police_action, period, officer, csp_admin
+    police_action, period, officer, board_member
 ) -> None:
     url = _url(police_action, period)
     client = _signed_in_then_timed_out(officer, url)
     client.post(url, {"version": "", "rag": "amber", "progress": TYPED, "save_draft": ""})
 
-    _sign_in(client, csp_admin, url)
-    html = client.get(url).content.decode()
+    _sign_in(client, board_member, url)
+    response = client.get(url)
 
-    assert TYPED not in html
+    assert TYPED not in response.content.decode()
     assert not ActionUpdate.objects.filter(period=period).exists()
     assert KEPT_POST not in client.session
 
@@ -197,3 +198,20 @@ def test_stay_signed_in_after_the_session_ended_says_so_with_401(officer) -> Non
     assert response.status_code == 401
     assert response.json() == {"signed_in": False}
     assert Client().get(reverse("session_extend")).status_code == 405
+
+
+def test_an_admin_gets_the_kept_form_sent_only_after_giving_their_code(police_action, period, csp_admin) -> None:
+    url = _url(police_action, period)
+    client = _signed_in_then_timed_out(csp_admin, url)
+    app = TOTPDevice.objects.get(user=csp_admin)
+    client.post(url, {"version": "", "rag": "red", "progress": TYPED, "save_draft": ""})
+
+    _sign_in(client, csp_admin, url)
+    to_code = client.get(url)  # the password alone does not send it
+
+    assert to_code["Location"].startswith(reverse("accounts:two_factor"))
+    assert KEPT_POST in client.session
+    assert not ActionUpdate.objects.exists()
+    client.post(reverse("accounts:two_factor"), {"code": code_from_app(app), "next": url})
+    client.get(url)
+    assert ActionUpdate.objects.get(period=period).progress == TYPED
