@@ -20,3 +20,30 @@ def figure(value: Any, unit: str = "") -> str:
 @register.filter
 def get(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+# Direction of travel as the indicator table shows it: an arrow for the way the figure moved
+# only when the change is real (reports.judgements.direction), with "better" or "worse" in
+# words beside it (colour is never the only sign), and in full for assistive technology.
+_TREND_SHOWN = {
+    "no real change": ("–", "", "No real change"),
+    "not comparable": ("", "n/a", "Not comparable"),
+}
+
+
+@register.inclusion_tag("reports/_trend.html", takes_context=True)
+def trend(context: template.Context, direction: str, higher_is_better: bool) -> dict[str, Any]:
+    """In the PDF (`for_print`) the words are the tagged text itself: a PDF has no hidden text."""
+    shown: dict[str, Any] = {"for_print": context.get("for_print", False)}
+    if direction in {"improving", "worsening"}:
+        rose = (direction == "improving") == higher_is_better
+        return shown | {
+            "kind": direction,
+            "arrow": "▲" if rose else "▼",
+            "shown": "better" if direction == "improving" else "worse",
+            "said": f"{direction.capitalize()}: the figure {'rose' if rose else 'fell'}",
+        }
+    arrow, words, said = _TREND_SHOWN.get(direction, ("", direction, direction))
+    if shown["for_print"] and not words:
+        words = said
+    return shown | {"kind": "none", "arrow": arrow, "shown": words, "said": said}

@@ -1,0 +1,61 @@
+"""Direction of travel in the indicator table: an arrow only for a real change, the way the
+figure moved, "better" or "worse" in words, and the whole judgement for assistive technology."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from tests.helpers import BEDFORD, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _trend(direction: str, higher_is_better: bool, *, for_print: bool = False) -> str:
+    template = Template("{% load report_tags %}{% trend direction higher %}")
+    return template.render(Context({"direction": direction, "higher": higher_is_better, "for_print": for_print}))
+
+
+@pytest.mark.parametrize(
+    ("direction", "higher_is_better", "arrow", "words", "said"),
+    [
+        ("improving", True, "▲", "better", "Improving: the figure rose"),
+        ("improving", False, "▼", "better", "Improving: the figure fell"),
+        ("worsening", True, "▼", "worse", "Worsening: the figure fell"),
+        ("worsening", False, "▲", "worse", "Worsening: the figure rose"),
+    ],
+)
+def test_a_real_change_has_an_arrow_the_way_the_figure_moved(direction, higher_is_better, arrow, words, said) -> None:
+    html = _trend(direction, higher_is_better)
+
+    assert f'<span aria-hidden="true"><span class="app-trend__arrow">{arrow}</span> {words}</span>' in html
+    assert f'<span class="govuk-visually-hidden">{said}</span>' in html
+    assert f"app-trend--{direction}" in html
+
+
+def test_no_real_change_has_no_arrow() -> None:
+    html = _trend("no real change", True)
+
+    assert "▲" not in html
+    assert "▼" not in html
+    assert '<span aria-hidden="true"><span class="app-trend__arrow">–</span> </span>' in html
+    assert '<span class="govuk-visually-hidden">No real change</span>' in html
+
+
+def test_in_the_pdf_the_words_are_the_text_itself() -> None:
+    assert "visually-hidden" not in _trend("worsening", False, for_print=True)
+    assert "No real change" in _trend("no real change", True, for_print=True)
+
+
+def test_the_dashboard_shows_arrows_with_a_key_not_a_sentence_per_row(quarter, officer) -> None:
+    dashboard = reverse("reports:dashboard", args=[BEDFORD])
+    html = client_for(officer).get(dashboard, {"period": quarter.pk}).content.decode()
+
+    assert "Against last quarter:" not in html
+    assert "Direction of travel: " in html  # the key
+    assert ">Since last quarter</th>" in html
+    assert ">Since last year</th>" in html
+    assert len(re.findall(r'class="app-trend app-trend--', html)) >= 2
