@@ -9,7 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +24,7 @@ from core.imports import Problem, cell_text, data_rows, problems_sorted, upload_
 from core.tables import TableError, read_rows
 
 from .models import Membership, Partnership
-from .services import Invitee, member_deactivate, people_invite, person_invite
+from .services import Invitee, last_admin_refusal, member_deactivate, people_invite, person_invite
 
 COLUMNS = ("email", "name", "agency", "roles")
 
@@ -194,8 +194,13 @@ def deactivate(request: HttpRequest, partnership: Partnership, pk: int) -> HttpR
     require_people_admin(request, partnership)
     user = _member(partnership, pk)
     if request.method == "POST":
-        member_deactivate(partnership=partnership, user=user)
-        messages.success(request, f"{user} no longer holds a role in {partnership.short_name}.")
+        try:
+            member_deactivate(partnership=partnership, user=user)
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
+        else:
+            messages.success(request, f"{user} no longer holds a role in {partnership.short_name}.")
         return redirect(reverse("priorities:people", args=[partnership.slug]))
     roles = Membership.objects.current().filter(partnership=partnership, user=user)
-    return render(request, "priorities/people/deactivate.html", {"member": user, "roles": roles})
+    refusal = last_admin_refusal(partnership=partnership, user=user)
+    return render(request, "priorities/people/deactivate.html", {"member": user, "roles": roles, "refusal": refusal})

@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Agency, User
+from accounts.models import Agency, Role, User
 from core.models import FieldChange, StaleEdit, changes_since
 from core.upsert import upsert
 
@@ -618,10 +618,27 @@ def _send_invitation(invitation: Invitation) -> None:
     )
 
 
+def last_admin_refusal(*, partnership: Partnership, user: User, lock: bool = False) -> str | None:
+    """Why the person cannot be removed: they are the partnership's only CSP admin, and with
+    none left nobody could invite, remove or publish (only the operator could repair it).
+    None when they may go. With `lock`, the admins' rows stay locked to the end of the
+    transaction, so two admins removing each other at once cannot both succeed."""
+    admins = Membership.objects.current().filter(partnership=partnership, role=Role.CSP_ADMIN)
+    if lock:
+        admins = admins.select_for_update()
+    if set(admins.values_list("user_id", flat=True)) != {user.pk}:
+        return None
+    return f"{user} is the only CSP admin of {partnership.short_name}: make someone else an admin first."
+
+
 def member_deactivate(*, partnership: Partnership, user: User) -> None:
     """End every role the person holds in the partnership (kept in history, never deleted);
-    with no role left anywhere, they can no longer sign in. What they wrote keeps their name."""
+    with no role left anywhere, they can no longer sign in. What they wrote keeps their name.
+    The partnership's last CSP admin is refused (ValidationError)."""
     with transaction.atomic():
+        refusal = last_admin_refusal(partnership=partnership, user=user, lock=True)
+        if refusal is not None:
+            raise ValidationError(refusal)
         now = timezone.now()
         for membership in Membership.objects.current().filter(partnership=partnership, user=user):
             membership.ended_at = now

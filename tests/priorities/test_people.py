@@ -214,3 +214,27 @@ def test_a_member_who_is_not_an_admin_cannot_invite_or_remove(officer, board_mem
         assert client.post(_url("people_remove", officer.pk)).status_code == 403
     assert not User.objects.filter(email="new.officer@example.org").exists()
     assert officer.memberships.current().exists()
+
+
+def test_the_only_csp_admin_cannot_be_removed_and_the_page_says_why(csp_admin) -> None:
+    admin = client_for(csp_admin)
+
+    confirm = admin.get(_url("people_remove", csp_admin.pk)).content.decode()
+    refused = admin.post(_url("people_remove", csp_admin.pk), follow=True).content.decode()
+
+    assert "is the only CSP admin of" in confirm
+    assert 'type="submit" class="govuk-button govuk-button--warning"' not in confirm
+    assert "make someone else an admin first" in refused
+    assert Membership.objects.current().filter(user=csp_admin, role=Role.CSP_ADMIN).exists()
+    csp_admin.refresh_from_db()
+    assert csp_admin.is_active
+
+
+def test_with_a_second_admin_either_may_be_removed(csp_admin, police) -> None:
+    other = UserFactory(agency=police, roles=[Role.CSP_ADMIN])
+
+    client_for(other).post(_url("people_remove", csp_admin.pk))
+
+    assert not Membership.objects.current().filter(user=csp_admin).exists()
+    refused = client_for(other).get(_url("people_remove", other.pk)).content.decode()
+    assert "is the only CSP admin of" in refused
