@@ -290,6 +290,7 @@ def test_every_error_summary_link_moves_focus_to_a_box_of_its_field(
         (f"/bedford-borough/actions/{police_action.pk}/milestones/new/", "Save milestone"),  # a date
         (f"/bedford-borough/actions/{police_action.pk}/updates/{period.pk}/reopen/", "Reopen update"),
         (f"/bedford-borough/actions/{police_action.pk}/updates/{period.pk}/", "Submit update"),  # RAG radios
+        (f"/bedford-borough/action-plans/{plan.pk}/import/", "Check the file"),  # the kind radios, a file
     ]
     clicked = 0
     for path, button in forms:
@@ -305,7 +306,7 @@ def test_every_error_summary_link_moves_focus_to_a_box_of_its_field(
             assert focused[0] == target, (path, link.inner_text(), focused)
             assert focused[1] in {"INPUT", "SELECT", "TEXTAREA"}, (path, link.inner_text(), focused)
             clicked += 1
-    assert clicked >= 6  # every form above has at least one error, the action form several
+    assert clicked >= 8  # every form above has at least one error, the action form several
 
 
 def test_the_timeout_warning_keeps_an_officer_signed_in_and_an_ended_session_loses_no_words(
