@@ -47,3 +47,36 @@ def trend(context: template.Context, direction: str, higher_is_better: bool) -> 
     if shown["for_print"] and not words:
         words = said
     return shown | {"kind": "none", "arrow": arrow, "shown": words, "said": said}
+
+
+# A priority's actions by RAG, or its milestones by state, as one stacked bar: (key, label, fill).
+_BAR_PARTS = {
+    "actions": [
+        ("red", "red", "#d4351c"),
+        ("amber", "amber", "#f47738"),
+        ("green", "green", "#00703c"),
+        ("none", "not rated", "#b1b4b6"),
+    ],
+    "milestones": [
+        ("overdue", "overdue", "#d4351c"),
+        ("on_time", "on time", "#1d70b8"),
+        ("complete", "done", "#00703c"),
+    ],
+}
+
+
+@register.inclusion_tag("reports/_rag_bar.html")
+def rag_bar(counts: dict[str, int], kind: str) -> dict[str, Any]:
+    """An SVG bar of the counts, each part as wide as its share, with a white gap between parts
+    so neighbours never rely on colour alone to be told apart; its text alternative says every
+    count (the card or table beside it gives the same figures as text)."""
+    parts = [(label, fill, int(counts.get(key) or 0)) for key, label, fill in _BAR_PARTS[kind]]
+    total = sum(n for _, _, n in parts)
+    segments, x = [], 0.0
+    for label, fill, n in parts:
+        if n:
+            width = 100 * n / total
+            segments.append({"x": f"{x:.2f}", "width": f"{width:.2f}", "fill": fill, "label": label, "n": n})
+            x += width
+    said = ", ".join(f"{n} {label}" for label, _, n in parts if n) or "none"
+    return {"segments": segments, "alt": f"{kind.capitalize()}: {said}", "total": total}

@@ -1,5 +1,6 @@
-"""Direction of travel in the indicator table: an arrow only for a real change, the way the
-figure moved, "better" or "worse" in words, and the whole judgement for assistive technology."""
+"""Pictures on the dashboard and in the report: direction of travel as an arrow only for a real
+change, "better" or "worse" in words and the whole judgement for assistive technology; a
+stacked bar of each priority's actions and milestones with every count in its text alternative."""
 
 from __future__ import annotations
 
@@ -59,3 +60,26 @@ def test_the_dashboard_shows_arrows_with_a_key_not_a_sentence_per_row(quarter, o
     assert ">Since last quarter</th>" in html
     assert ">Since last year</th>" in html
     assert len(re.findall(r'class="app-trend app-trend--', html)) >= 2
+
+
+def test_each_priority_card_has_a_bar_of_its_actions_and_milestones_saying_every_count(quarter, officer) -> None:
+    dashboard = reverse("reports:dashboard", args=[BEDFORD])
+    html = client_for(officer).get(dashboard, {"period": quarter.pk}).content.decode()
+
+    bars = re.findall(r'<svg class="app-rag-bar" role="img" aria-label="([^"]+)"', html)
+    assert any(label.startswith("Actions: ") for label in bars)
+    assert any(label.startswith("Milestones: ") for label in bars)
+    for label in bars:
+        assert re.fullmatch(r"(Actions|Milestones): \d+ [a-z ]+(, \d+ [a-z ]+)*", label), label
+
+
+def test_a_bar_is_as_wide_as_each_share_and_names_only_the_parts_there_are() -> None:
+    html = Template('{% load report_tags %}{% rag_bar counts "actions" %}').render(
+        Context({"counts": {"red": 1, "amber": 0, "green": 3, "none": 0}})
+    )
+
+    assert 'aria-label="Actions: 1 red, 3 green"' in html
+    assert '<rect x="0.00" y="0" width="25.00"' in html
+    assert '<rect x="25.00" y="0" width="75.00"' in html
+    nothing = Template('{% load report_tags %}{% rag_bar counts "actions" %}').render(Context({"counts": {}}))
+    assert not nothing.strip()
