@@ -21,12 +21,12 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from actionplans.models import Rag
 from core.tables import inert
 
-Kind = Literal["text", "long", "whole", "figure", "date"]
+from .templatetags.report_tags import figure
 
 DATE_FORMAT = "d mmmm yyyy"
 WHOLE_FORMAT = "#,##0"
@@ -39,10 +39,11 @@ NOT_RATED = "Not rated"
 
 @dataclass(frozen=True)
 class Column:
-    """A heading and what its cells hold, which decides their format, width and wrapping."""
+    """A heading, and whether its cells hold narrative, which wraps rather than widens the
+    column. A cell's format follows its value: a date, a whole number or a `Figure`."""
 
     heading: str
-    kind: Kind = "text"
+    long: bool = False
 
 
 class Figure(NamedTuple):
@@ -53,44 +54,44 @@ class Figure(NamedTuple):
 
 
 ACTION_COLUMNS = [
-    Column("Priority", "whole"),
+    Column("Priority"),
     Column("Reference"),
-    Column("Action", "long"),
+    Column("Action", long=True),
     Column("Lead"),
-    Column("Due", "date"),
+    Column("Due"),
     Column("RAG"),
     Column("Update"),
-    Column("Commentary", "long"),
-    Column("Issues and risks", "long"),
-    Column("Support asked of the board", "long"),
+    Column("Commentary", long=True),
+    Column("Issues and risks", long=True),
+    Column("Support asked of the board", long=True),
 ]
 MILESTONE_COLUMNS = [
-    Column("Priority", "whole"),
+    Column("Priority"),
     Column("Action"),
-    Column("Milestone", "long"),
-    Column("Due", "date"),
-    Column("Completed", "date"),
+    Column("Milestone", long=True),
+    Column("Due"),
+    Column("Completed"),
     Column("State at the quarter's end"),
 ]
 INDICATOR_COLUMNS = [
-    Column("Priority", "whole"),
-    Column("Indicator", "long"),
+    Column("Priority"),
+    Column("Indicator", long=True),
     Column("Unit"),
     Column("Higher is better"),
-    Column("Baseline", "figure"),
+    Column("Baseline"),
     Column("Baseline period"),
-    Column("Target", "figure"),
-    Column("This quarter", "figure"),
-    Column("Last quarter", "figure"),
-    Column("Same quarter last year", "figure"),
+    Column("Target"),
+    Column("This quarter"),
+    Column("Last quarter"),
+    Column("Same quarter last year"),
     Column("Against last quarter"),
     Column("Against last year"),
     Column("Status against target"),
     Column("Provisional"),
-    Column("Source", "long"),
-    Column("Note", "long"),
+    Column("Source", long=True),
+    Column("Note", long=True),
 ]
-ABOUT_COLUMNS = [Column("About this workbook"), Column("Detail", "long")]
+ABOUT_COLUMNS = [Column("About this workbook"), Column("Detail", long=True)]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -120,16 +121,12 @@ def _figure_format(figure: Figure) -> str:
     return f'{number}" %"' if figure.unit.strip() == "%" else number
 
 
-def _shown(value: Any, kind: Kind) -> str:
+def _shown(value: Any) -> str:
     """The text a cell shows, to size its column."""
     if value is None:
         return ""
     if isinstance(value, Figure):
-        if value.value is None:
-            return ""
-        number = value.value
-        text = f"{number:,.0f}" if number == int(number) else f"{number:,.1f}"
-        return f"{text} %" if value.unit.strip() == "%" else text
+        return "" if value.value is None else figure(value.value, value.unit.strip())
     if isinstance(value, dt.date):
         return f"{value.day} {value:%B %Y}"
     if isinstance(value, int | float):
@@ -146,7 +143,7 @@ def _width(texts: Iterable[str]) -> float:
 def _write_table(
     sheet: Any, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, filtered: bool = True
 ) -> None:
-    """Write a heading row and its rows, each cell typed and formatted by its column; bold
+    """Write a heading row and its rows, each cell formatted by its value; bold
     the headings and freeze them, fit the columns and, for a table, filter it."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -159,18 +156,19 @@ def _write_table(
     shown: list[list[str]] = [[column.heading] for column in columns]
     for line, values in enumerate(rows, start=2):
         for number, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            shown[number - 1].append(_shown(value, column.kind))
+            shown[number - 1].append(_shown(value))
             cell = sheet.cell(row=line, column=number)
             if isinstance(value, Figure):
                 cell.value = value.value
                 cell.number_format = _figure_format(value)
             else:
-                cell.value = inert(value) if isinstance(value, str) else value
-            if column.kind == "date":
+                # An empty text is no cell at all, as a missing figure is.
+                cell.value = (inert(value) or None) if isinstance(value, str) else value
+            if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
-            elif column.kind == "whole":
+            elif isinstance(value, int) and not isinstance(value, bool):
                 cell.number_format = WHOLE_FORMAT
-            cell.alignment = wrapped if column.kind == "long" else top
+            cell.alignment = wrapped if column.long else top
     for number, texts in enumerate(shown, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = _width(texts)
     sheet.freeze_panes = "A2"
@@ -279,22 +277,13 @@ def _about_rows(snapshot: dict[str, Any], version: int) -> list[list[Any]]:
 
 
 def _about(sheet: Any, snapshot: dict[str, Any], version: int) -> None:
-    """The About sheet: two columns of label and detail, its dates as date cells. It is not
-    a table, so it has no filter."""
-    from openpyxl.styles import Alignment, Font
+    """The About sheet: labels and details, its dates as date cells. It is not a table, so
+    it has no filter; its labels are bold, as headings."""
+    from openpyxl.styles import Font
 
-    _write_table(sheet, ABOUT_COLUMNS, [], filtered=False)
-    top, wrapped = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
-    rows = _about_rows(snapshot, version)
-    for line, (label, detail) in enumerate(rows, start=2):
-        key = sheet.cell(row=line, column=1, value=label)
-        key.font, key.alignment = Font(bold=True), top
-        cell = sheet.cell(row=line, column=2, value=inert(detail) if isinstance(detail, str) else detail)
-        cell.alignment = wrapped
-        if isinstance(detail, dt.date):
-            cell.number_format = DATE_FORMAT
-    sheet.column_dimensions["A"].width = _width([ABOUT_COLUMNS[0].heading, *(row[0] for row in rows)])
-    sheet.column_dimensions["B"].width = float(MAX_WIDTH)
+    _write_table(sheet, ABOUT_COLUMNS, _about_rows(snapshot, version), filtered=False)
+    for (label,) in sheet.iter_rows(min_row=2, max_col=1):
+        label.font = Font(bold=True)
 
 
 def _same_bytes(content: bytes, when: dt.datetime) -> bytes:
