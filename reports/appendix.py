@@ -266,9 +266,9 @@ def _about_rows(snapshot: dict[str, Any], version: int) -> list[list[Any]]:
         ["Draft", _yes_no(bool(snapshot.get("is_draft")))],
         [
             "What this is",
-            "The spreadsheet appendix of the quarterly performance report of this version: its actions, "
-            "milestones and indicators as they stood when its figures were frozen. Later changes in the "
-            "portal do not change it.",
+            "The spreadsheet appendix of this version of the published quarterly performance report: its "
+            "actions, milestones and indicators as they stood when its figures were frozen. Later changes "
+            "in the portal do not change it.",
         ],
     ]
     rows += [[f"RAG: {item['label']}", item["meaning"]] for item in snapshot.get("rag_key", [])]
