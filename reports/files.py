@@ -1,8 +1,8 @@
-"""The report's three files, written atomically from the frozen snapshot alone."""
+"""The report's three files, written atomically from the frozen snapshot alone (the
+spreadsheet appendix is `appendix.render_xlsx`)."""
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from pathlib import Path
@@ -12,7 +12,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from core.charts import Chart, trend_chart
-from core.tables import inert
 
 REPORT_DIR = "reports"
 
@@ -49,100 +48,3 @@ def render_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
-
-
-ACTION_HEADINGS = [
-    "Priority",
-    "Reference",
-    "Action",
-    "Lead",
-    "Due",
-    "RAG",
-    "Update",
-    "Commentary",
-    "Issues and risks",
-    "Support asked of the board",
-]
-MILESTONE_HEADINGS = ["Priority", "Action", "Milestone", "Due", "Completed", "State at the quarter's end"]
-INDICATOR_HEADINGS = [
-    "Priority",
-    "Indicator",
-    "Unit",
-    "Baseline",
-    "Target",
-    "This quarter",
-    "Last quarter",
-    "Same quarter last year",
-    "Against last quarter",
-    "Against last year",
-    "Status",
-    "Provisional",
-]
-
-
-def _action_line(priority: int, action: dict[str, Any]) -> list[Any]:
-    texts = [
-        action["reference"],
-        action["title"],
-        action["lead"],
-        action["due"],
-        action["rag"] or "not rated",
-        action["update_status"],
-        action["commentary"],
-        action["issues"],
-        action["support"],
-    ]
-    return [priority, *map(inert, texts)]
-
-
-def _milestone_line(priority: int, action: dict[str, Any], milestone: dict[str, Any]) -> list[Any]:
-    texts = [action["reference"], milestone["title"], milestone["due"], milestone["completed"], milestone["state"]]
-    return [priority, *map(inert, texts)]
-
-
-def _indicator_line(row: dict[str, Any]) -> list[Any]:
-    return [
-        row["priority"],
-        inert(row["title"]),
-        inert(row["unit"]),
-        row["baseline"],
-        row["target"],
-        row["this_quarter"],
-        row["last_quarter"],
-        row["same_quarter_last_year"],
-        row["direction_last_quarter"],
-        row["direction_last_year"],
-        row["status"],
-        "yes" if row["provisional"] else "no",
-    ]
-
-
-def render_xlsx(snapshot: dict[str, Any]) -> bytes:
-    """The appendix: actions, milestones and indicators, a sheet each, headings in bold and
-    frozen; text that a spreadsheet would run as a formula is made inert."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    actions = book.active
-    assert actions is not None
-    actions.title = "Actions"
-    actions.append(ACTION_HEADINGS)
-    milestones = book.create_sheet("Milestones")
-    milestones.append(MILESTONE_HEADINGS)
-    for priority in snapshot.get("priorities", []):
-        for action in priority["actions"]:
-            actions.append(_action_line(priority["number"], action))
-            for milestone in action.get("milestone_list", []):
-                milestones.append(_milestone_line(priority["number"], action, milestone))
-    indicators = book.create_sheet("Indicators")
-    indicators.append(INDICATOR_HEADINGS)
-    for row in snapshot.get("indicators", []):
-        indicators.append(_indicator_line(row))
-    for sheet in book.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

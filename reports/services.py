@@ -21,7 +21,8 @@ from accounts.models import Role, User
 from actionplans.models import ReportingPeriod
 from core.queue import broker_answers
 
-from .files import charts_for, render_html, render_pdf, render_xlsx, report_dir, write_atomically
+from .appendix import render_xlsx
+from .files import charts_for, render_html, render_pdf, report_dir, write_atomically
 from .models import QuarterlyReport
 from .quarter import report_build
 
@@ -175,7 +176,7 @@ def _compile_files(report: QuarterlyReport) -> None:
     write_atomically(directory / f"{stem}.html", html.encode("utf-8"))
     pdf = render_pdf(render_html(snapshot, version=report.version, charts=charts, for_print=True))
     write_atomically(directory / f"{stem}.pdf", pdf)
-    write_atomically(directory / f"{stem}.xlsx", render_xlsx(snapshot))
+    write_atomically(directory / f"{stem}.xlsx", render_xlsx(snapshot, version=report.version))
     report.snapshot = snapshot
     report.html_file, report.pdf_file, report.xlsx_file = f"{stem}.html", f"{stem}.pdf", f"{stem}.xlsx"
     report.status = QuarterlyReport.Status.READY

@@ -115,9 +115,12 @@ def test_a_compiled_report_is_ready_with_a_tagged_pdf_holding_every_section(quar
 def test_the_spreadsheet_appendix_has_actions_milestones_and_indicators(quarter) -> None:
     report = _compile(quarter)
     book = openpyxl.load_workbook(report_dir(report.pk) / report.xlsx_file)
+    about = {row[0]: row[1] for row in book["About"].iter_rows(min_row=2, values_only=True)}
 
-    assert book.sheetnames == ["Actions", "Milestones", "Indicators"]
+    assert book.sheetnames == ["About", "Actions", "Milestones", "Indicators"]
+    assert about["Report version"] == report.version
     assert book["Actions"].max_row == 1 + Action.objects.filter(plan__financial_year=2023).count()
+    assert isinstance(book["Actions"]["E2"].value, dt.datetime)  # Due
     assert book["Indicators"]["B2"].value
 
 
