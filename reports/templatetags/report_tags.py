@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -80,3 +82,20 @@ def rag_bar(counts: dict[str, int], kind: str) -> dict[str, Any]:
             x += width
     said = ", ".join(f"{n} {label}" for label, _, n in parts if n) or "none"
     return {"segments": segments, "alt": f"{kind.capitalize()}: {said}", "total": total}
+
+
+@register.filter
+def long_date(value: Any) -> Any:
+    """A date as GOV.UK writes it, "31 March 2027", from a date, a datetime or the ISO text a
+    frozen report holds; anything else is shown as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    return value

@@ -4,12 +4,16 @@ stacked bar of each priority's actions and milestones with every count in its te
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
+from reports.files import render_html
+from reports.quarter import report_build
+from reports.templatetags.report_tags import long_date
 from tests.helpers import BEDFORD, client_for
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +87,24 @@ def test_a_bar_is_as_wide_as_each_share_and_names_only_the_parts_there_are() -> 
     assert '<rect x="25.00" y="0" width="75.00"' in html
     nothing = Template('{% load report_tags %}{% rag_bar counts "actions" %}').render(Context({"counts": {}}))
     assert not nothing.strip()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2027-03-31", "31 March 2027"),
+        ("2024-04-20T09:00:00+01:00", "20 April 2024"),
+        (dt.date(2024, 6, 1), "1 June 2024"),
+        ("not a date", "not a date"),
+        (None, None),
+    ],
+)
+def test_report_dates_are_written_as_gov_uk_writes_them(value, shown) -> None:
+    assert long_date(value) == shown
+
+
+def test_the_report_writes_no_iso_dates(quarter, csp_admin) -> None:
+    html = render_html(report_build(quarter), version=1, charts={}, for_print=False)
+
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", re.sub(r"<[^>]+>", " ", html))
+    assert "1 January 2024 to 31 March 2024" in html
