@@ -226,7 +226,7 @@ function reportStatus(region) {
   const link = message?.querySelector("a");
   if (!url || !tagLine || !message || !link) return;
   const started = Date.now();
-  let shown = null;
+  let shown = region.dataset.status ?? null; // as the page was served: no change, nothing to announce
 
   function show(status, label, done) {
     if (status === shown) return;
