@@ -13,13 +13,14 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Role, User
 from actionplans.models import ReportingPeriod
 from core.queue import broker_answers
+from priorities.models import Partnership
 
 from .appendix import render_xlsx
 from .files import charts_for, render_html, render_pdf, report_dir, write_atomically
@@ -191,6 +192,12 @@ def report_fail(*, report_id: int, error: str) -> None:
     )
 
 
+def board_recipients(partnership: Partnership) -> QuerySet[User]:
+    """Who publishing emails: the partnership's current board members. One home for the
+    question, so the confirmation page names exactly the people the email then goes to."""
+    return User.objects.holding(Role.BOARD_MEMBER, partnership).select_related("agency").order_by("full_name", "pk")
+
+
 def report_publish(*, report: QuarterlyReport, user: User) -> None:
     """Publish a ready report and tell the board members, each by email with a link."""
     if report.status != QuarterlyReport.Status.READY:
@@ -206,9 +213,11 @@ def report_publish(*, report: QuarterlyReport, user: User) -> None:
 
 
 def _notify_board(report: QuarterlyReport) -> None:
+    """Email each board member a link built from SITE_URL, the portal's real address: never
+    from the request's Host header, which the publisher's browser (or an attacker) sets."""
     partnership = report.period.partnership
     link = f"{settings.SITE_URL}{report.get_absolute_url()}"
-    for member in User.objects.holding(Role.BOARD_MEMBER, partnership):
+    for member in board_recipients(partnership):
         context = {"member": member, "report": report, "link": link, "partnership": partnership}
         body = render_to_string("reports/email/published.txt", context)
         send_mail(

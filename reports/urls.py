@@ -23,6 +23,7 @@ urlpatterns = [
                 path("reports/compile/", views.report_compile_view, name="compile"),
                 path("reports/<int:pk>/", views.report_detail, name="report"),
                 path("reports/<int:pk>/publish/", views.report_publish_view, name="publish"),
+                path("reports/<int:pk>/status.json", views.report_status, name="status"),
                 path("reports/<int:pk>/download.<report_format:fmt>", views.report_download, name="download"),
             ]
         ),

@@ -5,11 +5,11 @@ from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Agency
 from accounts.reauth import recent_sign_in_required
@@ -21,7 +21,7 @@ from priorities.models import Partnership
 from .files import report_dir
 from .models import QuarterlyReport
 from .quarter import quarter_exceptions, quarter_indicator, quarter_overview, quarter_priority
-from .services import QUEUE_DOWN, QueueDown, ReportNotReady, report_publish, report_request
+from .services import QUEUE_DOWN, QueueDown, ReportNotReady, board_recipients, report_publish, report_request
 
 
 def _period(request: HttpRequest, partnership: Partnership) -> ReportingPeriod:
@@ -215,14 +215,35 @@ def report_compile_view(request: HttpRequest, partnership: Partnership) -> HttpR
     return redirect("reports:archive", partnership.slug)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @recent_sign_in_required(again="press Publish to the board again", fallback="reports:archive")
 def report_publish_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    """Ask first (GET), then publish (POST). Publishing emails every board member and
+    cannot be undone, so the GET page names exactly who will be emailed (the list the
+    email then goes to) and changes nothing; the password is asked for again before
+    either, when it was given too long ago."""
     if not request.user.has_perm("reports.compile_reports", partnership):
         raise PermissionDenied
     report = get_object_or_404(
         QuarterlyReport.objects.select_related("period__partnership"), period__partnership=partnership, pk=pk
     )
+    if request.method == "GET":
+        if report.is_published or report.status != QuarterlyReport.Status.READY:
+            # Nothing to confirm: say why on the report's own page.
+            messages.error(
+                request,
+                "This report is already published." if report.is_published else "Only a ready report can be published.",
+            )
+            return redirect(report)
+        return render(
+            request,
+            "reports/publish_confirm.html",
+            {
+                "report": report,
+                "recipients": board_recipients(partnership),
+                "newer": QuarterlyReport.objects.filter(period=report.period, version__gt=report.version).exists(),
+            },
+        )
     try:
         report_publish(report=report, user=request.user)  # type: ignore[arg-type]
     except ReportNotReady as exc:
@@ -230,3 +251,16 @@ def report_publish_view(request: HttpRequest, partnership: Partnership, pk: int)
     else:
         messages.success(request, f"{report} published. Board members have been emailed a link.")
     return redirect(report)
+
+
+@require_GET
+def report_status(request: HttpRequest, partnership: Partnership, pk: int) -> JsonResponse:
+    """The report's status as JSON, for the report page's script to poll while it compiles
+    (the page itself works without it: it has a link to refresh). Whoever may read the
+    report may ask; a draft is still the team's alone."""
+    report = _get_report_for_reader(request, partnership, pk)
+    done = report.status in {QuarterlyReport.Status.READY, QuarterlyReport.Status.FAILED}
+    return JsonResponse(
+        {"status": report.status, "label": report.get_status_display(), "done": done},
+        headers={"Cache-Control": "no-store"},
+    )

@@ -202,3 +202,63 @@ function timeoutWarning(dialog) {
 }
 
 for (const dialog of document.querySelectorAll('[data-module="app-timeout"]')) timeoutWarning(dialog);
+
+// A report's status while it compiles (templates/reports/report_detail.html). The page says
+// "Refresh this page" and works without this; here the status is asked for every few
+// seconds (reports:status, JSON) and the region, which is aria-live, is updated in place
+// when it changes. The page is not reloaded under the reader (WCAG 3.2.5): once the report
+// is ready or has failed, the region says so with a link to show it. Polling stops after
+// ten minutes, well inside the idle session limit, so an open tab cannot keep a session
+// alive for ever; the link still works then.
+const STATUS_EVERY = 5000;
+const STATUS_FOR_AT_MOST = 10 * 60 * 1000;
+const STATUS_TAGS = {
+  queued: "govuk-tag--grey",
+  running: "govuk-tag--blue",
+  ready: "govuk-tag--green",
+  failed: "govuk-tag--red",
+};
+
+function reportStatus(region) {
+  const url = region.dataset.statusUrl;
+  const tagLine = region.querySelector("[data-report-status-tag]");
+  const message = region.querySelector("[data-report-status-message]");
+  const link = message?.querySelector("a");
+  if (!url || !tagLine || !message || !link) return;
+  const started = Date.now();
+  let shown = region.dataset.status ?? null; // as the page was served: no change, nothing to announce
+
+  function show(status, label, done) {
+    if (status === shown) return;
+    shown = status;
+    const tag = document.createElement("strong");
+    tag.className = `govuk-tag ${STATUS_TAGS[status] ?? "govuk-tag--grey"}`;
+    tag.textContent = label;
+    tagLine.replaceChildren(tag);
+    if (!done) return;
+    link.textContent = status === "ready" ? "Show the report" : "Show what went wrong";
+    message.replaceChildren(
+      status === "ready" ? "The report is ready. " : "Compiling the report failed. ",
+      link,
+      ".",
+    );
+  }
+
+  async function ask() {
+    let answer;
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (!response.ok || !response.headers.get("Content-Type")?.includes("application/json")) return; // signed out, say
+      answer = await response.json();
+    } catch {
+      answer = null; // the network blinked: ask again next time
+    }
+    if (answer) show(answer.status, answer.label, answer.done);
+    if (answer?.done || Date.now() - started > STATUS_FOR_AT_MOST) return;
+    window.setTimeout(ask, STATUS_EVERY);
+  }
+
+  window.setTimeout(ask, STATUS_EVERY);
+}
+
+for (const region of document.querySelectorAll('[data-module="app-report-status"]')) reportStatus(region);

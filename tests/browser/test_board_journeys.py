@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -85,6 +86,11 @@ def test_an_admin_compiles_a_report_and_sees_it_become_ready(live_server, page: 
     assert_accessible(page)
     report = QuarterlyReport.objects.get()
     assert report.status == "queued"
+    # The queued report's page says how to see the result, and its script watches for it.
+    page.goto(f"{base}{report.get_absolute_url()}")
+    status = page.locator("#report-status")
+    expect(status.get_by_role("link", name="Refresh this page")).to_be_visible()
+    assert_accessible(page)
 
     worker_env = {"MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     if os.environ.get("CELERY_BROKER_URL"):
@@ -95,11 +101,17 @@ def test_an_admin_compiles_a_report_and_sees_it_become_ready(live_server, page: 
             assert time.monotonic() < deadline, "the worker did not compile the report"
             time.sleep(0.3)
 
-    page.reload()
-    expect(page.locator("main")).to_contain_text("Ready")
-    page.get_by_role("link", name=f"{report.period.label}, version 1").click()
+    # No reload: the status region (aria-live) changes in place once the poll sees it.
+    expect(status).to_contain_text("The report is ready", timeout=15_000)
+    expect(status.locator(".govuk-tag")).to_have_text("Ready")
+    status.get_by_role("link", name="Show the report").click()
     expect(page.get_by_role("button", name="Publish to the board")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("button", name="Publish to the board").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Publish the {report.period.label} report to the board?")
+    expect(page.locator("main")).to_contain_text("cannot be undone")
+    assert_accessible(page)
+    assert QuarterlyReport.objects.get(pk=report.pk).published_at is None  # asking changes nothing
     page.get_by_role("button", name="Publish to the board").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("published")
 
@@ -115,6 +127,7 @@ def test_an_admin_who_signed_in_long_ago_confirms_the_password_before_publishing
     base = live_server.url
     sign_in(page, base, csp_admin, check=False)
     page.goto(f"{base}{report.get_absolute_url()}")
+    page.get_by_role("button", name="Publish to the board").click()  # the page that asks first
     # As if the sign-in were long ago: every password check counts as too old.
     settings.REAUTH_SECONDS = -1
 
@@ -133,7 +146,8 @@ def test_an_admin_who_signed_in_long_ago_confirms_the_password_before_publishing
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm password").click()
 
-    expect(page).to_have_url(f"{base}{report.get_absolute_url()}")
+    # Back on the page that asked, the list of who will be emailed.
+    expect(page).to_have_url(f"{base}{reverse('reports:publish', args=[report.period.partnership.slug, report.pk])}")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("now press Publish to the board again")
     page.get_by_role("button", name="Publish to the board").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("published")

@@ -165,6 +165,15 @@ def _report() -> dict[str, Any]:
     return {"pk": _published_report().pk}
 
 
+def _unpublished_report() -> dict[str, Any]:
+    """A ready version not yet published: what the publish page asks about."""
+    report = _published_report()
+    draft, _ = QuarterlyReport.objects.get_or_create(
+        period=report.period, version=2, defaults={"status": "ready", "pdf_file": "r.pdf"}
+    )
+    return {"pk": draft.pk}
+
+
 def _download() -> dict[str, Any]:
     return {"pk": _published_report().pk, "fmt": "pdf"}
 
@@ -353,9 +362,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports:archive": Expect(SIGN_IN, 403, 200, 200),
     "reports:report": Expect(SIGN_IN, 403, 200, 200, kwargs=_report),
     "reports:download": Expect(SIGN_IN, 403, 200, 200, kwargs=_download),
+    # The status the report page polls while it compiles: whoever reads the report.
+    "reports:status": Expect(SIGN_IN, 403, 200, 200, kwargs=_report),
     # POST only: a GET is refused; the writes are tried in tests/reports.
     "reports:compile": Expect(SIGN_IN, 405, 405, 405),
-    "reports:publish": Expect(SIGN_IN, 405, 405, 405, kwargs=_report),
+    # GET asks (naming who will be emailed) and changes nothing; the POST is tried in tests/reports.
+    "reports:publish": Expect(SIGN_IN, 403, 403, 200, kwargs=_unpublished_report),
 }
 
 # The admin is for CSP admins alone: signed out, you are sent to sign in; signed in
