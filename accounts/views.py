@@ -20,6 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_de
 from django.views.decorators.http import require_http_methods
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from core.middleware import OWNER_COOKIE
+
 from . import two_factor
 from .forms import (
     ChangePasswordForm,
@@ -52,7 +54,14 @@ class SignInView(auth_views.LoginView):
 class SignOutView(auth_views.LogoutView):
     """POST only (Django's rule); shows the signed-out page via LOGOUT_REDIRECT_URL. Open to
     the signed-out too: pressing Sign out after the session has ended just says so, and is
-    never a form kept to be sent again after the next sign-in."""
+    never a form kept to be sent again after the next sign-in. It forgets who this browser
+    last was (core.middleware.OWNER_COOKIE), so at a shared computer nobody can keep a form
+    in the name of the person who has left."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response.delete_cookie(OWNER_COOKIE, samesite="Lax")
+        return response
 
 
 def _safe_next(request: HttpRequest) -> str:

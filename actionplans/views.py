@@ -20,6 +20,7 @@ from accounts.models import Role, User
 from accounts.reauth import recent_sign_in_required
 from core import periods
 from core.converters import whole_number
+from core.middleware import keeps_late_post
 from core.models import StaleEdit
 from core.periods import financial_year_label
 from core.services import versioned_save
@@ -335,6 +336,7 @@ def _action_form_page(request: HttpRequest, form: ActionForm, plan: ActionPlan, 
     return render(request, "actionplans/action_form.html", {"form": form, "plan": plan, "action": action})
 
 
+@keeps_late_post
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, partnership: Partnership, plan_pk: int) -> HttpResponse:
     plan = _get_plan(partnership, plan_pk)
@@ -356,6 +358,7 @@ def action_create(request: HttpRequest, partnership: Partnership, plan_pk: int) 
     return _action_form_page(request, form, plan, None)
 
 
+@keeps_late_post
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     action = _get_action_to_edit(request, partnership, pk)
@@ -378,6 +381,7 @@ def action_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Http
     )
 
 
+@keeps_late_post
 @require_http_methods(["GET", "POST"])
 def milestone_create(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     action = _get_action_to_edit(request, partnership, pk)
@@ -389,6 +393,7 @@ def milestone_create(request: HttpRequest, partnership: Partnership, pk: int) ->
     return render(request, "actionplans/milestone_form.html", {"form": form, "action": action, "milestone": None})
 
 
+@keeps_late_post
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone, action__plan__partnership=partnership, pk=pk)
@@ -420,6 +425,7 @@ def _last_quarter(action: Action, period: ReportingPeriod, indicators: list[Indi
     return LastQuarter(label=periods.period_label(fy, quarter), update=update, values=values)
 
 
+@keeps_late_post
 @require_http_methods(["GET", "POST"])
 def update_form(request: HttpRequest, partnership: Partnership, pk: int, period_pk: int) -> HttpResponse:
     """The quarterly update: save a draft, come back, submit."""
@@ -531,6 +537,7 @@ def _review_context(update: ActionUpdate, today: dt.date) -> dict[str, Any]:
     }
 
 
+@keeps_late_post
 @require_http_methods(["GET", "POST"])
 def update_review_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     update = _get_update_to_review(request, partnership, pk)

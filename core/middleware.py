@@ -4,14 +4,16 @@ its session has ended."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 
 SESSION_STARTED = "portal_session_started"
@@ -55,10 +57,25 @@ class PrivatePagesMiddleware:
 # (signed-out) session until the same person signs in again.
 KEPT_POST = "portal_kept_post"
 # Which signed-in person this browser last was: a keyed hash of their id, no personal data.
+# Deleted on signing out, so a shared browser does not name the last person to leave.
 OWNER_COOKIE = "portal_owner"
 OWNER_COOKIE_DAYS = 30
 # Beyond this, a POST is not kept (Django's own limit on a form is 2.5 MB).
-KEPT_POST_MAX_CHARS = 200_000
+KEPT_POST_MAX_CHARS = 100_000
+# Never kept, whatever the view: a secret has no place in a session row.
+SECRET_FIELD = re.compile(r"password|code|token|secret", re.IGNORECASE)
+# Marked on a view by `keeps_late_post`.
+KEEPS_LATE_POST = "keeps_late_post"
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def keeps_late_post(view: V) -> V:
+    """Mark a view whose form is worth keeping when it arrives after the session has ended:
+    the forms people type into for a while (an update, an action, a milestone, a review).
+    Only these; never a password page, the admin or a button that publishes or removes."""
+    setattr(view, KEEPS_LATE_POST, True)
+    return view
 
 
 def owner_mark(user_pk: object) -> str:
@@ -66,14 +83,14 @@ def owner_mark(user_pk: object) -> str:
 
 
 class KeepPostAfterTimeoutMiddleware:
-    """A form sent after its session ended is kept, not dropped, and is sent again once the
-    same person has signed in (WCAG 2.2.1; nobody's words are lost).
+    """A form sent after its session ended is kept, not dropped (WCAG 2.2.1; nobody's words
+    are lost), and offered back once the same person has signed in.
 
     Between AuthenticationMiddleware and LoginRequiredMiddleware: when a POST arrives for a
-    page that needs a signed-in person and nobody is signed in, its fields are put in the new
-    session with the page's address and the `portal_owner` mark this browser had while
-    signed in. Sign-in keeps the session's data (`login()` only changes its key), and
-    returns to that page; SendKeptPostMiddleware sends it from there."""
+    view marked `keeps_late_post` and nobody is signed in, its fields (never a password or a
+    code) are put in the new session with the page's address and the `portal_owner` mark
+    this browser had while signed in. Sign-in keeps the session's data (`login()` only
+    changes its key) and returns to that page, where SendKeptPostMiddleware offers it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -100,19 +117,23 @@ class KeepPostAfterTimeoutMiddleware:
             and request.method == "POST"
             and not request.user.is_authenticated
         ):
-            self._keep(request)
+            self._keep(request, keeps=getattr(view_func, KEEPS_LATE_POST, False))
         return None
 
-    def _keep(self, request: HttpRequest) -> None:
-        owner = request.COOKIES.get(OWNER_COOKIE)
+    def _keep(self, request: HttpRequest, *, keeps: bool) -> None:
+        owner = request.COOKIES.get(OWNER_COOKIE, "")
         if request.FILES:
             messages.warning(
                 request, "You were signed out, so your file was not uploaded: sign in and choose it again."
             )
             return
-        data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+        data = {
+            key: values
+            for key, values in request.POST.lists()
+            if key != "csrfmiddlewaretoken" and not SECRET_FIELD.search(key)
+        }
         size = sum(len(key) + sum(len(value) for value in values) for key, values in data.items())
-        if not owner or not data or size > KEPT_POST_MAX_CHARS:
+        if not keeps or not re.fullmatch(r"[0-9a-f]{32}", owner) or not data or size > KEPT_POST_MAX_CHARS:
             messages.warning(request, "You were signed out, so what you sent was not saved: sign in and send it again.")
             return
         request.session[KEPT_POST] = {
@@ -125,17 +146,21 @@ class KeepPostAfterTimeoutMiddleware:
         messages.warning(
             request,
             f"You were signed out after {minutes} minutes without activity. What you sent is kept: "
-            "sign in and it will be sent again.",
+            "sign in and you can send it.",
         )
 
 
 class SendKeptPostMiddleware:
     """The other half of KeepPostAfterTimeoutMiddleware, after every gate a signed-in request
     passes (the second factor included), so a kept form is never spent on a request that is
-    turned away. The first GET of the kept page by the same person is handled as the POST it
-    replaces, so the view does what was asked: it saves, or shows its errors and the text, or
-    refuses a stale edit, exactly as it would have done. The CSRF check has passed on both
-    requests. Someone else signing in at the same browser never gets it; it goes."""
+    turned away.
+
+    The first GET of the kept page by the same person shows what was kept, and a form that
+    sends it (a fresh CSRF token, the fields as hidden inputs) or a link not to. Nothing is
+    sent for them unseen: a form planted at a shared browser, or a GET from another site,
+    cannot act in their name. Sent, the view does what it would have done: it saves, or
+    shows its errors and the text, or refuses a stale edit. A kept form of someone else, or
+    older than the signed-out session could have lasted, is dropped at the first request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -143,28 +168,23 @@ class SendKeptPostMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
-        if (
-            getattr(view_func, "login_required", True)
-            and request.user.is_authenticated
-            and request.method == "GET"
-            and KEPT_POST in request.session
-        ):
-            self._send_again(request)
-        return None
-
-    def _send_again(self, request: HttpRequest) -> None:
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> HttpResponse | None:
+        if not request.user.is_authenticated or KEPT_POST not in request.session:
+            return None
         kept = request.session[KEPT_POST]
-        if kept.get("path") != request.get_full_path():
-            return  # kept until that page is next asked for, while this session lasts
+        stale = time.time() - kept.get("at", 0) > 2 * settings.SESSION_COOKIE_AGE
+        if kept.get("owner") != owner_mark(request.user.pk) or stale:
+            del request.session[KEPT_POST]  # another person's words, or too old: never shown here
+            return None
+        if request.method != "GET" or kept.get("path") != request.get_full_path():
+            return None  # kept until that page is next asked for
+        if not getattr(view_func, KEEPS_LATE_POST, False):
+            return None
         del request.session[KEPT_POST]
-        fresh = time.time() - kept.get("at", 0) <= settings.SESSION_ABSOLUTE_SECONDS
-        if kept.get("owner") != owner_mark(request.user.pk) or not fresh:
-            return  # another person's words, or too old to send unasked: never shown here
-        post = QueryDict(mutable=True)
-        for key, values in kept["data"].items():
-            post.setlist(key, values)
-        post._mutable = False
-        request.method = request.META["REQUEST_METHOD"] = "POST"
-        request.POST = post  # type: ignore[assignment]
-        messages.info(request, "You are signed in again, so what you sent before you were signed out has been sent.")
+        fields = [(key, value) for key, values in kept["data"].items() for value in values]
+        typed = [
+            (key.replace("_", " ").capitalize(), value)
+            for key, value in fields
+            if value.strip() and not key.endswith("version")
+        ]
+        return render(request, "kept_post.html", {"path": kept["path"], "fields": fields, "typed": typed})

@@ -8,6 +8,7 @@ import sys
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -65,7 +66,9 @@ def session_extend(request: HttpRequest) -> JsonResponse:
     ended, so the page can say so rather than follow a redirect to the sign-in page."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
-    return JsonResponse({"signed_in": True, **session_timing(request)})
+    # Signing in again in another tab changes the CSRF token: the page takes the current one,
+    # so its forms still send.
+    return JsonResponse({"signed_in": True, "csrf_token": get_token(request), **session_timing(request)})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -80,7 +80,13 @@ function timeoutWarning(dialog) {
   const endedPart = dialog.querySelector("[data-timeout-ended]");
   const stay = dialog.querySelector("[data-timeout-stay]");
   const announce = dialog.querySelector("[data-timeout-announce]");
-  const token = dialog.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
+  let token = dialog.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
+  let announced = 0;
+
+  function named(title, text) {
+    dialog.setAttribute("aria-labelledby", title);
+    dialog.setAttribute("aria-describedby", text);
+  }
   shareTouch(touched);
 
   const endsAt = () => Math.min(touched + idle, absoluteEnd);
@@ -112,6 +118,8 @@ function timeoutWarning(dialog) {
     stay.hidden = absolute;
     warningPart.hidden = false;
     endedPart.hidden = true;
+    named("app-timeout-title", "app-timeout-text");
+    announced = 0;
     dialog.showModal();
     warningPart.querySelector("h2").focus();
     tick();
@@ -125,8 +133,12 @@ function timeoutWarning(dialog) {
       return;
     }
     for (const countdown of dialog.querySelectorAll("[data-timeout-countdown]")) countdown.textContent = inWords(left);
-    const seconds = Math.ceil(left / 1000);
-    if (seconds % 30 === 0 || seconds === 10) announce.textContent = `You will be signed out in ${inWords(left)}.`;
+    // Said every 30 seconds (counted by crossing, so a late tick never skips one), and at 10.
+    const step = Math.ceil(left / 30000) + (left <= 10000 ? 0.5 : 0);
+    if (step !== announced) {
+      announced = step;
+      announce.textContent = `You will be signed out in ${inWords(left)}.`;
+    }
   }
 
   function hide() {
@@ -142,6 +154,7 @@ function timeoutWarning(dialog) {
     ended = true;
     warningPart.hidden = true;
     endedPart.hidden = false;
+    named("app-timeout-ended-title", "app-timeout-ended-text");
     if (!dialog.open) {
       opener = document.activeElement;
       dialog.showModal();
@@ -162,6 +175,10 @@ function timeoutWarning(dialog) {
       }
       if (!response.ok) throw new Error(String(response.status));
       const timing = await response.json();
+      // A sign-in in another tab changes the CSRF token: every form here takes the new one.
+      token = timing.csrf_token;
+      for (const input of document.querySelectorAll("input[name=csrfmiddlewaretoken]")) input.value = token;
+      ended = false;
       touched = Date.now();
       absoluteEnd = touched + timing.absolute_seconds_left * 1000;
       shareTouch(touched);
@@ -193,7 +210,12 @@ function timeoutWarning(dialog) {
     }, { passive: true, capture: true });
   }
   window.addEventListener("storage", (event) => {
-    if (event.key === SESSION_TOUCHED && !ended) check();
+    if (event.key !== SESSION_TOUCHED) return;
+    if (!ended) {
+      check();
+    } else if (sharedTouch() > touched) {
+      extend(); // signed in again in another tab: this page carries on, with the new token
+    }
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && !ended) check();

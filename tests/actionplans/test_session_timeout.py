@@ -1,9 +1,11 @@
-"""A session that ends mid-update loses nothing: the form sent after it ended is kept and
-sent again once the same person signs in; the timeout warning's timings and its "Stay
-signed in" endpoint."""
+"""A session that ends mid-update loses nothing: the form sent after it ended is kept and,
+once the same person signs in, offered back to send with one press; never sent unseen, never
+to anyone else. The timeout warning's timings and its "Stay signed in" endpoint."""
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from datetime import timedelta
 
@@ -46,6 +48,19 @@ def _sign_in(client: Client, user, next_url: str):
     )
 
 
+def _offered(client: Client, url: str) -> dict[str, list[str]]:
+    """The kept form as the page after sign-in offers it: its hidden fields, to send as is."""
+    page = client.get(url)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Send what you typed before you were signed out?" in text
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', text):
+        if name != "csrfmiddlewaretoken":
+            fields.setdefault(html.unescape(name), []).append(html.unescape(value))
+    return fields
+
+
 def test_an_update_sent_after_the_session_ended_is_saved_after_signing_in(police_action, period, officer) -> None:
     url = _url(police_action, period)
     client = _signed_in_then_timed_out(officer, url)
@@ -56,20 +71,36 @@ def test_an_update_sent_after_the_session_ended_is_saved_after_signing_in(police
     assert response.url.startswith(reverse("accounts:login"))
     assert not ActionUpdate.objects.filter(period=period).exists()
     sign_in_page = client.get(response.url).content.decode()
-    assert "What you sent is kept: sign in and it will be sent again." in sign_in_page
+    assert "What you sent is kept: sign in and you can send it." in sign_in_page
 
     signed_in = _sign_in(client, officer, url)
     assert signed_in.status_code == 302
     assert signed_in.url == url
-    after = client.get(url, follow=True)
+    offered = _offered(client, url)
+    assert not ActionUpdate.objects.exists()  # nothing is sent unseen
+
+    client.post(url, offered)
 
     update = ActionUpdate.objects.get(period=period, action=police_action)
     assert (update.progress, update.rag, update.status) == (TYPED, "amber", "draft")
-    assert "what you sent before you were signed out has been sent" in after.content.decode()
     assert KEPT_POST not in client.session
-    # Sent once: asking for the page again shows the form, and saves nothing more.
-    assert client.get(url).status_code == 200
+    # Offered once: asking for the page again shows the form, and saves nothing more.
+    assert "Send what you typed" not in client.get(url).content.decode()
     assert ActionUpdate.objects.filter(period=period).count() == 1
+
+
+def test_the_offer_shows_what_was_typed_and_can_be_refused(police_action, period, officer) -> None:
+    url = _url(police_action, period)
+    client = _signed_in_then_timed_out(officer, url)
+    client.post(url, {"version": "", "rag": "amber", "progress": TYPED, "save_draft": ""})
+    _sign_in(client, officer, url)
+
+    page = client.get(url).content.decode()
+
+    assert TYPED in page
+    assert f'<a class="govuk-link" href="{url}">Do not send it: go to the form</a>' in page
+    assert "Send what you typed" not in client.get(url).content.decode()
+    assert not ActionUpdate.objects.exists()
 
 
 def test_a_kept_form_with_an_error_comes_back_with_its_text_and_the_error(police_action, period, officer) -> None:
@@ -78,10 +109,10 @@ def test_a_kept_form_with_an_error_comes_back_with_its_text_and_the_error(police
     client.post(url, {"version": "", "rag": "", "progress": TYPED, "submit_update": ""})  # no RAG
 
     _sign_in(client, officer, url)
-    html = client.get(url).content.decode()
+    page = client.post(url, _offered(client, url)).content.decode()
 
-    assert "govuk-error-summary" in html
-    assert "Thirty minutes of careful words, with “curly quotes” and a dash – pasted from Word." in html
+    assert "govuk-error-summary" in page
+    assert "Thirty minutes of careful words, with “curly quotes” and a dash – pasted from Word." in page
     assert not ActionUpdate.objects.filter(period=period, status="submitted").exists()
 
 
@@ -112,7 +143,7 @@ def test_a_session_past_its_absolute_end_keeps_the_form_too(police_action, perio
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
     _sign_in(client, officer, url)
-    client.get(url)
+    client.post(url, _offered(client, url))
 
     assert ActionUpdate.objects.get(period=period).progress == TYPED
 
@@ -183,6 +214,7 @@ def test_stay_signed_in_renews_the_session_and_says_how_long_it_has(officer, set
 
     assert response.status_code == 200
     body = response.json()
+    assert body["csrf_token"]
     assert body["signed_in"] is True
     assert body["idle_seconds"] == settings.SESSION_COOKIE_AGE
     assert 0 < body["absolute_seconds_left"] <= settings.SESSION_ABSOLUTE_SECONDS
@@ -213,5 +245,38 @@ def test_an_admin_gets_the_kept_form_sent_only_after_giving_their_code(police_ac
     assert KEPT_POST in client.session
     assert not ActionUpdate.objects.exists()
     client.post(reverse("accounts:two_factor"), {"code": code_from_app(app), "next": url})
-    client.get(url)
+    client.post(url, _offered(client, url))
     assert ActionUpdate.objects.get(period=period).progress == TYPED
+
+
+def test_only_forms_people_type_into_are_kept_and_never_a_password(officer) -> None:
+    change = reverse("accounts:password_change")
+    client = _signed_in_then_timed_out(officer, change)
+
+    response = client.post(
+        change, {"old_password": PASSWORD, "new_password1": "x" * 20, "new_password2": "x" * 20}, follow=True
+    )
+
+    assert KEPT_POST not in client.session
+    assert "what you sent was not saved: sign in and send it again" in response.content.decode()
+    assert PASSWORD not in str(Session.objects.values_list("session_data", flat=True))
+
+
+def test_a_password_field_is_never_kept_even_on_a_form_that_is(police_action, period, officer) -> None:
+    url = _url(police_action, period)
+    client = _signed_in_then_timed_out(officer, url)
+
+    client.post(url, {"version": "", "progress": TYPED, "password": "hunter2", "save_draft": ""})
+
+    assert "password" not in client.session[KEPT_POST]["data"]
+    assert client.session[KEPT_POST]["data"]["progress"] == [TYPED]
+
+
+def test_signing_out_forgets_who_this_browser_was(officer) -> None:
+    client = client_for(officer)
+    client.get(reverse("actionplans:my_actions"))
+    assert client.cookies[OWNER_COOKIE].value
+
+    client.post(reverse("accounts:logout"))
+
+    assert client.cookies[OWNER_COOKIE].value == ""

@@ -332,7 +332,8 @@ def test_the_timeout_warning_keeps_an_officer_signed_in_and_an_ended_session_los
 
     # Left alone, it warns again, then says the session has ended and leaves the page as it is.
     expect(warning).to_be_visible()
-    ended = page.get_by_role("dialog", name="You're about to be signed out").get_by_role(
+    # The dialog is now named for what it says.
+    ended = page.get_by_role("dialog", name="You have been signed out").get_by_role(
         "heading", name="You have been signed out"
     )
     expect(ended).to_be_visible()
@@ -353,6 +354,11 @@ def test_the_timeout_warning_keeps_an_officer_signed_in_and_an_ended_session_los
     page.get_by_label("Email address").fill(officer.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send what you typed before you were signed out?")
+    expect(page.locator("main")).to_contain_text("Half an hour of words")
+    assert not ActionUpdate.objects.exists()  # nothing is sent unseen
+    assert_accessible(page)
+    page.get_by_role("button", name="Send it now").click()
     expect(page).to_have_url(form_url)
     expect(page.locator("main")).to_contain_text("Draft saved")
     expect(page.get_by_label("Progress this quarter")).to_have_value(
