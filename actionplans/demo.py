@@ -19,7 +19,17 @@ from accounts.models import Agency, Role, User
 from core import periods
 from priorities.models import Partnership, Priority, StrategicPlan, Theme
 
-from .models import Action, ActionPlan, ActionUpdate, Indicator, IndicatorValue, Milestone, Rag, ReportingPeriod
+from .models import (
+    ILLUSTRATIVE_NOTE,
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Rag,
+    ReportingPeriod,
+)
 
 # One illustrative action for each theme of the shipped plan, keyed by the theme's text.
 ACTIONS_BY_THEME = {
@@ -285,10 +295,6 @@ def _indicators(summary: DemoSummary, slug: str, priorities: dict[int, Priority]
         summary.indicators += created
         by_priority.setdefault(spec.priority, []).append(indicator)
     return by_priority
-
-
-# The note on every figure the demo makes up, so that a real source can take its place.
-ILLUSTRATIVE_NOTE = "Illustrative figure."
 
 
 def _values(summary: DemoSummary, indicators: list[Indicator], quarters: list[ReportingPeriod], today: dt.date) -> None:

@@ -15,6 +15,10 @@ from core.fields import CleanCharField, CleanTextField
 from core.models import StagedUpload, Versioned
 from priorities.models import ExpectedOutcome, Partnership, PartnershipAim, Priority, Theme
 
+# The note on every indicator figure the demo makes up (actionplans.demo), so that a real
+# source, a consultation's feed say, can find and replace it.
+ILLUSTRATIVE_NOTE = "Illustrative figure."
+
 
 def is_count(unit: str) -> bool:
     """Whether an indicator in `unit` counts something (offences, people), and so is a whole

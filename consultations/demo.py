@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from actionplans.demo import ILLUSTRATIVE_NOTE
-from actionplans.models import Indicator, IndicatorValue, ReportingPeriod
+from actionplans.models import ILLUSTRATIVE_NOTE, Indicator, IndicatorValue, ReportingPeriod
 from core import periods
 
 from .imports import Mapping, read_table
