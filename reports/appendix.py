@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from actionplans.models import Rag
 from core.tables import inert
 
+from .quarter import snapshot_date
 from .templatetags.report_tags import figure
 
 DATE_FORMAT = "d mmmm yyyy"
@@ -92,11 +93,6 @@ INDICATOR_COLUMNS = [
     Column("Note", long=True),
 ]
 ABOUT_COLUMNS = [Column("About this workbook"), Column("Detail", long=True)]
-
-
-def _date(value: str | None) -> dt.date | None:
-    """An ISO date from the snapshot as a date, or None for none (a milestone not done)."""
-    return dt.date.fromisoformat(value[:10]) if value else None
 
 
 def _yes_no(value: bool) -> str:
@@ -183,7 +179,7 @@ def _action_rows(snapshot: dict[str, Any]) -> list[list[Any]]:
             action["reference"],
             action["title"],
             action["lead"],
-            _date(action["due"]),
+            snapshot_date(action["due"]),
             rag_word(action["rag"]),
             action["update_status"],
             action["commentary"],
@@ -201,8 +197,8 @@ def _milestone_rows(snapshot: dict[str, Any]) -> list[list[Any]]:
             priority["number"],
             action["reference"],
             milestone["title"],
-            _date(milestone["due"]),
-            _date(milestone["completed"]),
+            snapshot_date(milestone["due"]),
+            snapshot_date(milestone["completed"]),
             _capfirst(milestone["state"]),
         ]
         for priority in snapshot.get("priorities", [])
@@ -259,10 +255,10 @@ def _about_rows(snapshot: dict[str, Any], version: int) -> list[list[Any]]:
         ["Board", snapshot.get("board", "")],
         ["Plan", snapshot.get("plan", "")],
         ["Quarter", period.get("label", "")],
-        ["Quarter starts", _date(period.get("starts"))],
-        ["Quarter ends", _date(period.get("ends"))],
+        ["Quarter starts", snapshot_date(period.get("starts"))],
+        ["Quarter ends", snapshot_date(period.get("ends"))],
         ["Report version", version],
-        ["Figures frozen on", _date(frozen)],
+        ["Figures frozen on", snapshot_date(frozen)],
         ["Draft", _yes_no(bool(snapshot.get("is_draft")))],
         [
             "What this is",

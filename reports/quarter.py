@@ -48,6 +48,18 @@ EXCEPTION_RAGS = {Rag.RED.value, Rag.AMBER.value}
 Row = dict[str, Any]
 
 
+def snapshot_date(value: str | None) -> dt.date | None:
+    """A day the snapshot holds as ISO text, as a date: a date as it is, a moment (when the
+    figures were frozen) as the day it was in the portal's time zone, so the report's cover and
+    the spreadsheet appendix name the same day. None for none (a milestone not done)."""
+    if not value:
+        return None
+    if "T" not in value:
+        return dt.date.fromisoformat(value)
+    moment = dt.datetime.fromisoformat(value)
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
 def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 

@@ -6,6 +6,9 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from reports.judgements import Direction
+from reports.quarter import snapshot_date
+
 register = template.Library()
 
 
@@ -27,9 +30,9 @@ def get(mapping: dict[Any, Any], key: Any) -> Any:
 # Direction of travel as the indicator table shows it: an arrow for the way the figure moved
 # only when the change is real (reports.judgements.direction), with "better" or "worse" in
 # words beside it (colour is never the only sign), and in full for assistive technology.
-_TREND_SHOWN = {
-    "no real change": ("–", "", "No real change"),
-    "not comparable": ("", "n/a", "Not comparable"),
+_TREND_SHOWN: dict[str, tuple[str, str, str]] = {
+    Direction.NO_REAL_CHANGE: ("–", "", "No real change"),
+    Direction.NOT_COMPARABLE: ("", "n/a", "Not comparable"),
 }
 
 
@@ -37,12 +40,13 @@ _TREND_SHOWN = {
 def trend(context: template.Context, direction: str, higher_is_better: bool) -> dict[str, Any]:
     """In the PDF (`for_print`) the words are the tagged text itself: a PDF has no hidden text."""
     shown: dict[str, Any] = {"for_print": context.get("for_print", False)}
-    if direction in {"improving", "worsening"}:
-        rose = (direction == "improving") == higher_is_better
+    if direction in {Direction.IMPROVING, Direction.WORSENING}:
+        improving = direction == Direction.IMPROVING
+        rose = improving == higher_is_better
         return shown | {
             "kind": direction,
             "arrow": "▲" if rose else "▼",
-            "shown": "better" if direction == "improving" else "worse",
+            "shown": "better" if improving else "worse",
             "said": f"{direction.capitalize()}: the figure {'rose' if rose else 'fell'}",
         }
     arrow, words, said = _TREND_SHOWN.get(direction, ("", direction, direction))
@@ -90,12 +94,11 @@ def long_date(value: Any) -> Any:
     frozen report holds; anything else is shown as it is."""
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+            value = snapshot_date(value)
         except ValueError:
             return value
     if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, dt.date):
         return f"{value.day} {value:%B %Y}"
     return value

@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from reports.files import render_html
-from reports.quarter import report_build
+from reports.quarter import report_build, snapshot_date
 from reports.templatetags.report_tags import long_date
 from tests.helpers import BEDFORD, client_for
 
@@ -108,3 +108,11 @@ def test_the_report_writes_no_iso_dates(quarter, csp_admin) -> None:
 
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", re.sub(r"<[^>]+>", " ", html))
     assert "1 January 2024 to 31 March 2024" in html
+
+
+def test_the_cover_and_the_appendix_name_the_same_frozen_day() -> None:
+    # 23:30 UTC on 31 March 2024 is already 1 April in London (British Summer Time).
+    frozen = "2024-03-31T23:30:00+00:00"
+
+    assert snapshot_date(frozen) == dt.date(2024, 4, 1)
+    assert long_date(frozen) == "1 April 2024"
