@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from actionplans.models import ReportingPeriod
+from core.fields import CleanTextField
+from priorities.models import Priority
 
 
 class QuarterlyReport(models.Model):
@@ -34,10 +36,15 @@ class QuarterlyReport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it is to be published to the board, if an admin set a time."
+    )
+    publish_set_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     snapshot = models.JSONField(null=True, blank=True, help_text="Every figure and word of the report, frozen.")
     html_file = models.CharField(max_length=300, blank=True)
     pdf_file = models.CharField(max_length=300, blank=True)
     xlsx_file = models.CharField(max_length=300, blank=True)
+    docx_file = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords(excluded_fields=["snapshot", "heartbeat_at"])
 
@@ -64,3 +71,73 @@ class QuarterlyReport(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+class BoardPaper(models.Model):
+    """The words a quarter's board paper has beyond its figures, written in the portal:
+    the date of the board meeting it goes to, and its parts (`BoardPaperPart`). Compiling a
+    report freezes them into its snapshot, with who wrote each part and when."""
+
+    period = models.OneToOneField(ReportingPeriod, on_delete=models.PROTECT, related_name="board_paper")
+    meeting_on = models.DateField(null=True, blank=True, help_text="The board meeting this paper goes to.")
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every save, so a stale edit is refused.")
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.period.label} board paper"
+
+    @property
+    def partnership_id(self) -> int:
+        return self.period.partnership_id
+
+
+class BoardPaperPart(models.Model):
+    """One part of a board paper: the summary, the recommendations, the decisions sought
+    (one each), or one priority's commentary. Each keeps who last wrote it and when, and
+    its history keeps every earlier draft."""
+
+    class Part(models.TextChoices):
+        SUMMARY = "summary", "Summary"
+        COMMENTARY = "commentary", "Priority commentary"
+        RECOMMENDATIONS = "recommendations", "Recommendations"
+        DECISIONS = "decisions", "Decisions sought"
+
+    paper = models.ForeignKey(BoardPaper, on_delete=models.CASCADE, related_name="parts")
+    part = models.CharField(max_length=20, choices=Part.choices)
+    priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="board_paper_parts"
+    )
+    text = CleanTextField(blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every save, so a stale edit is refused.")
+    written_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["paper", "part", "priority__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "part"], condition=models.Q(priority__isnull=True), name="one_board_paper_part"
+            ),
+            models.UniqueConstraint(
+                fields=["paper", "priority"],
+                condition=models.Q(priority__isnull=False),
+                name="one_commentary_per_priority",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(part="commentary", priority__isnull=False)
+                | (~models.Q(part="commentary") & models.Q(priority__isnull=True)),
+                name="commentary_names_its_priority",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.priority_id:
+            return f"{self.paper}: commentary on priority {self.priority.number}"
+        return f"{self.paper}: {self.get_part_display().lower()}"
+
+    @property
+    def partnership_id(self) -> int:
+        return self.paper.partnership_id
