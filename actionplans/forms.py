@@ -16,7 +16,7 @@ from django.utils.html import conditional_escape
 
 from accounts.models import Agency, User
 from core import periods
-from core.forms import NARRATIVE_LIMIT, GovukDateField, NarrativeField, PortalFormMixin
+from core.forms import NARRATIVE_LIMIT, GovukDateField, NarrativeField, PortalFormMixin, VersionField
 from core.imports import max_upload_mb, upload_check
 from priorities.models import Partnership, Priority
 
@@ -25,15 +25,6 @@ from .services import IndicatorEntry, UpdateInput
 
 SAVE_DRAFT = "save_draft"
 SUBMIT = "submit_update"
-
-
-class VersionField(forms.IntegerField):
-    """The version the form was opened at, so a stale save can be refused."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(required=False, min_value=0, **kwargs)
 
 
 def _gds_date(label: str, *, required: bool = True, hint: str = "") -> GovukDateField:

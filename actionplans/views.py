@@ -20,6 +20,7 @@ from accounts.models import Role, User
 from accounts.reauth import recent_sign_in_required
 from core import periods
 from core.converters import whole_number
+from core.forms import rebase
 from core.middleware import keeps_late_post
 from core.models import StaleEdit
 from core.periods import financial_year_label
@@ -114,20 +115,13 @@ def _today() -> Any:
     return timezone.localdate()
 
 
-def _rebase(form: Any, stale: StaleEdit) -> None:
-    """Keep everything the person typed, but move the form to the version now saved, so
-    that saving again (after reading what changed) is a deliberate choice."""
-    form.data = form.data.copy()
-    form.data["version"] = str(stale.current.version)
-
-
 def _save_unless_stale(form: Any, user: User) -> StaleEdit | None:
     """Save a valid edit form of a versioned record; if someone saved it meanwhile, save
     nothing, keep what was typed and return what changed."""
     try:
         versioned_save(instance=form.instance, expected_version=form.cleaned_data["version"], user=user, save=form.save)
     except StaleEdit as stale:
-        _rebase(form, stale)
+        rebase(form, stale.current.version)
         return stale
     return None
 
@@ -474,7 +468,7 @@ def update_form(request: HttpRequest, partnership: Partnership, pk: int, period_
             )
         except StaleEdit as stale:
             context["stale"] = stale
-            _rebase(form, stale)
+            rebase(form, stale.current.version)
         except UpdateLocked as refused:
             messages.error(request, str(refused))
             return redirect(action)
@@ -555,7 +549,7 @@ def update_review_view(request: HttpRequest, partnership: Partnership, pk: int) 
             )
         except StaleEdit as stale:
             context["stale"] = stale
-            _rebase(form, stale)
+            rebase(form, stale.current.version)
         except (UpdateLocked, ValidationError) as exc:
             messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
             return redirect("actionplans:reviews", partnership.slug)
@@ -780,7 +774,7 @@ def revision_publish_view(request: HttpRequest, partnership: Partnership, pk: in
                 plan = revision_publish(revision=saved, user=request.user, today=timezone.localdate())  # type: ignore[arg-type]
         except StaleEdit as refused:
             stale = refused
-            _rebase(form, refused)
+            rebase(form, refused.current.version)
         except ValidationError as refused:
             problems = refused.messages
             revision.refresh_from_db()

@@ -45,6 +45,25 @@ class PortalFormMixin:
             self.add_error(None, self.TAMPERED)  # type: ignore[attr-defined]
 
 
+class VersionField(forms.IntegerField):
+    """The version of a record (`core.models.Versioned`) the form was opened at, so a stale
+    save can be refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, min_value=0, **kwargs)
+
+
+def rebase(form: forms.Form, current_version: int) -> None:
+    """After a stale save was refused: keep everything the person typed, but move the form to
+    the version now saved, so that saving again (after reading what changed) is a deliberate
+    choice."""
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: its copy can be changed
+    data["version"] = str(current_version)
+    form.data = data
+
+
 NARRATIVE_LIMIT = 5_000
 
 

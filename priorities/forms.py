@@ -13,22 +13,13 @@ from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.text import slugify
 
-from core.forms import GovukDateField, PortalFormMixin
+from core.forms import GovukDateField, PortalFormMixin, VersionField
 
 from .models import KEY_MAX_LENGTH, PlanRevision
 from .revisions import LINE_KINDS
 
 # Blank rows offered for new lines of each kind.
 NEW_ROWS = 2
-
-
-class VersionField(forms.IntegerField):
-    """The version of the draft the form was opened at, so a stale save can be refused."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(required=False, min_value=0, **kwargs)
 
 
 class RevisionOpenForm(PortalFormMixin, forms.Form):

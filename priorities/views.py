@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.forms import rebase
 from core.models import StaleEdit
 
 from .access import redirecting, require_reviser, revision_for
@@ -156,13 +157,6 @@ def revision_new(request: HttpRequest, partnership: Partnership) -> HttpResponse
     return render(request, "priorities/revision_new.html", {"form": form, "plan": plan})
 
 
-def _rebase(form: Any, stale: StaleEdit) -> None:
-    """Keep what the admin typed, but move the form to the version now saved, so that
-    saving again (after reading what the other admin saved) is a deliberate choice."""
-    form.data = form.data.copy()
-    form.data["version"] = str(stale.current.version)
-
-
 def _diff_of(revision: PlanRevision) -> PlanDiff:
     return draft_diff(plan_as_draft(revision.plan), revision.draft)
 
@@ -231,7 +225,7 @@ def revision_priority(request: HttpRequest, partnership: Partnership, pk: int, k
             )
         except StaleEdit as refused:
             stale = refused
-            _rebase(form, refused)
+            rebase(form, refused.current.version)
         else:
             messages.success(request, f"Priority {priority['number']} saved in the draft.")
             return redirect(revision)

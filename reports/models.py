@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import User
 from actionplans.models import ReportingPeriod
 from core.fields import CleanTextField
+from core.models import Versioned
 from priorities.models import Priority
 
 
@@ -73,14 +74,13 @@ class QuarterlyReport(models.Model):
         return self.published_at is not None
 
 
-class BoardPaper(models.Model):
+class BoardPaper(Versioned):
     """The words a quarter's board paper has beyond its figures, written in the portal:
     the date of the board meeting it goes to, and its parts (`BoardPaperPart`). Compiling a
     report freezes them into its snapshot, with who wrote each part and when."""
 
     period = models.OneToOneField(ReportingPeriod, on_delete=models.PROTECT, related_name="board_paper")
     meeting_on = models.DateField(null=True, blank=True, help_text="The board meeting this paper goes to.")
-    version = models.PositiveIntegerField(default=1, help_text="Raised on every save, so a stale edit is refused.")
 
     history = HistoricalRecords()
 
@@ -92,7 +92,7 @@ class BoardPaper(models.Model):
         return self.period.partnership_id
 
 
-class BoardPaperPart(models.Model):
+class BoardPaperPart(Versioned):
     """One part of a board paper: the summary, the recommendations, the decisions sought
     (one each), or one priority's commentary. Each keeps who last wrote it and when, and
     its history keeps every earlier draft."""
@@ -109,7 +109,6 @@ class BoardPaperPart(models.Model):
         Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="board_paper_parts"
     )
     text = CleanTextField(blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Raised on every save, so a stale edit is refused.")
     written_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(null=True, blank=True)
 
@@ -134,7 +133,7 @@ class BoardPaperPart(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.priority_id:
+        if self.priority is not None:
             return f"{self.paper}: commentary on priority {self.priority.number}"
         return f"{self.paper}: {self.get_part_display().lower()}"
 

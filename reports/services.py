@@ -25,6 +25,7 @@ from priorities.models import Partnership
 from .appendix import render_xlsx
 from .files import charts_for, render_html, render_pdf, report_dir, write_atomically
 from .models import QuarterlyReport
+from .paper import paper_freeze
 from .quarter import report_build
 
 logger = logging.getLogger(__name__)
@@ -170,6 +171,7 @@ def report_is_compiling(*, report_id: int) -> bool:
 def _compile_files(report: QuarterlyReport) -> None:
     snapshot = report_build(report.period)
     snapshot["is_draft"] = report.is_draft
+    paper_freeze(snapshot, report.period)
     charts = charts_for(snapshot)
     directory = report_dir(report.pk)
     stem = f"quarterly-report-{report.period.label.replace(' ', '-').lower()}-v{report.version}"

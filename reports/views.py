@@ -16,10 +16,15 @@ from accounts.reauth import recent_sign_in_required
 from actionplans.models import ReportingPeriod
 from core.charts import trend_chart
 from core.converters import whole_number
+from core.forms import rebase
+from core.middleware import keeps_late_post
+from core.models import StaleEdit
 from priorities.models import Partnership
 
 from .files import report_dir
+from .forms import MeetingForm, PaperPartForm
 from .models import QuarterlyReport
+from .paper import paper_meeting_save, paper_meeting_version, paper_of, paper_part_save, paper_slot, paper_slots
 from .quarter import quarter_exceptions, quarter_indicator, quarter_overview, quarter_priority
 from .services import QUEUE_DOWN, QueueDown, ReportNotReady, board_recipients, report_publish, report_request
 
@@ -80,6 +85,7 @@ def _context(request: HttpRequest, period: ReportingPeriod, **extra: Any) -> dic
         ),
         "filters": Filters.from_request(request),
         "can_compile": request.user.has_perm("reports.compile_reports", partnership),
+        "can_write_paper": request.user.has_perm("reports.write_board_paper", partnership),
         "rag_choices": Filters.RAG_CHOICES,
         **extra,
     }
@@ -264,3 +270,98 @@ def report_status(request: HttpRequest, partnership: Partnership, pk: int) -> Js
         {"status": report.status, "label": report.get_status_display(), "done": done},
         headers={"Cache-Control": "no-store"},
     )
+
+
+# The board paper's own words ------------------------------------------------------------
+
+
+def _paper_period(request: HttpRequest, partnership: Partnership, period: int) -> ReportingPeriod:
+    if not request.user.has_perm("reports.write_board_paper", partnership):
+        raise PermissionDenied
+    return get_object_or_404(ReportingPeriod.objects.select_related("partnership"), partnership=partnership, pk=period)
+
+
+@require_GET
+def paper(request: HttpRequest, partnership: Partnership, period: int) -> HttpResponse:
+    """The quarter's board paper: each part, who last wrote it and when, and a link to write
+    the parts this person may write. Compiling the report freezes what is here."""
+    chosen = _paper_period(request, partnership, period)
+    slots = paper_slots(chosen)
+    user = request.user
+    return render(
+        request,
+        "reports/paper.html",
+        {
+            "period": chosen,
+            "board_paper": paper_of(chosen),
+            "rows": [(slot, user.has_perm("reports.write_paper_part", slot.draft)) for slot in slots],
+            "can_compile": user.has_perm("reports.compile_reports", partnership),
+            "latest": QuarterlyReport.objects.filter(period=chosen).defer("snapshot").order_by("-version").first(),
+        },
+    )
+
+
+@keeps_late_post
+@require_http_methods(["GET", "POST"])
+def paper_part(
+    request: HttpRequest, partnership: Partnership, period: int, part: str, priority: int | None = None
+) -> HttpResponse:
+    """Write one part of the board paper. A save that started before someone else saved the
+    same part is refused, with what they wrote, and the text typed here kept in the box."""
+    chosen = _paper_period(request, partnership, period)
+    slot = paper_slot(chosen, part, priority)
+    if slot is None:
+        raise Http404("No such part of the board paper")
+    if not request.user.has_perm("reports.write_paper_part", slot.draft):
+        raise PermissionDenied
+    written = slot.written
+    initial = {"version": written.version if written else 0, "text": written.text if written else ""}
+    form = PaperPartForm(request.POST or None, initial=initial, label=slot.label, hint=slot.hint)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            paper_part_save(
+                slot=slot,
+                text=form.cleaned_data["text"],
+                expected_version=form.cleaned_data["version"] or 0,
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except StaleEdit as refused:
+            stale = refused
+            rebase(form, refused.current.version)
+            written = paper_slot(chosen, part, priority).written  # type: ignore[union-attr]
+        else:
+            messages.success(request, f"{slot.label} saved. It goes into the report the next time it is compiled.")
+            return redirect("reports:paper", partnership.slug, chosen.pk)
+    return render(
+        request,
+        "reports/paper_part.html",
+        {"form": form, "period": chosen, "slot": slot, "stale": stale, "saved": written if stale else None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def paper_meeting(request: HttpRequest, partnership: Partnership, period: int) -> HttpResponse:
+    """Set the date of the board meeting the paper goes to (the team's, like the summary)."""
+    chosen = _paper_period(request, partnership, period)
+    if not request.user.has_perm("reports.compile_reports", partnership):
+        raise PermissionDenied
+    board_paper = paper_of(chosen)
+    initial = {"version": paper_meeting_version(chosen), "meeting_on": board_paper.meeting_on}
+    form = MeetingForm(request.POST or None, initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            paper_meeting_save(
+                period=chosen,
+                meeting_on=form.cleaned_data["meeting_on"],
+                expected_version=form.cleaned_data["version"] or 0,
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except StaleEdit as refused:
+            stale = refused
+            rebase(form, refused.current.version)
+        else:
+            messages.success(request, "Date of the board meeting saved.")
+            return redirect("reports:paper", partnership.slug, chosen.pk)
+    return render(request, "reports/paper_meeting.html", {"form": form, "period": chosen, "stale": stale})

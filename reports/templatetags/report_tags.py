@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from reports.judgements import Direction
 from reports.quarter import snapshot_date
@@ -102,3 +105,12 @@ def long_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return f"{value.day} {value:%B %Y}"
     return value
+
+
+@register.filter
+def paragraphs(text: str | None) -> SafeString:
+    """Plain text someone wrote in the portal (a board paper's part) as GOV.UK paragraphs:
+    a blank line starts a new one, a single line break stays a line break. Escaped."""
+    blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
+    lines = (format_html_join(mark_safe("<br>"), "{}", ((line,) for line in block.split("\n"))) for block in blocks)
+    return format_html_join("", '<p class="govuk-body">{}</p>', ((block,) for block in lines if block))

@@ -178,6 +178,10 @@ def _download() -> dict[str, Any]:
     return {"pk": _published_report().pk, "fmt": "pdf"}
 
 
+def _paper_period() -> dict[str, Any]:
+    return {"period": _police_action().updates.get().period_id}
+
+
 def _dashboard_priority() -> dict[str, Any]:
     return {"pk": _police_action().plan.priority_id}
 
@@ -368,6 +372,14 @@ EXPECTATIONS: dict[str, Expect] = {
     "reports:compile": Expect(SIGN_IN, 405, 405, 405),
     # GET asks (naming who will be emailed) and changes nothing; the POST is tried in tests/reports.
     "reports:publish": Expect(SIGN_IN, 403, 403, 200, kwargs=_unpublished_report),
+    # The board paper's words: the team writes them (a priority lead, their own commentary,
+    # is tried in tests/reports/test_board_paper.py); officers and board members do not.
+    "reports:paper": Expect(SIGN_IN, 403, 403, 200, kwargs=_paper_period),
+    "reports:paper_meeting": Expect(SIGN_IN, 403, 403, 200, kwargs=_paper_period),
+    "reports:paper_part": Expect(SIGN_IN, 403, 403, 200, kwargs=lambda: {**_paper_period(), "part": "summary"}),
+    "reports:paper_commentary": Expect(
+        SIGN_IN, 403, 403, 200, kwargs=lambda: {**_paper_period(), "priority": _dashboard_priority()["pk"]}
+    ),
 }
 
 # The admin is for CSP admins alone: signed out, you are sent to sign in; signed in
