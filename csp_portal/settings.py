@@ -277,6 +277,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "update-reminders": {"task": "actionplans.send_update_reminders", "schedule": crontab(hour=7, minute=0)},
     "compile-closed-periods": {"task": "reports.compile_closed_periods", "schedule": crontab(hour=6, minute=0)},
+    "publish-due-reports": {"task": "reports.publish_due", "schedule": crontab(minute="*")},
     "expire-uploads": {"task": "core.expire_uploads", "schedule": crontab(hour=3, minute=0)},
 }
 CELERY_TIMEZONE = TIME_ZONE

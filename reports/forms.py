@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.utils import timezone
 
 from core.forms import NARRATIVE_LIMIT, GovukDateField, NarrativeField, PortalFormMixin, VersionField
 
@@ -43,3 +47,59 @@ class MeetingForm(PortalFormMixin, forms.Form):
         self.helper.layout = Layout(
             Field("version"), Field("meeting_on", legend_size=Size.MEDIUM), Button("save", "Save")
         )
+
+
+# How far ahead publishing may be set: a board meets within a quarter of its report.
+MOST_AHEAD = dt.timedelta(days=92)
+
+
+class PublishForm(PortalFormMixin, forms.Form):
+    """Publish now, or at a set time (the beat publishes it then). The page's template holds
+    the <form> and the warning button."""
+
+    NOW, LATER = "now", "later"
+    TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])")
+
+    when = forms.ChoiceField(
+        label="When should it be published?",
+        choices=[
+            Choice(NOW, "Now", hint="Board members can read it, and are emailed a link, at once."),
+            Choice(LATER, "At a set time", hint="Until then you can change the time, or cancel it."),
+        ],
+        widget=forms.RadioSelect,
+        initial=NOW,
+        required=False,  # not chosen: now, as the button says
+    )
+    on = GovukDateField(label="Date to publish", required=False, hint="For a set time only. For example, 14 5 2024")
+    at = forms.CharField(
+        label="Time to publish", required=False, max_length=5, help_text="24-hour clock, for example 09:00"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.publish_at: dt.datetime | None = None
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("when", legend_size=Size.MEDIUM), Field("on"), Field.text("at", field_width=5)
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("when") != self.LATER:
+            return data
+        day, time = data.get("on"), self.TIME.fullmatch((data.get("at") or "").strip())
+        if day is None and "on" not in self.errors:
+            self.add_error("on", "Enter the date to publish")
+        if time is None:
+            self.add_error("at", "Enter the time to publish as hours and minutes, for example 09:00")
+        if day is None or time is None:
+            return data
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(int(time[1]), int(time[2]))))
+        if moment <= timezone.now():
+            self.add_error("on", "The time to publish must be in the future")
+        elif moment > timezone.now() + MOST_AHEAD:
+            self.add_error("on", f"The time to publish must be within {MOST_AHEAD.days} days")
+        else:
+            self.publish_at = moment
+        return data

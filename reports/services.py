@@ -200,7 +200,7 @@ def board_recipients(partnership: Partnership) -> QuerySet[User]:
     return User.objects.holding(Role.BOARD_MEMBER, partnership).select_related("agency").order_by("full_name", "pk")
 
 
-def report_publish(*, report: QuarterlyReport, user: User) -> None:
+def report_publish(*, report: QuarterlyReport, user: User | None) -> None:
     """Publish a ready report and tell the board members, each by email with a link."""
     if report.status != QuarterlyReport.Status.READY:
         raise ReportNotReady("Only a ready report can be published.")
@@ -212,6 +212,47 @@ def report_publish(*, report: QuarterlyReport, user: User) -> None:
             raise ReportNotReady("This report is already published.")
         report.refresh_from_db()
         transaction.on_commit(lambda: _notify_board(report))
+
+
+def report_publish_later(*, report: QuarterlyReport, at: dt.datetime, user: User) -> None:
+    """Set (or move) the moment a ready, unpublished report is published to the board: the
+    beat's `reports_publish_due` publishes it then, as `user` had pressed Publish."""
+    if report.status != QuarterlyReport.Status.READY:
+        raise ReportNotReady("Only a ready report can be published.")
+    if at <= timezone.now():
+        raise ValueError("The time to publish at must be in the future.")
+    set_ = QuarterlyReport.objects.filter(pk=report.pk, published_at__isnull=True).update(
+        publish_at=at, publish_set_by=user
+    )
+    if not set_:
+        raise ReportNotReady("This report is already published.")
+    report.refresh_from_db()
+
+
+def report_publish_later_cancel(*, report: QuarterlyReport) -> bool:
+    """Forget the set time (the report stays unpublished). Whether there was one to forget."""
+    cancelled = QuarterlyReport.objects.filter(
+        pk=report.pk, published_at__isnull=True, publish_at__isnull=False
+    ).update(publish_at=None, publish_set_by=None)
+    report.refresh_from_db()
+    return bool(cancelled)
+
+
+def reports_publish_due(*, now: dt.datetime) -> list[QuarterlyReport]:
+    """Publish every report whose set time has come (each minute, from the beat). A report
+    published meanwhile by hand is left alone; one that is no longer ready is not published
+    and keeps its time, so an admin sees why on its page."""
+    published = []
+    due = QuarterlyReport.objects.filter(
+        publish_at__lte=now, published_at__isnull=True, status=QuarterlyReport.Status.READY
+    ).select_related("period__partnership", "publish_set_by")
+    for report in due:
+        try:
+            report_publish(report=report, user=report.publish_set_by)
+        except ReportNotReady:
+            continue
+        published.append(report)
+    return published
 
 
 def _notify_board(report: QuarterlyReport) -> None:

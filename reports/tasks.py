@@ -8,7 +8,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from .services import report_compile, report_fail, report_is_compiling, reports_schedule
+from .services import report_compile, report_fail, report_is_compiling, reports_publish_due, reports_schedule
 
 
 class CompileTask(Task):
@@ -37,3 +37,9 @@ def compile_report(self: Task, report_id: int) -> bool:
 def compile_closed_periods() -> int:
     """Daily (beat): queue the report of any period whose window closed yesterday."""
     return len(reports_schedule(today=timezone.localdate()))
+
+
+@shared_task(name="reports.publish_due")
+def publish_due() -> int:
+    """Every minute (beat): publish the reports whose set time has come."""
+    return len(reports_publish_due(now=timezone.now()))

@@ -22,11 +22,21 @@ from core.models import StaleEdit
 from priorities.models import Partnership
 
 from .files import report_dir
-from .forms import MeetingForm, PaperPartForm
+from .forms import MeetingForm, PaperPartForm, PublishForm
 from .models import QuarterlyReport
 from .paper import paper_meeting_save, paper_meeting_version, paper_of, paper_part_save, paper_slot, paper_slots
 from .quarter import quarter_exceptions, quarter_indicator, quarter_overview, quarter_priority
-from .services import QUEUE_DOWN, QueueDown, ReportNotReady, board_recipients, report_publish, report_request
+from .services import (
+    QUEUE_DOWN,
+    QueueDown,
+    ReportNotReady,
+    board_recipients,
+    report_publish,
+    report_publish_later,
+    report_publish_later_cancel,
+    report_request,
+)
+from .templatetags.report_tags import moment
 
 
 def _period(request: HttpRequest, partnership: Partnership) -> ReportingPeriod:
@@ -224,39 +234,55 @@ def report_compile_view(request: HttpRequest, partnership: Partnership) -> HttpR
 @require_http_methods(["GET", "POST"])
 @recent_sign_in_required(again="press Publish to the board again", fallback="reports:archive")
 def report_publish_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
-    """Ask first (GET), then publish (POST). Publishing emails every board member and
-    cannot be undone, so the GET page names exactly who will be emailed (the list the
-    email then goes to) and changes nothing; the password is asked for again before
-    either, when it was given too long ago."""
+    """Ask first (GET), then publish (POST), now or at a set time (or cancel a set time).
+    Publishing emails every board member and cannot be undone, so the GET page names
+    exactly who will be emailed (the list the email then goes to) and changes nothing; the
+    password is asked for again before either, when it was given too long ago."""
     if not request.user.has_perm("reports.compile_reports", partnership):
         raise PermissionDenied
     report = get_object_or_404(
         QuarterlyReport.objects.select_related("period__partnership"), period__partnership=partnership, pk=pk
     )
-    if request.method == "GET":
-        if report.is_published or report.status != QuarterlyReport.Status.READY:
-            # Nothing to confirm: say why on the report's own page.
-            messages.error(
-                request,
-                "This report is already published." if report.is_published else "Only a ready report can be published.",
-            )
-            return redirect(report)
-        return render(
+    if report.is_published or report.status != QuarterlyReport.Status.READY:
+        # Nothing to confirm: say why on the report's own page.
+        messages.error(
             request,
-            "reports/publish_confirm.html",
-            {
-                "report": report,
-                "recipients": board_recipients(partnership),
-                "newer": QuarterlyReport.objects.filter(period=report.period, version__gt=report.version).exists(),
-            },
+            "This report is already published." if report.is_published else "Only a ready report can be published.",
         )
-    try:
-        report_publish(report=report, user=request.user)  # type: ignore[arg-type]
-    except ReportNotReady as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{report} published. Board members have been emailed a link.")
-    return redirect(report)
+        return redirect(report)
+    if request.POST.get("cancel_set_time"):
+        if report_publish_later_cancel(report=report):
+            messages.success(request, f"{report} will not be published at a set time. It is not published.")
+        return redirect(report)
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.publish_at is not None:
+                report_publish_later(report=report, at=form.publish_at, user=request.user)  # type: ignore[arg-type]
+            else:
+                report_publish(report=report, user=request.user)  # type: ignore[arg-type]
+        except ReportNotReady as exc:
+            messages.error(request, str(exc))
+        else:
+            if form.publish_at is not None:
+                messages.success(
+                    request,
+                    f"{report} will be published to the board at {moment(form.publish_at)}. "
+                    "Board members are emailed a link then.",
+                )
+            else:
+                messages.success(request, f"{report} published. Board members have been emailed a link.")
+        return redirect(report)
+    return render(
+        request,
+        "reports/publish_confirm.html",
+        {
+            "form": form,
+            "report": report,
+            "recipients": board_recipients(partnership),
+            "newer": QuarterlyReport.objects.filter(period=report.period, version__gt=report.version).exists(),
+        },
+    )
 
 
 @require_GET

@@ -108,6 +108,13 @@ def long_date(value: Any) -> Any:
 
 
 @register.filter
+def moment(value: dt.datetime) -> str:
+    """A moment as GOV.UK writes it, in the portal's time: "9:30am on 14 May 2024"."""
+    local = timezone.localtime(value)
+    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'} on {long_date(local)}"
+
+
+@register.filter
 def paragraphs(text: str | None) -> SafeString:
     """Plain text someone wrote in the portal (a board paper's part) as GOV.UK paragraphs:
     a blank line starts a new one, a single line break stays a line break. Escaped."""

@@ -4,6 +4,7 @@ while a report compiles, its page says how to see the result and offers a status
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -14,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Role
 from priorities.models import Membership, Partnership
 from reports.models import QuarterlyReport
-from reports.services import board_recipients, report_compile
+from reports.services import board_recipients, report_compile, reports_publish_due
 from tests.factories import UserFactory
 from tests.helpers import BEDFORD, CENTRAL, client_for
 
@@ -211,3 +212,63 @@ def test_agency_less_members_are_listed_too(quarter, csp_admin) -> None:
 
     assert member.email in html
     assert "No agency" in html
+
+
+def _later(day: str = "21", at: str = "09:30") -> dict[str, str]:
+    return {"when": "later", "on_0": day, "on_1": "4", "on_2": "2024", "at": at}
+
+
+def test_a_report_set_to_publish_later_is_published_then_and_not_before(
+    quarter, csp_admin, board, django_capture_on_commit_callbacks
+) -> None:
+    report = _ready(quarter)
+    client = client_for(csp_admin)
+    response = client.post(_publish_url(report), _later(), follow=True)
+    report.refresh_from_db()
+    assert not report.is_published
+    assert timezone.localtime(report.publish_at).isoformat() == "2024-04-21T09:30:00+01:00"
+    assert report.publish_set_by == csp_admin
+    assert "will be published to the board at 9:30am on 21 April 2024" in response.content.decode()
+    assert "Set to be published to the board at 9:30am on 21 April 2024" in response.content.decode()
+    assert mail.outbox == []
+    assert reports_publish_due(now=report.publish_at - dt.timedelta(seconds=1)) == []
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        published = reports_publish_due(now=report.publish_at)
+    assert [r.pk for r in published] == [report.pk]
+    report.refresh_from_db()
+    assert report.is_published
+    assert report.published_by == csp_admin
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(member.email for member in board)
+    assert reports_publish_due(now=report.publish_at) == []  # once
+    assert len(mail.outbox) == len(board)
+
+
+def test_a_set_time_must_be_whole_and_ahead_and_can_be_cancelled(quarter, csp_admin) -> None:
+    report = _ready(quarter)
+    client = client_for(csp_admin)
+    for data, error in (
+        ({"when": "later", "at": "09:30"}, "Enter the date to publish"),
+        (_later(at="9 o'clock"), "Enter the time to publish as hours and minutes"),
+        (_later(day="19"), "The time to publish must be in the future"),
+        ({**_later(), "on_1": "12"}, "The time to publish must be within 92 days"),
+    ):
+        response = client.post(_publish_url(report), data)
+        assert response.status_code == 200
+        assert "govuk-error-summary" in response.content.decode()
+        assert error in response.content.decode()
+    report.refresh_from_db()
+    assert report.publish_at is None
+    client.post(_publish_url(report), _later())
+    client.post(_publish_url(report), {"cancel_set_time": "1"})
+    report.refresh_from_db()
+    assert report.publish_at is None
+    assert not report.is_published
+
+
+def test_the_beat_runs_the_publishing_of_due_reports_every_minute(settings) -> None:
+    from reports.tasks import publish_due
+
+    entry = settings.CELERY_BEAT_SCHEDULE["publish-due-reports"]
+    assert entry["task"] == publish_due.name
+    assert entry["schedule"].minute == set(range(60))
