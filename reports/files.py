@@ -45,7 +45,8 @@ def render_html(snapshot: dict[str, Any], *, version: int, charts: dict[int, Cha
 
 
 def render_pdf(html: str) -> bytes:
-    """A tagged PDF/UA document, A4, page x of y (the CSS sets the page)."""
+    """A tagged PDF/UA document, A4, page x of y (the CSS sets the page), with one tagged
+    table for each table however many pages it crosses."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
@@ -90,9 +91,9 @@ def _join_split_tables(document: Any, pdf: Any) -> None:
     tagged = [table for kid in root["K"] for table in struct_tables(get(kid))]
     if len(html_tables) != len(tagged):  # not the layout this was written for: leave it be
         return
-    first: dict[int, Any] = {}
+    first: dict[Any, Any] = {}
     for element, table in zip(html_tables, tagged, strict=True):
-        whole = first.setdefault(id(element), table)
+        whole = first.setdefault(element, table)
         if whole is table:
             continue
         for kid in table["K"]:
