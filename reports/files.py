@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,63 @@ def render_html(snapshot: dict[str, Any], *, version: int, charts: dict[int, Cha
 
 
 def render_pdf(html: str) -> bytes:
-    """A tagged PDF/UA document, A4, page x of y (the CSS sets the page)."""
+    """A tagged PDF/UA document, A4, page x of y (the CSS sets the page), with one tagged
+    table for each table however many pages it crosses."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_variant="pdf/ua-1", finisher=_join_split_tables
+    )
+
+
+def _join_split_tables(document: Any, pdf: Any) -> None:
+    """One tagged table for each table of the HTML, however many pages it crosses.
+
+    WeasyPrint 70 builds the structure tree page by page, so a table that crosses a page
+    becomes one /Table per page, the first perhaps holding only its caption (WeasyPrint
+    issue 2903); a screen reader then announces several tables. The PDF's /Table elements
+    come in the order of the table boxes on the pages, and the boxes of one table share its
+    HTML element: each later part's rows move into the table's first /Table, and the parts
+    left empty leave the tree."""
+    from weasyprint.formatting_structure import boxes
+
+    def table_elements(box: Any) -> Iterator[Any]:
+        if isinstance(box, boxes.MarginBox):
+            return
+        box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+        if box.is_table_wrapper:
+            yield box.element
+        for child in getattr(box, "children", ()):
+            yield from table_elements(child)
+
+    def get(reference: bytes) -> Any:
+        return pdf.objects[int(reference.split()[0])]
+
+    def struct_tables(element: Any) -> Iterator[Any]:
+        if element.get("S") == "/Table":
+            yield element
+        for kid in element.get("K", ()):
+            if isinstance(kid, bytes) and get(kid).get("Type") == "/StructElem":
+                yield from struct_tables(get(kid))
+
+    if "StructTreeRoot" not in pdf.catalog:
+        return
+    html_tables = [element for page in document.pages for element in table_elements(page._page_box)]
+    root = get(pdf.catalog["StructTreeRoot"])
+    tagged = [table for kid in root["K"] for table in struct_tables(get(kid))]
+    if len(html_tables) != len(tagged):  # not the layout this was written for: leave it be
+        return
+    first: dict[Any, Any] = {}
+    for element, table in zip(html_tables, tagged, strict=True):
+        whole = first.setdefault(element, table)
+        if whole is table:
+            continue
+        for kid in table["K"]:
+            get(kid)["P"] = whole.reference
+            whole["K"].append(kid)
+        table["K"].clear()
+        part = table
+        while not part["K"] and part.get("S") != "/Document":
+            parent = get(part["P"])
+            parent["K"].remove(part.reference)
+            part = parent
