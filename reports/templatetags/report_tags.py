@@ -92,6 +92,8 @@ def rag_bar(counts: dict[str, int], kind: str) -> dict[str, Any]:
 
 # An indicator's recent quarters as a small line (about 120 × 32 px) over its target.
 _SPARK_W, _SPARK_H, _SPARK_PAD = 120, 32, 3
+# The PDF's indicator table has ten columns on an A4 page: there the same drawing, smaller.
+_SPARK_PRINT_SCALE = 0.6
 # Two years: at this size a longer run is only noise; the indicator's page charts them all.
 _SPARK_QUARTERS = 8
 
@@ -118,8 +120,8 @@ def _target_words(row: dict[str, Any], target: float | None, tolerance: float) -
     return words
 
 
-@register.inclusion_tag("reports/_sparkline.html")
-def sparkline(row: dict[str, Any]) -> dict[str, Any]:
+@register.inclusion_tag("reports/_sparkline.html", takes_context=True)
+def sparkline(context: template.Context, row: dict[str, Any]) -> dict[str, Any]:
     """The indicator's last two years of quarterly figures as a line, with the band that still
     counts as near target (reports.judgements.target_status) and the target as a dashed line.
     A quarter with no figure breaks the line rather than being bridged; a figure with no
@@ -176,6 +178,7 @@ def sparkline(row: dict[str, Any]) -> dict[str, Any]:
     if target is not None and tolerance:
         top, bottom = y(max(target, near)), y(min(target, near))
         band = {"y": f"{top:.1f}", "height": f"{bottom - top:.1f}"}
+    size = _SPARK_PRINT_SCALE if context.get("for_print", False) else 1
     return {
         "points": lines,
         "dots": dots,
@@ -183,6 +186,8 @@ def sparkline(row: dict[str, Any]) -> dict[str, Any]:
         "target_y": None if target is None else f"{y(target):.1f}",
         "width": _SPARK_W,
         "height": _SPARK_H,
+        "shown_width": f"{_SPARK_W * size:g}",
+        "shown_height": f"{_SPARK_H * size:g}",
         "alt": said,
     }
 
@@ -205,7 +210,8 @@ def exception_run(quarters: int) -> dict[str, Any]:
     if quarters < 1:
         return {"words": ""}
     words = "New this quarter" if quarters == 1 else f"{_ordinal(quarters)} quarter running"
-    return {"words": words, "dots": [4 + 8 * i for i in range(min(quarters, _RUN_DOTS))], "width": 8 * _RUN_DOTS}
+    shown = min(quarters, _RUN_DOTS)
+    return {"words": words, "dots": [4 + 8 * i for i in range(shown)], "width": 8 * shown}
 
 
 @register.filter
