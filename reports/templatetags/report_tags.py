@@ -151,9 +151,7 @@ def sparkline(context: template.Context, row: dict[str, Any]) -> dict[str, Any]:
         return _SPARK_PAD + inner_h * (high - value) / (high - low)
 
     runs: list[list[int]] = []
-    for index in range(first, last + 1):
-        if index not in shown:
-            continue
+    for index in sorted(shown):
         if runs and runs[-1][-1] == index - 1:
             runs[-1].append(index)
         else:
