@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from actionplans.models import is_count
+from core import periods
 from reports.judgements import Direction
 from reports.quarter import snapshot_date
 
@@ -89,6 +91,128 @@ def rag_bar(counts: dict[str, int], kind: str) -> dict[str, Any]:
             x += width
     said = ", ".join(f"{n} {label}" for label, _, n in parts if n) or "none"
     return {"segments": segments, "alt": f"{kind.capitalize()}: {said}", "total": total}
+
+
+# An indicator's recent quarters as a small line (about 120 × 32 px) over its target.
+_SPARK_W, _SPARK_H, _SPARK_PAD = 120, 32, 3
+# The PDF's indicator table has ten columns on an A4 page: there the same drawing, smaller.
+_SPARK_PRINT_SCALE = 0.6
+# Two years: at this size a longer run is only noise; the indicator's page charts them all.
+_SPARK_QUARTERS = 8
+
+
+def _quarter_index(label: str) -> int:
+    financial_year, quarter = periods.parse_period_label(label)
+    return financial_year * 4 + quarter - 1
+
+
+def _label_of(index: int) -> str:
+    return periods.period_label(index // 4, index % 4 + 1)
+
+
+def _target_words(row: dict[str, Any], target: float | None, tolerance: float) -> str:
+    """The target as the board would say it: "target 90 or fewer (near target up to 95)"."""
+    if target is None:
+        return "no target"
+    unit, better = row.get("unit", ""), row.get("higher_is_better", True)
+    side = ("or more" if better else "or fewer") if is_count(unit) else ("or higher" if better else "or lower")
+    words = f"target {figure(target, unit)} {side}"
+    if tolerance:
+        near = target - tolerance if better else target + tolerance
+        words += f" (near target {'down' if better else 'up'} to {figure(near, unit)})"
+    return words
+
+
+@register.inclusion_tag("reports/_sparkline.html", takes_context=True)
+def sparkline(context: template.Context, row: dict[str, Any]) -> dict[str, Any]:
+    """The indicator's last two years of quarterly figures as a line, with the band that still
+    counts as near target (reports.judgements.target_status) and the target as a dashed line.
+    A quarter with no figure breaks the line rather than being bridged; a figure with no
+    neighbour is a dot. The text alternative names the quarters, the first and last figures
+    and the target; the table row beside it holds the figures themselves."""
+    figures = {_quarter_index(label): float(value) for label, value in row.get("series") or [] if value is not None}
+    if not figures:
+        return {"points": None}
+    last = max(figures)
+    first = max(min(figures), last - _SPARK_QUARTERS + 1)
+    shown = {i: v for i, v in figures.items() if i >= first}
+    target = row.get("target")
+    tolerance = float(row.get("tolerance") or 0)
+    higher_is_better = row.get("higher_is_better", True)
+    near = None if target is None else (target - tolerance if higher_is_better else target + tolerance)
+
+    scale = list(shown.values()) + ([] if target is None else [target, near])
+    low, high = min(scale), max(scale)
+    if high == low:
+        low, high = low - 1, high + 1
+    inner_w, inner_h = _SPARK_W - 2 * _SPARK_PAD, _SPARK_H - 2 * _SPARK_PAD
+
+    def x(index: int) -> float:
+        return _SPARK_PAD + (inner_w * (index - first) / (last - first) if last > first else inner_w / 2)
+
+    def y(value: float) -> float:
+        return _SPARK_PAD + inner_h * (high - value) / (high - low)
+
+    runs: list[list[int]] = []
+    for index in sorted(shown):
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    lines = [" ".join(f"{x(i):.1f},{y(shown[i]):.1f}" for i in run) for run in runs if len(run) > 1]
+    dots = [{"cx": f"{x(i):.1f}", "cy": f"{y(shown[i]):.1f}"} for i in sorted(shown) if [i] in runs or i == last]
+
+    unit = row.get("unit", "")
+    if first == last:
+        said = f"Quarterly figure for {_label_of(last)}: {figure(shown[last], unit)}"
+    else:
+        said = (
+            f"Quarterly figures from {_label_of(first)} to {_label_of(last)}: "
+            f"{figure(shown[first], unit)} to {figure(shown[last], unit)}"
+        )
+    missing = [_label_of(i) for i in range(first, last + 1) if i not in shown]
+    if missing:
+        said += f"; no figure for {', '.join(missing)}"
+    said += f"; {_target_words(row, target, tolerance)}"
+
+    band = None
+    if target is not None and tolerance:
+        top, bottom = y(max(target, near)), y(min(target, near))
+        band = {"y": f"{top:.1f}", "height": f"{bottom - top:.1f}"}
+    size = _SPARK_PRINT_SCALE if context.get("for_print", False) else 1
+    return {
+        "points": lines,
+        "dots": dots,
+        "band": band,
+        "target_y": None if target is None else f"{y(target):.1f}",
+        "width": _SPARK_W,
+        "height": _SPARK_H,
+        "shown_width": f"{_SPARK_W * size:g}",
+        "shown_height": f"{_SPARK_H * size:g}",
+        "alt": said,
+    }
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# An exception's run drawn as one dot per quarter, up to two years' worth; the words say the rest.
+_RUN_DOTS = 8
+
+
+@register.inclusion_tag("reports/_exception_run.html")
+def exception_run(quarters: int) -> dict[str, Any]:
+    """How long an action has been an exception (reports.quarter.exception_runs), in words
+    ("New this quarter", "3rd quarter running") with a row of dots, one a quarter, beside them.
+    The dots are hidden from assistive technology: the words say the same."""
+    quarters = int(quarters or 0)
+    if quarters < 1:
+        return {"words": ""}
+    words = "New this quarter" if quarters == 1 else f"{_ordinal(quarters)} quarter running"
+    shown = min(quarters, _RUN_DOTS)
+    return {"words": words, "dots": [4 + 8 * i for i in range(shown)], "width": 8 * shown}
 
 
 @register.filter
