@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -17,8 +18,9 @@ class Abbreviations:
 
     meanings: dict[str, str]
 
-    @property
+    @cached_property
     def pattern(self) -> re.Pattern[str] | None:
+        """Built once per glossary read (once a request), not once per text marked up."""
         if not self.meanings:
             return None
         alternatives = "|".join(re.escape(term) for term in sorted(self.meanings, key=len, reverse=True))
