@@ -4,7 +4,7 @@ costs the same few queries whether it has ten responses or ten thousand. Pages, 
 and the quarterly report all read the stored results, so small numbers are suppressed the
 same way everywhere (see `stats.suppress`).
 
-Every change to what the results hold calls `results_refresh` in its own transaction:
+Every change to what the results hold calls `results_refresh` in the change's transaction:
 importing responses and coding answers (services), loading the data file (seed) and the
 demo (demo), and editing a consultation, its questions and options, or the partnership's
 wards and theme tags in the admin (admin). The comparison with an earlier consultation
