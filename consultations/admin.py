@@ -10,6 +10,43 @@ from django.http import HttpRequest
 from core.admin_site import PartnershipScopedAdmin, RecordAdmin, RecordInline
 
 from .models import ColumnMapping, Consultation, IndicatorFeed, Option, Question, ResponseImport, ThemeTag, Ward
+from .results import results_refresh
+
+
+class RefreshesResults(admin.ModelAdmin):
+    """The admin of something a consultation's stored results are made of (its own fields,
+    its questions and their options, the partnership's wards and theme tags): once an edit
+    is saved, with its inlines, and before the admin's transaction ends, the results of each
+    consultation it touches are refreshed, so no page shows them as they were before."""
+
+    def consultations_of(self, obj: Any) -> QuerySet[Consultation]:
+        raise NotImplementedError
+
+    def _refresh(self, obj: Any) -> None:
+        for consultation in self.consultations_of(obj):
+            results_refresh(consultation)
+
+    # Called once the record and its inlines are saved, on the change form and on the
+    # history page's revert alike.
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._refresh(obj)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._refresh(obj)
+        return super().log_change(request, obj, message)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        consultations = list(self.consultations_of(obj))
+        super().delete_model(request, obj)
+        for consultation in consultations:
+            results_refresh(consultation)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        consultations = {c for obj in queryset for c in self.consultations_of(obj)}
+        super().delete_queryset(request, queryset)
+        for consultation in consultations:
+            results_refresh(consultation)
 
 
 class QuestionInline(RecordInline):
@@ -20,7 +57,7 @@ class QuestionInline(RecordInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(RecordAdmin):
+class ConsultationAdmin(RefreshesResults, RecordAdmin):
     partnership_path = "partnership"
     """A consultation and its questions; options are edited on each question's page."""
 
@@ -52,6 +89,9 @@ class ConsultationAdmin(RecordAdmin):
             field.queryset = Question.objects.filter(consultation=obj) if obj else Question.objects.none()
         return form
 
+    def consultations_of(self, obj: Consultation) -> QuerySet[Consultation]:
+        return Consultation.objects.filter(pk=obj.pk)
+
 
 class OptionInline(RecordInline):
     model = Option
@@ -60,26 +100,35 @@ class OptionInline(RecordInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(RecordAdmin):
+class QuestionAdmin(RefreshesResults, RecordAdmin):
     partnership_path = "consultation__partnership"
     list_display = ["__str__", "consultation", "kind"]
     list_filter = [("consultation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["consultation"]
     inlines = [OptionInline]
 
+    def consultations_of(self, obj: Question) -> QuerySet[Consultation]:
+        return Consultation.objects.filter(pk=obj.consultation_id)
+
 
 @admin.register(Ward)
-class WardAdmin(PartnershipScopedAdmin):
+class WardAdmin(RefreshesResults, PartnershipScopedAdmin):
     partnership_path = "partnership"
     list_display = ["name", "code", "boundaries", "partnership"]
     list_filter = ["boundaries"]
 
+    def consultations_of(self, obj: Ward) -> QuerySet[Consultation]:
+        return Consultation.objects.filter(partnership_id=obj.partnership_id)
+
 
 @admin.register(ThemeTag)
-class ThemeTagAdmin(RecordAdmin):
+class ThemeTagAdmin(RefreshesResults, RecordAdmin):
     partnership_path = "partnership"
     list_display = ["name", "feeling", "position"]
     list_filter = ["feeling"]
+
+    def consultations_of(self, obj: ThemeTag) -> QuerySet[Consultation]:
+        return Consultation.objects.filter(partnership_id=obj.partnership_id)
 
 
 @admin.register(ColumnMapping)

@@ -21,6 +21,7 @@ from core import periods
 
 from .imports import Mapping, read_table
 from .models import AgeBand, Answer, Consultation, IndicatorFeed, ThemeTag, Ward
+from .results import results_refresh
 from .seed import SHIPPED_FILE, consultations_load
 from .services import indicator_feed, responses_import
 
@@ -220,6 +221,7 @@ def _consultation_demo(summary: ConsultationDemoSummary, consultation: Consultat
         summary.responses += check.added
         if check.added:
             summary.coded += _code(consultation, themes)
+        results_refresh(consultation)  # the codings and the illustrative flag, written here directly
         summary.fed = _feed(consultation) or summary.fed
 
 

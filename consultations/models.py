@@ -303,6 +303,28 @@ class Answer(Versioned):
         return self.text[:60] if self.option_id is None else str(self.option)
 
 
+class ConsultationResults(models.Model):
+    """A consultation's results as `results.results_refresh` last computed them from its
+    answers, so that its pages, its download and the quarterly report read one row however
+    many responses it has. Refreshed in the transaction of every change to what they hold;
+    a separate row, not a field of Consultation, so that its history is not a copy of every
+    result. `shape` is the `results.SHAPE` they were computed in: a row of an older shape is
+    computed again when first read."""
+
+    consultation = models.OneToOneField(
+        Consultation, on_delete=models.CASCADE, primary_key=True, related_name="stored_results"
+    )
+    data = models.JSONField()
+    shape = models.PositiveSmallIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "consultation results"
+
+    def __str__(self) -> str:
+        return f"Results of {self.consultation_id} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
 class IndicatorFeed(models.Model):
     """A question's headline result written into a plan indicator's value for one period."""
 

@@ -1,6 +1,15 @@
-"""A consultation's results as plain data, in a fixed number of queries however many
-responses it has. Pages, exports and the quarterly report all read these functions, so
-small numbers are suppressed the same way everywhere (see `stats.suppress`).
+"""A consultation's results as plain data: computed from its answers once per change and
+stored (`results_refresh`), then read from the store (`consultation_results`), so a page
+costs the same few queries whether it has ten responses or ten thousand. Pages, exports
+and the quarterly report all read the stored results, so small numbers are suppressed the
+same way everywhere (see `stats.suppress`).
+
+Every change to what the results hold calls `results_refresh` in the change's transaction:
+importing responses and coding answers (services), loading the data file (seed) and the
+demo (demo), and editing a consultation, its questions and options, or the partnership's
+wards and theme tags in the admin (admin). The comparison with an earlier consultation
+is the one figure not stored: it is worked out on reading, from both consultations' stored
+headlines, so editing the earlier one never leaves the later one's comparison behind.
 """
 
 from __future__ import annotations
@@ -9,12 +18,17 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
-from .models import AgeBand, Answer, Consultation, Question, Response, ThemeTag
+from .models import AgeBand, Answer, Consultation, ConsultationResults, Question, Response, ThemeTag
 from .stats import THRESHOLD, compare, suppress, wilson
 
 QUOTES_SHOWN = 10
+# The layout of the stored results: raise it when what `_computed` returns changes, and
+# every row stored in an older layout is computed again the first time it is read.
+SHAPE = 1
 
 
 def _percent(count: int, n: int) -> float | None:
@@ -105,11 +119,12 @@ def headline(
 
 
 def comparison(consultation: Consultation, this: dict[str, Any]) -> dict[str, Any] | None:
-    """This consultation's headline against the latest earlier one that has a headline."""
+    """This consultation's headline against the latest earlier one that has a headline, from
+    the earlier one's stored results."""
     if this["percent"] is None:
         return None
-    for earlier in Consultation.objects.earlier_than(consultation).select_related("headline_question"):
-        before = headline(earlier)
+    for earlier in Consultation.objects.earlier_than(consultation).select_related("stored_results"):
+        before = results_read(earlier)["headline"]
         if before["percent"] is None:
             continue
         result = compare(
@@ -193,8 +208,9 @@ def _themes_ranked(tags: list[ThemeTag], tag_counts: dict[int, int], n_coded: in
     )
 
 
-def consultation_results(consultation: Consultation) -> dict[str, Any]:
-    """Every question's distribution, the headline and its comparison, and the free-text
+def _computed(consultation: Consultation) -> dict[str, Any]:
+    """Everything the results hold but the comparison, from the answers: every question's
+    distribution with its breakdowns, the headline and its breakdowns, and the free-text
     themes ranked, with only publishable answers quoted."""
     questions = list(consultation.questions.prefetch_related("options"))
     counts = _option_counts(consultation)
@@ -218,26 +234,61 @@ def consultation_results(consultation: Consultation) -> dict[str, Any]:
         }
         if question.has_options:
             row["options"] = _options_shown(question, counts, n)
+            row["breakdowns"] = [breakdown(question, by) for by in BREAKDOWNS]
         else:
             row["coded"] = coded.get(question.id, 0)
             row["themes"] = _themes_ranked(tags, tag_counts[question.id], row["coded"])
             row["quotes"] = quotes.get(question.id, [])
         rows.append(row)
-    top = headline(
-        consultation,
-        counts=counts,
-        respondents=respondents.get(consultation.headline_question_id or 0, 0),
-    )
     return {
         "title": consultation.title,
         "slug": consultation.slug,
         "year": consultation.year,
         "illustrative": consultation.responses_are_illustrative,
         "responses": Response.objects.filter(consultation=consultation).count(),
-        "headline": top,
-        "comparison": comparison(consultation, top),
+        "headline": headline(
+            consultation,
+            counts=counts,
+            respondents=respondents.get(consultation.headline_question_id or 0, 0),
+        ),
+        "headline_by": {by: headline_breakdown(consultation, by) for by in BREAKDOWNS},
         "questions": rows,
     }
+
+
+def results_refresh(consultation: Consultation) -> dict[str, Any]:
+    """Compute the consultation's results from its answers and store them; the one writer of
+    `ConsultationResults`. Call it inside the transaction of the change, after the change:
+    the consultation's row is locked first, so two changes at once refresh in turn and the
+    second counts the first's answers too."""
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        data = _computed(locked)
+        stored, _ = ConsultationResults.objects.update_or_create(
+            consultation=locked, defaults={"data": data, "shape": SHAPE, "computed_at": timezone.now()}
+        )
+    consultation.stored_results = stored
+    return data
+
+
+def results_read(consultation: Consultation) -> dict[str, Any]:
+    """The stored results (without the comparison), computed and stored first if there are
+    none yet or they are in an older layout. Select `stored_results` with the consultation
+    to read them without a query."""
+    try:
+        stored = consultation.stored_results
+    except ConsultationResults.DoesNotExist:
+        return results_refresh(consultation)
+    if stored.shape != SHAPE:
+        return results_refresh(consultation)
+    data: dict[str, Any] = stored.data
+    return data
+
+
+def consultation_results(consultation: Consultation) -> dict[str, Any]:
+    """The stored results, with the headline's comparison with the latest earlier consultation."""
+    data = results_read(consultation)
+    return {**data, "comparison": comparison(consultation, data["headline"])}
 
 
 BREAKDOWNS = {"ward": "Ward", "age_band": "Age band"}
@@ -346,7 +397,7 @@ def report_section(*, partnership_id: int, as_of: dt.date) -> dict[str, Any] | N
     closed = Q(closes_on__lte=as_of) | Q(closes_on__isnull=True, year__lt=as_of.year)
     consultation = (
         Consultation.objects.filter(closed, partnership_id=partnership_id)
-        .select_related("headline_question")
+        .select_related("stored_results")
         .order_by("-year", F("closes_on").desc(nulls_last=True))
         .first()
     )
@@ -361,8 +412,9 @@ def report_section(*, partnership_id: int, as_of: dt.date) -> dict[str, Any] | N
             for theme in row["themes"]:
                 if theme["feeling"] in themes and theme["count"]:
                     themes[theme["feeling"]].append(theme)
-    by_age = headline_breakdown(consultation, "age_band") if results["headline"]["from_responses"] else None
-    by_ward = headline_breakdown(consultation, "ward") if results["headline"]["from_responses"] else None
+    from_responses = results["headline"]["from_responses"]
+    by_age = results["headline_by"]["age_band"] if from_responses else None
+    by_ward = results["headline_by"]["ward"] if from_responses else None
     return {
         "title": results["title"],
         "year": results["year"],

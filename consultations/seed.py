@@ -18,6 +18,7 @@ from core.upsert import upsert
 from priorities.models import Partnership
 
 from .models import Consultation, Option, Question, ThemeTag, Ward
+from .results import results_refresh
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "consultations"
 SHIPPED_FILE = DATA_DIR / "bedford-borough-consultations.yaml"
@@ -81,6 +82,10 @@ def consultations_load(path: Path) -> SeedSummary:
             summary.note("tags", state)
         for item in data.get("consultations", []):
             _consultation(partnership, item, summary)
+        # Questions, options, headlines, wards and tags are what results are made of: every
+        # consultation of the partnership, in the file or not, may read differently now.
+        for consultation in Consultation.objects.filter(partnership=partnership):
+            results_refresh(consultation)
     return summary
 
 

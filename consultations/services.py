@@ -1,5 +1,7 @@
 """Writes that touch several records: importing responses (and the uploads and mappings
-that lead to it), coding free-text answers and feeding an indicator."""
+that lead to it), coding free-text answers and feeding an indicator. The two that change
+what a consultation's results hold, importing and coding, refresh its stored results in
+their own transaction (`results.results_refresh`)."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from .models import (
     ResponseImport,
     ThemeTag,
 )
-from .results import positive_share
+from .results import positive_share, results_refresh
 from .stats import wilson
 
 # Importing responses ---------------------------------------------------------------
@@ -64,6 +66,8 @@ def responses_import(
             check.problems.append(Problem(0, "Another import of these responses finished first: check the file again"))
             return check
         check.added = len(check.to_add)
+        if check.added:
+            results_refresh(consultation)
         if upload is not None:
             upload.responses_added = check.added
             upload.mark_imported("responses_added")  # the answers are held as responses now
@@ -143,37 +147,42 @@ class CodingResult:
 def answers_code(*, question: Question, codings: list[Coding], user: User) -> CodingResult:
     """Save each answer's tags and publishable flag, unless it was coded by someone else
     since the screen was opened; those are left as they are and named in the result.
-    Only answers to `question` and the partnership's own tags are touched."""
-    result = CodingResult(stale=[])
-    answers = {
-        a.id: a
-        for a in Answer.objects.filter(
-            id__in=[c.answer_id for c in codings], question=question, option__isnull=True
-        ).prefetch_related("tags")
-    }
-    partnership_id = question.consultation.partnership_id
-    allowed_tags = set(ThemeTag.objects.filter(partnership_id=partnership_id).values_list("id", flat=True))
-    for coding in codings:
-        answer = answers.get(coding.answer_id)
-        if answer is None:
-            continue
-        tag_ids = coding.tag_ids & allowed_tags
-        if {t.id for t in answer.tags.all()} == tag_ids and answer.publishable == coding.publishable:
-            result.unchanged += 1
-            continue
-        try:
-            with transaction.atomic():
-                answer.claim(coding.version)
-                answer.publishable = coding.publishable
-                answer._history_user = user  # type: ignore[attr-defined]
-                answer.full_clean()
-                answer.save(update_fields=["publishable"])
-                answer.tags.set(tag_ids)
-        except StaleEdit:
-            assert result.stale is not None
-            result.stale.append(answer.id)
-            continue
-        result.saved += 1
+    Only answers to `question` and the partnership's own tags are touched. Each answer is
+    saved in a savepoint of its own, so a stale one leaves the others saved, and the stored
+    results are refreshed in the same transaction as the codings."""
+    with transaction.atomic():
+        result = CodingResult(stale=[])
+        answers = {
+            a.id: a
+            for a in Answer.objects.filter(
+                id__in=[c.answer_id for c in codings], question=question, option__isnull=True
+            ).prefetch_related("tags")
+        }
+        partnership_id = question.consultation.partnership_id
+        allowed_tags = set(ThemeTag.objects.filter(partnership_id=partnership_id).values_list("id", flat=True))
+        for coding in codings:
+            answer = answers.get(coding.answer_id)
+            if answer is None:
+                continue
+            tag_ids = coding.tag_ids & allowed_tags
+            if {t.id for t in answer.tags.all()} == tag_ids and answer.publishable == coding.publishable:
+                result.unchanged += 1
+                continue
+            try:
+                with transaction.atomic():
+                    answer.claim(coding.version)
+                    answer.publishable = coding.publishable
+                    answer._history_user = user  # type: ignore[attr-defined]
+                    answer.full_clean()
+                    answer.save(update_fields=["publishable"])
+                    answer.tags.set(tag_ids)
+            except StaleEdit:
+                assert result.stale is not None
+                result.stale.append(answer.id)
+                continue
+            result.saved += 1
+        if result.saved:
+            results_refresh(question.consultation)
     return result
 
 

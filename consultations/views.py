@@ -22,7 +22,7 @@ from priorities.models import Partnership
 from .forms import FeedForm, MappingForm, UploadForm
 from .imports import Mapping, check_mapping, guess_mapping, read_table, responses_check
 from .models import Answer, ColumnMapping, Consultation, IndicatorFeed, Question, ResponseImport, ThemeTag
-from .results import BREAKDOWNS, breakdown, consultation_results, headline, headline_breakdown
+from .results import consultation_results, results_read
 from .services import Coding, answers_code, indicator_feed, mapping_save, responses_import, upload_save
 from .stats import THRESHOLD, hidden_reason
 
@@ -32,7 +32,7 @@ CODING_PAGE = 20
 def _get_consultation(request: HttpRequest, partnership: Partnership, slug: str) -> Consultation:
     if not request.user.has_perm("consultations.view_results", partnership):
         raise PermissionDenied
-    related = Consultation.objects.select_related("partnership", "headline_question")
+    related = Consultation.objects.select_related("partnership", "stored_results")
     return get_object_or_404(related, partnership=partnership, slug=slug)
 
 
@@ -55,12 +55,11 @@ def _charts(results: dict[str, Any]) -> dict[int, Any]:
 def consultation_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     if not request.user.has_perm("consultations.view_results", partnership):
         raise PermissionDenied
-    consultations = list(
-        Consultation.objects.filter(partnership=partnership)
-        .select_related("headline_question")
-        .annotate(responses_held=Count("responses", distinct=True))
-    )
-    rows = [{"consultation": c, "headline": headline(c)} for c in consultations]
+    consultations = Consultation.objects.filter(partnership=partnership).select_related("stored_results")
+    rows = []
+    for consultation in consultations:
+        results = results_read(consultation)
+        rows.append({"consultation": consultation, "headline": results["headline"], "responses": results["responses"]})
     return render(
         request,
         "consultations/consultation_list.html",
@@ -81,8 +80,8 @@ def consultation_detail(request: HttpRequest, partnership: Partnership, slug: st
             "r": results,
             "charts": _charts(results),
             "feeds": feeds,
-            "by_ward": headline_breakdown(consultation, "ward"),
-            "by_age": headline_breakdown(consultation, "age_band"),
+            "by_ward": results["headline_by"]["ward"],
+            "by_age": results["headline_by"]["age_band"],
             "can_manage": request.user.has_perm("consultations.manage", partnership),
         },
     )
@@ -91,9 +90,8 @@ def consultation_detail(request: HttpRequest, partnership: Partnership, slug: st
 @require_GET
 def question_detail(request: HttpRequest, partnership: Partnership, slug: str, number: int) -> HttpResponse:
     consultation = _get_consultation(request, partnership, slug)
-    question = get_object_or_404(consultation.questions.prefetch_related("options"), number=number)
-    results = consultation_results(consultation)
-    row = next(r for r in results["questions"] if r["number"] == number)
+    question = get_object_or_404(consultation.questions, number=number)
+    row = next(r for r in results_read(consultation)["questions"] if r["number"] == number)
     context: dict[str, Any] = {
         "consultation": consultation,
         "question": question,
@@ -102,7 +100,7 @@ def question_detail(request: HttpRequest, partnership: Partnership, slug: str, n
         "can_manage": request.user.has_perm("consultations.manage", partnership),
     }
     if question.has_options:
-        context["breakdowns"] = [breakdown(question, by) for by in BREAKDOWNS]
+        context["breakdowns"] = row["breakdowns"]
     return render(request, "consultations/question_detail.html", context)
 
 
@@ -111,16 +109,13 @@ HIDDEN = f"not shown ({hidden_reason(THRESHOLD)})"
 
 
 def _export_rows(consultation: Consultation) -> tablib.Dataset:
-    results = consultation_results(consultation)
+    results = results_read(consultation)
     data = tablib.Dataset(headers=EXPORT_HEADERS, title="Results")
-    questions = {q.number: q for q in consultation.questions.prefetch_related("options")}
     for row in results["questions"]:
         if row["too_few"]:
             lines = [[row["number"], row["text"], "all respondents", "", "", HIDDEN, "", ""]]
         elif "options" in row:
-            lines = _option_lines(row) + [
-                line for by in BREAKDOWNS for line in _breakdown_lines(row, breakdown(questions[row["number"]], by))
-            ]
+            lines = _option_lines(row) + [line for table in row["breakdowns"] for line in _breakdown_lines(row, table)]
         else:
             lines = _theme_lines(row)
         for line in lines:
