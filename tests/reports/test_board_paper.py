@@ -164,3 +164,23 @@ def test_compiling_freezes_the_words_with_who_wrote_them(quarter, csp_admin, lea
     assert "Priority one is on track." in page
     assert "Agree the new hate crime plan." in page
     assert "Written by Maria Santos" in page
+
+
+def test_the_paper_page_costs_the_same_however_many_parts_are_written(period, csp_admin) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(csp_admin)
+    url = reverse("reports:paper", args=[BEDFORD, period.pk])
+    client.post(_part_url(period, "summary"), {"version": "0", "text": "The summary."})
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for part in ("recommendations", "decisions"):
+        client.post(_part_url(period, part), {"version": "0", "text": f"The {part}."})
+    for number in (1, 2, 3):
+        client.post(_commentary_url(period, number), {"version": "0", "text": f"Commentary {number}."})
+    with CaptureQueriesContext(connection) as written:
+        page = client.get(url).content.decode()
+    assert "Commentary 3." in page
+    assert len(written) == len(one)
