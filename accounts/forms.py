@@ -8,8 +8,11 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 from core.forms import PortalFormMixin
+from core.queue import queue
+from core.tasks import send_email
 
 
 class SignInForm(PortalFormMixin, AuthenticationForm):
@@ -123,6 +126,20 @@ class ForgotPasswordForm(PortalFormMixin, PasswordResetForm):
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Written here, sent by a worker: the page does not wait for the mail server (whose
+        wait would also tell whether the address has an account)."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        queue(send_email, subject, render_to_string(email_template_name, context), [to_email])
 
 
 class ChangePasswordForm(PortalFormMixin, PasswordChangeForm):

@@ -349,7 +349,10 @@ class ActionUpdateQuerySet(models.QuerySet["ActionUpdate"]):
     def for_quarter(self, *, action: Action, period: ReportingPeriod) -> ActionUpdate:
         """The action's update for the period, or a new unsaved draft."""
         existing = self.filter(action=action, period=period).first()
-        return existing or ActionUpdate(action=action, period=period)
+        if existing is None:
+            return ActionUpdate(action=action, period=period)
+        existing.action, existing.period = action, period  # already read: not read again
+        return existing
 
     def reported(self) -> ActionUpdateQuerySet:
         """Updates that speak for their action (see `ActionUpdate.is_reported`)."""

@@ -20,6 +20,7 @@ from accounts.models import User
 from core import periods
 from core.imports import Problem
 from core.models import StaleEdit, changes_since
+from core.queue import queue_after_commit
 from core.services import uploads_expire
 from core.tables import read_rows
 from priorities.models import Partnership, PlanRevision, Priority, StrategicPlan, Theme
@@ -27,7 +28,16 @@ from priorities.revisions import draft_diff, plan_as_draft, retired_theme_keys
 from priorities.services import revision_apply
 
 from .imports import ImportReport, rows_check
-from .models import Action, ActionImport, ActionPlan, ActionUpdate, IndicatorValue, ReminderSent, ReportingPeriod
+from .models import (
+    Action,
+    ActionImport,
+    ActionPlan,
+    ActionUpdate,
+    IndicatorValue,
+    Milestone,
+    ReminderSent,
+    ReportingPeriod,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -86,52 +96,101 @@ def update_save(
             update.status = ActionUpdate.Status.DRAFT
         update._history_user = user  # type: ignore[attr-defined]
         # Two people may be writing the first draft at once: the other one's is kept.
-        update.clean_and_save(together=ActionUpdate.UNIQUE_TOGETHER)
+        update.clean_and_save(together=ActionUpdate.UNIQUE_TOGETHER, known=("saved_by", "submitted_by"))
 
-        for milestone in update.action.milestones.filter(pk__in=data.milestones_completed, completed_on__isnull=True):
-            milestone.claim(milestone.version)  # nobody may slip a change in between read and write
-            milestone.completed_on = data.milestones_completed[milestone.pk]
-            milestone._history_user = user  # type: ignore[attr-defined]
-            milestone.full_clean()
-            milestone.save()
-
-        for indicator_id, entry in data.indicator_values.items():
-            indicator_value_save(indicator_id=indicator_id, period=update.period, entry=entry, user=user)
+        _milestones_complete(update.action, data.milestones_completed, user)
+        indicator_values_save(period=update.period, entries=data.indicator_values, user=user)
     return update
+
+
+def _milestones_complete(action: Action, completed: dict[int, dt.date], user: User) -> None:
+    """Mark the milestones ticked as completed: one read, one claim, one write and one
+    history insert, however many (a milestone already completed is left as it was)."""
+    milestones = list(action.milestones.filter(pk__in=completed, completed_on__isnull=True))
+    if not milestones:
+        return
+    for milestone in milestones:
+        milestone.completed_on = completed[milestone.pk]
+        milestone._history_user = user  # type: ignore[attr-defined]
+        milestone.full_clean(exclude=["action"])  # the action is the one read, not typed
+    Milestone.claim_all(milestones)  # nobody may slip a change in between read and write
+    Milestone.objects.bulk_update(milestones, ["completed_on"])
+    Milestone.history.bulk_history_create(milestones, update=True, default_user=user)
 
 
 def indicator_value_save(
     *, indicator_id: int, period: ReportingPeriod, entry: IndicatorEntry, user: User | None
 ) -> IndicatorValue | None:
-    """Write (or clear) one indicator value, refusing it (StaleEdit) if someone changed it
-    after `entry.version` was read. Every writer of a value comes here: the update form,
-    and a consultation feeding its headline. Returns the value as saved, None if cleared."""
-    existing = IndicatorValue.objects.filter(indicator_id=indicator_id, period=period).first()
-    if existing is not None and (existing.value, existing.provisional, existing.note) == (
-        entry.value,
-        entry.provisional,
-        entry.note,
-    ):
-        return existing
-    if existing is None:
-        if entry.version:
-            raise StaleEdit(current=IndicatorValue(indicator_id=indicator_id, period=period), changed_by="someone else")
-        if entry.value is None:
-            return None
-        value = IndicatorValue(indicator_id=indicator_id, period=period)
-    else:
-        existing.claim(entry.version or 0)
-        value = existing
-    value._history_user = user  # type: ignore[attr-defined]
-    if entry.value is None:
+    """Write (or clear) one indicator value: `indicator_values_save` for one."""
+    return indicator_values_save(period=period, entries={indicator_id: entry}, user=user)[indicator_id]
+
+
+def indicator_values_save(
+    *, period: ReportingPeriod, entries: dict[int, IndicatorEntry], user: User | None
+) -> dict[int, IndicatorValue | None]:
+    """Write (or clear) the period's values of these indicators, refusing them all
+    (StaleEdit) if someone changed one after its `entry.version` was read. Every writer of a
+    value comes here: the update form, and a consultation feeding its headline. A value
+    typed as it already was is left alone (no new version, no history row). The cost is
+    a handful of queries however many values: one read, one claim, one write and one
+    history insert for the changed, one insert and one history insert for the new. Returns
+    each value as saved, None if cleared or never given."""
+    existing = {v.indicator_id: v for v in IndicatorValue.objects.filter(indicator_id__in=entries, period=period)}
+    saved: dict[int, IndicatorValue | None] = {}
+    new: list[IndicatorValue] = []
+    changed: list[IndicatorValue] = []
+    cleared: list[IndicatorValue] = []
+    for indicator_id, entry in entries.items():
+        value = existing.get(indicator_id)
+        if value is not None and (value.value, value.provisional, value.note) == (
+            entry.value,
+            entry.provisional,
+            entry.note,
+        ):
+            saved[indicator_id] = value
+            continue
+        if value is None:
+            if entry.version:
+                raise StaleEdit(current=IndicatorValue(indicator_id=indicator_id, period=period))
+            saved[indicator_id] = None
+            if entry.value is None:
+                continue
+            value = IndicatorValue(indicator_id=indicator_id, period=period)
+            new.append(value)
+        elif value.version != (entry.version or 0):
+            raise changes_since(value, entry.version or 0)
+        elif entry.value is None:
+            cleared.append(value)
+            saved[indicator_id] = None
+            continue
+        else:
+            changed.append(value)
+        value._history_user = user  # type: ignore[attr-defined]
+        value.value = entry.value
+        value.provisional = entry.provisional
+        value.note = entry.note
+        value.entered_by = user
+        # The indicator, period and person are this code's own, not typed: no query to check them.
+        value.full_clean(exclude=["indicator", "period", "entered_by"], validate_unique=False)
+        saved[indicator_id] = value
+    # Nobody may slip a change in between the read above and the writes below.
+    IndicatorValue.claim_all(changed + cleared)
+    for value in cleared:
+        value._history_user = user  # type: ignore[attr-defined]
         value.delete()  # cleared on purpose: the history keeps what it was
-        return None
-    value.value = entry.value
-    value.provisional = entry.provisional
-    value.note = entry.note
-    value.entered_by = user
-    value.clean_and_save(together=IndicatorValue.UNIQUE_TOGETHER)  # a shared indicator's first value may race
-    return value
+    if changed:
+        IndicatorValue.objects.bulk_update(changed, ["value", "provisional", "note", "entered_by"])
+        IndicatorValue.history.bulk_history_create(changed, update=True, default_user=user)
+    if new:
+        try:
+            with transaction.atomic():
+                IndicatorValue.objects.bulk_create(new)
+        except IntegrityError as exc:
+            # A shared indicator's first value, written by someone else at this very moment.
+            winner = IndicatorValue.objects.filter(indicator_id__in=[v.indicator_id for v in new], period=period)
+            raise changes_since(winner.first() or new[0], 0) from exc
+        IndicatorValue.history.bulk_history_create(new, default_user=user)
+    return saved
 
 
 def update_review(*, update: ActionUpdate, reviewer: User, approve: bool, comment: str, expected_version: int) -> None:
@@ -149,11 +208,16 @@ def update_review(*, update: ActionUpdate, reviewer: User, approve: bool, commen
         update._history_user = reviewer  # type: ignore[attr-defined]
         update.clean_and_save()
         if not approve:
-            transaction.on_commit(lambda: _send_returned(update))
+            from .tasks import send_returned_email
+
+            queue_after_commit(send_returned_email, update.pk)
 
 
-def _send_returned(update: ActionUpdate) -> None:
+def update_returned_email(*, update_id: int) -> None:
     """Tell the officer who submitted the update (else the action's owner) why it came back."""
+    update = ActionUpdate.objects.select_related("submitted_by", "action__owner", "period__partnership").get(
+        pk=update_id
+    )
     officer = update.submitted_by or update.action.owner
     if officer is None or not officer.email:
         return

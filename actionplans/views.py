@@ -475,7 +475,7 @@ def update_form(request: HttpRequest, partnership: Partnership, pk: int, period_
         else:
             if form.is_submit:
                 messages.success(request, f"Update for {period.label} submitted for review.")
-                return redirect(action)
+                return redirect(reverse("actionplans:action", args=[partnership.slug, action.pk]))
             messages.success(request, "Draft saved. You can come back to it until the window closes.")
             return redirect(reverse("actionplans:update", args=[partnership.slug, action.pk, period.pk]))
     context["form"] = form

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .fields import CleanCharField
@@ -53,13 +54,40 @@ class Versioned(models.Model):
             raise changes_since(manager.get(pk=self.pk), expected)
         self.version = expected + 1
 
-    def clean_and_save(self, *, together: tuple[str, ...] = ()) -> None:
+    @classmethod
+    def claim_all(cls, records: Sequence[Versioned]) -> None:
+        """`claim` for many rows in one statement, each from the version it was read at: a
+        form that writes several rows at once (an update's milestones, its indicator values)
+        costs one query, not one a row. If any row changed since it was read, StaleEdit names
+        the first such; call it inside the write's transaction, which then rolls back the rest."""
+        if not records:
+            return
+        manager = cls._default_manager
+        as_read = Q()
+        for record in records:
+            as_read |= Q(pk=record.pk, version=record.version)
+        if manager.filter(as_read).update(version=F("version") + 1) != len(records):
+            now = manager.in_bulk([record.pk for record in records])
+            for record in records:
+                current = now.get(record.pk)
+                if current is None:
+                    raise StaleEdit(current=record)
+                if current.version != record.version + 1:
+                    raise changes_since(current, record.version)
+            # One changed exactly once meanwhile looks like one this statement moved on.
+            raise changes_since(now[records[0].pk], records[0].version)
+        for record in records:
+            record.version += 1
+
+    def clean_and_save(self, *, together: tuple[str, ...] = (), known: tuple[str, ...] = ()) -> None:
         """Validate and save. `together` names the fields that are unique together and that
         another writer may be inserting at this very moment (the first update of an action,
         the first value of an indicator): their uniqueness is left to the database, so a new
         row that loses the race raises StaleEdit naming the winner's row, never a
-        ValidationError or IntegrityError. Call it inside the write's transaction."""
-        self.full_clean(exclude=list(together), validate_unique=False)
+        ValidationError or IntegrityError. `known` names the relations the code set itself
+        from rows it holds (the signed-in person): not looked up again to check they exist.
+        Call it inside the write's transaction."""
+        self.full_clean(exclude=[*together, *known], validate_unique=False)
         if self.pk is not None or not together:
             self.save()
             return

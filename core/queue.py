@@ -1,13 +1,19 @@
-"""Whether the task queue is there to take work."""
+"""Whether the task queue is there to take work, and handing it work from a request."""
 
 from __future__ import annotations
 
+import logging
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from celery import Task
 from django.conf import settings
+from django.db import transaction
 from kombu import Connection
+
+logger = logging.getLogger(__name__)
 
 
 def broker_answers() -> bool:
@@ -27,3 +33,24 @@ def broker_answers() -> bool:
         return True
     except Exception:
         return False
+
+
+def queue_after_commit(task: Task, *args: Any) -> None:
+    """`queue` the task once the current transaction commits (at once outside one), so
+    the request that asked (a review, an invitation, a publication) neither waits for it
+    nor has it done for a change that rolled back."""
+    transaction.on_commit(partial(queue, task, *args))
+
+
+def queue(task: Task, *args: Any) -> None:
+    """Run `task(*args)` in a worker. When the broker refuses it (Redis down, the queue's
+    folders gone), it runs here instead: an email is late, never lost. The one home for
+    work handed from a request to the queue."""
+    try:
+        task.apply_async(args=args, retry=False)
+    except Exception:
+        logger.warning("The task queue refused %s; running it in this process", task.name, exc_info=True)
+        result = task.apply(args=args)
+        if result.failed():
+            # What was asked is committed: it stands, and the log says what did not follow.
+            logger.error("%s%r failed in this process:\n%s", task.name, args, result.traceback)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.core.mail import send_mail
 
 from .services import uploads_expire
 
@@ -11,3 +12,10 @@ from .services import uploads_expire
 def expire_uploads() -> int:
     """Daily (beat): drop the files of uploads, of every import, never imported within a week."""
     return uploads_expire()
+
+
+@shared_task(name="core.send_email")
+def send_email(subject: str, body: str, to: list[str]) -> None:
+    """Send an email written in the request (a password reset's link, whose token is made
+    there), so the page does not wait for the mail server."""
+    send_mail(subject, body, None, to)

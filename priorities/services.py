@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, Role, User
 from core.models import FieldChange, StaleEdit, changes_since
+from core.queue import queue_after_commit
 from core.upsert import upsert
 
 from .models import (
@@ -590,7 +591,9 @@ def person_invite(*, partnership: Partnership, invitee: Invitee, invited_by: Use
         )
         invitation.full_clean()
         invitation.save()
-        transaction.on_commit(lambda: _send_invitation(invitation))
+        from .tasks import send_invitation_email
+
+        queue_after_commit(send_invitation_email, invitation.pk)
     return user
 
 
@@ -600,12 +603,14 @@ def people_invite(*, partnership: Partnership, invitees: list[Invitee], invited_
         return [person_invite(partnership=partnership, invitee=i, invited_by=invited_by) for i in invitees]
 
 
-def _send_invitation(invitation: Invitation) -> None:
+def invitation_email(*, invitation_id: int) -> None:
+    """Email the person invited: what to, and (a new account) the link to set a password."""
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
     from accounts.invitations import invitation_link
 
+    invitation = Invitation.objects.select_related("user", "partnership").get(pk=invitation_id)
     user = invitation.user
     # Someone who already has a password signs in as ever; only a new account needs the link.
     link = None if user.has_usable_password() else invitation_link(user)

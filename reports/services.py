@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from actionplans.models import ReportingPeriod
-from core.queue import broker_answers
+from core.queue import broker_answers, queue_after_commit
 from priorities.models import Partnership
 
 from .appendix import render_xlsx
@@ -211,7 +211,9 @@ def report_publish(*, report: QuarterlyReport, user: User | None) -> None:
         if not published:
             raise ReportNotReady("This report is already published.")
         report.refresh_from_db()
-        transaction.on_commit(lambda: _notify_board(report))
+        from .tasks import notify_board
+
+        queue_after_commit(notify_board, report.pk)
 
 
 def report_publish_later(*, report: QuarterlyReport, at: dt.datetime, user: User) -> None:
@@ -255,9 +257,10 @@ def reports_publish_due(*, now: dt.datetime) -> list[QuarterlyReport]:
     return published
 
 
-def _notify_board(report: QuarterlyReport) -> None:
+def report_published_email(*, report_id: int) -> None:
     """Email each board member a link built from SITE_URL, the portal's real address: never
     from the request's Host header, which the publisher's browser (or an attacker) sets."""
+    report = QuarterlyReport.objects.select_related("period__partnership").get(pk=report_id)
     partnership = report.period.partnership
     link = f"{settings.SITE_URL}{report.get_absolute_url()}"
     for member in board_recipients(partnership):

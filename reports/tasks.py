@@ -8,7 +8,14 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from .services import report_compile, report_fail, report_is_compiling, reports_publish_due, reports_schedule
+from .services import (
+    report_compile,
+    report_fail,
+    report_is_compiling,
+    report_published_email,
+    reports_publish_due,
+    reports_schedule,
+)
 
 
 class CompileTask(Task):
@@ -43,3 +50,9 @@ def compile_closed_periods() -> int:
 def publish_due() -> int:
     """Every minute (beat): publish the reports whose set time has come."""
     return len(reports_publish_due(now=timezone.now()))
+
+
+@shared_task(name="reports.notify_board")
+def notify_board(report_id: int) -> None:
+    """Queued once a publication is committed: email each board member a link to the report."""
+    report_published_email(report_id=report_id)

@@ -5,6 +5,8 @@ Every view is tried signed out, as an officer, as a board member and as an admin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from accounts.models import Agency, Role, User
@@ -62,3 +64,15 @@ def people(officer: User, board_member: User, csp_admin: User) -> dict[str, User
 def _fast_password_hashing(settings) -> None:
     # Real hashing costs a quarter of a second a user; the tests are not about hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_the_test() -> Iterator[None]:
+    """A task queued from a request (core.queue.queue_after_commit) runs at once in the
+    test's own process, so what it sends lands in Django's outbox. The real queue is
+    tried by the tests that start a worker (tests/worker.py), in processes of their own."""
+    from csp_portal.celery import app
+
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False

@@ -88,3 +88,84 @@ def test_pages_cost_the_same_queries_at_ten_times_the_data(plan, officer, csp_ad
 
     assert at_one == EXPECTED
     assert at_ten == EXPECTED
+
+
+def _action_with(police_action: Action, milestones: int, indicators: int) -> Action:
+    """A copy of the fixture's action with this many open milestones and indicators of its own."""
+    from actionplans.models import Indicator, Milestone
+
+    action = Action.objects.create(
+        plan=police_action.plan,
+        reference=f"1.{milestones}",
+        title=f"An action with {milestones} milestones",
+        theme=police_action.theme,
+        lead_agency=police_action.lead_agency,
+        owner=police_action.owner,
+        start_date=police_action.start_date,
+        due_date=police_action.due_date,
+    )
+    for n in range(milestones):
+        Milestone.objects.create(action=action, title=f"Step {n}", due_date=dt.date(2024, 3, 1))
+    for n in range(indicators):
+        action.indicators.add(
+            Indicator.objects.create(
+                priority=police_action.plan.priority,
+                title=f"Figure {milestones}.{n}",
+                unit="cases",
+                higher_is_better=True,
+            )
+        )
+    return action
+
+
+def _posted(action: Action, period: ReportingPeriod, button: str, figure: int) -> dict[str, str]:
+    """The form as the browser sends it: every open milestone ticked, every figure typed."""
+    from actionplans.models import ActionUpdate, IndicatorValue
+
+    update = ActionUpdate.objects.filter(action=action, period=period).first()
+    data = {"version": str(update.version) if update else "", "rag": "amber", "progress": "Done.", button: ""}
+    values = {v.indicator_id: v.version for v in IndicatorValue.objects.filter(period=period)}
+    for indicator in action.indicators.all():
+        prefix = f"indicator_{indicator.pk}"
+        data.update({f"{prefix}_value": str(figure), f"{prefix}_confirm": "on"})
+        if indicator.pk in values:
+            data[f"{prefix}_version"] = str(values[indicator.pk])
+    for milestone in action.milestones.filter(completed_on__isnull=True):
+        data[f"milestone_{milestone.pk}"] = "on"
+    return data
+
+
+# A first draft (the update made, every milestone completed, every figure new), a second
+# draft (every figure changed) and the submit (nothing else changed), each with its
+# history rows. The same whatever the milestones and indicators: each kind of row is
+# read once, claimed once, written once and its history inserted once.
+EXPECTED_WRITES = {"first_draft": 30, "second_draft": 24, "submit": 21}
+
+
+def test_saving_and_submitting_cost_the_same_queries_with_twice_the_milestones_and_indicators(
+    police_action, period, officer
+) -> None:
+    client = client_for(officer)
+
+    def measure(action: Action) -> dict[str, int]:
+        url = reverse("actionplans:update", args=[BEDFORD, action.pk, period.pk])
+        client.get(url)
+        counts = {}
+        for step, button, figure in [
+            ("first_draft", "save_draft", 58),
+            ("second_draft", "save_draft", 59),
+            ("submit", "submit_update", 59),
+        ]:
+            data = _posted(action, period, button, figure)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.post(url, data)
+            assert response.status_code == 302, step
+            counts[step] = len(captured)
+        return counts
+
+    small, large = _action_with(police_action, 3, 2), _action_with(police_action, 6, 4)
+    assert measure(small) == EXPECTED_WRITES
+    assert measure(large) == EXPECTED_WRITES
+    assert not large.milestones.filter(completed_on__isnull=True).exists()
+    assert large.updates.get(period=period).status == "submitted"
+    assert sorted(large.indicators.values_list("values__value", flat=True)) == [59] * 4

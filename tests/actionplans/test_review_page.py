@@ -3,15 +3,20 @@ officer once, and the queue narrows by quarter and priority (its own partnership
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
+from kombu.exceptions import OperationalError
 
 from actionplans.models import Action, ActionPlan, ActionUpdate, IndicatorValue
+from actionplans.services import update_review
+from actionplans.tasks import send_returned_email
 from priorities.models import Priority
 from priorities.plan_file import parse_plan
 from priorities.services import plan_import
@@ -84,6 +89,43 @@ def test_approving_sends_no_email(police_action, period, officer, priority_lead,
 
     update.refresh_from_db()
     assert update.status == "approved"
+    assert mail.outbox == []
+
+
+def test_a_returned_update_is_still_emailed_when_the_task_queue_refuses_it(
+    police_action, period, officer, priority_lead, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    update = _submit(police_action, period, officer)
+    mail.outbox.clear()
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(send_returned_email, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(priority_lead).post(
+            _review_url(update), {"version": update.version, "decision": "return", "comment": "Add the school names"}
+        )
+
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == [officer.email]
+    assert "Add the school names" in message.body
+
+
+def test_a_return_rolled_back_sends_nothing(
+    police_action, period, officer, priority_lead, django_capture_on_commit_callbacks
+) -> None:
+    update = _submit(police_action, period, officer)
+    version = update.version
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True), contextlib.suppress(RuntimeError), transaction.atomic():
+        update_review(update=update, reviewer=priority_lead, approve=False, comment="No", expected_version=version)
+        raise RuntimeError("something after the return failed")
+
+    update.refresh_from_db()
+    assert update.status == "submitted"
     assert mail.outbox == []
 
 

@@ -108,6 +108,25 @@ def test_the_service_refuses_a_stale_claim_whatever_the_form(police_action) -> N
     assert Milestone.objects.get(pk=milestone.pk).due_date == dt.date(2024, 3, 31)
 
 
+def test_claiming_several_at_once_refuses_them_all_when_one_changed_after_the_read(police_action) -> None:
+    """What a submit does for its milestones: one statement, and still no write over a change
+    made between the read and the write."""
+    from django.db import transaction
+
+    from core.models import StaleEdit
+
+    read = list(police_action.milestones.all())
+    changed = Milestone.objects.get(title="Deliver ten sessions")
+    changed.claim(changed.version)  # someone else's write, after the read
+
+    with pytest.raises(StaleEdit), transaction.atomic():
+        Milestone.claim_all(read)
+    assert sorted(police_action.milestones.values_list("version", flat=True)) == [1, 2]
+
+    Milestone.claim_all(list(police_action.milestones.all()))
+    assert sorted(police_action.milestones.values_list("version", flat=True)) == [2, 3]
+
+
 def test_a_stale_indicator_value_is_refused(police_action, period, officer, police, indicator) -> None:
     from actionplans.models import IndicatorValue
 

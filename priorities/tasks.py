@@ -1,0 +1,13 @@
+"""Celery tasks: thin, taking ids and calling a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import invitation_email
+
+
+@shared_task(name="priorities.send_invitation_email")
+def send_invitation_email(invitation_id: int) -> None:
+    """Queued once an invitation is committed: email the person invited."""
+    invitation_email(invitation_id=invitation_id)
