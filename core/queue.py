@@ -45,12 +45,20 @@ def queue_after_commit(task: Task, *args: Any) -> None:
 def queue(task: Task, *args: Any) -> None:
     """Run `task(*args)` in a worker. When the broker refuses it (Redis down, the queue's
     folders gone), it runs here instead: an email is late, never lost. The one home for
-    work handed from a request to the queue."""
+    work handed from a request to the queue. With `TASKS_IN_PROCESS` (the tests' setting)
+    it always runs here, so what it sends lands in Django's test outbox."""
+    if settings.TASKS_IN_PROCESS:
+        task.apply(args=args, throw=True)  # a failure fails the test
+        return
     try:
         task.apply_async(args=args, retry=False)
     except Exception:
         logger.warning("The task queue refused %s; running it in this process", task.name, exc_info=True)
-        result = task.apply(args=args)
-        if result.failed():
-            # What was asked is committed: it stands, and the log says what did not follow.
-            logger.error("%s%r failed in this process:\n%s", task.name, args, result.traceback)
+        _run_here(task, args)
+
+
+def _run_here(task: Task, args: tuple[Any, ...]) -> None:
+    result = task.apply(args=args)
+    if result.failed():
+        # What was asked is committed: it stands, and the log says what did not follow.
+        logger.error("%s%r failed in this process:\n%s", task.name, args, result.traceback)

@@ -5,8 +5,6 @@ Every view is tried signed out, as an officer, as a board member and as an admin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from accounts.models import Agency, Role, User
@@ -67,12 +65,8 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _tasks_run_in_the_test() -> Iterator[None]:
-    """A task queued from a request (core.queue.queue_after_commit) runs at once in the
-    test's own process, so what it sends lands in Django's outbox. The real queue is
-    tried by the tests that start a worker (tests/worker.py), in processes of their own."""
-    from csp_portal.celery import app
-
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
+def _tasks_run_in_the_test(settings) -> None:
+    """A task handed over from a request (core.queue.queue: the emails) runs at once in the
+    test's own process, so what it sends lands in Django's outbox. Compiling a report is
+    still queued: the tests that start a worker (tests/worker.py) try the real queue."""
+    settings.TASKS_IN_PROCESS = True

@@ -93,10 +93,11 @@ def test_approving_sends_no_email(police_action, period, officer, priority_lead,
 
 
 def test_a_returned_update_is_still_emailed_when_the_task_queue_refuses_it(
-    police_action, period, officer, priority_lead, monkeypatch, django_capture_on_commit_callbacks
+    police_action, period, officer, priority_lead, monkeypatch, django_capture_on_commit_callbacks, settings
 ) -> None:
     update = _submit(police_action, period, officer)
     mail.outbox.clear()
+    settings.TASKS_IN_PROCESS = False  # the real hand-over, to a broker that refuses
 
     def broker_down(*args, **kwargs):
         raise OperationalError("[Errno 111] Connection refused")
