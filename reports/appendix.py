@@ -282,7 +282,7 @@ def _about(sheet: Any, snapshot: dict[str, Any], version: int) -> None:
         label.font = Font(bold=True)
 
 
-def _same_bytes(content: bytes, when: dt.datetime) -> bytes:
+def same_bytes(content: bytes, when: dt.datetime) -> bytes:
     """The workbook's ZIP again with every entry dated `when`, so that writing it twice
     gives the same file (ZIP otherwise dates each entry with the time it was written)."""
     stamp = when.timetuple()[:6]
@@ -319,4 +319,4 @@ def render_xlsx(snapshot: dict[str, Any], *, version: int) -> bytes:
     # Not `book.save`, which stamps the workbook with the time it is written.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).save()
-    return _same_bytes(buffer.getvalue(), when)
+    return same_bytes(buffer.getvalue(), when)

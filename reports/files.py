@@ -1,5 +1,5 @@
-"""The report's three files, written atomically from the frozen snapshot alone (the
-spreadsheet appendix is `appendix.render_xlsx`)."""
+"""The report's files, written atomically from the frozen snapshot alone (the spreadsheet
+appendix is `appendix.render_xlsx`, the Word document `wordfile.render_docx`)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from priorities.models import Priority
 
 class QuarterlyReport(models.Model):
     """One compiled version of a quarter's performance report: a frozen snapshot of every
-    figure and word, and the HTML, PDF and spreadsheet made from it. Never overwritten:
-    compiling again makes the next version."""
+    figure and word, and the HTML, PDF, spreadsheet and Word document made from it. Never
+    overwritten: compiling again makes the next version."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -27,6 +27,7 @@ from .files import charts_for, render_html, render_pdf, report_dir, write_atomic
 from .models import QuarterlyReport
 from .paper import paper_freeze
 from .quarter import report_build
+from .wordfile import render_docx
 
 logger = logging.getLogger(__name__)
 
@@ -180,8 +181,10 @@ def _compile_files(report: QuarterlyReport) -> None:
     pdf = render_pdf(render_html(snapshot, version=report.version, charts=charts, for_print=True))
     write_atomically(directory / f"{stem}.pdf", pdf)
     write_atomically(directory / f"{stem}.xlsx", render_xlsx(snapshot, version=report.version))
+    write_atomically(directory / f"{stem}.docx", render_docx(snapshot, version=report.version))
     report.snapshot = snapshot
     report.html_file, report.pdf_file, report.xlsx_file = f"{stem}.html", f"{stem}.pdf", f"{stem}.xlsx"
+    report.docx_file = f"{stem}.docx"
     report.status = QuarterlyReport.Status.READY
     report.finished_at = timezone.now()
     report.save()

@@ -6,7 +6,7 @@ from core.converters import choice_converter
 
 from . import views
 
-register_converter(choice_converter("pdf", "xlsx", "html"), "report_format")
+register_converter(choice_converter("pdf", "xlsx", "html", "docx"), "report_format")
 register_converter(choice_converter("summary", "recommendations", "decisions"), "paper_part")
 
 app_name = "reports"

@@ -187,6 +187,7 @@ DOWNLOADS = {
     "pdf": ("pdf_file", "application/pdf"),
     "xlsx": ("xlsx_file", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "html": ("html_file", "text/html; charset=utf-8"),
+    "docx": ("docx_file", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 }
 
 

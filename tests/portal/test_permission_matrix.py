@@ -149,15 +149,25 @@ def _feed() -> dict[str, Any]:
     return {"token": feed_token(User.objects.get(full_name="Priya Shah"))}
 
 
+# Each file a report offers for download, as the published report below holds it.
+REPORT_FILES = {"pdf": b"%PDF-1.7 matrix", "xlsx": b"PK matrix", "html": b"<!DOCTYPE html>", "docx": b"PK matrix"}
+
+
 def _published_report() -> QuarterlyReport:
     report = QuarterlyReport.objects.filter(version=1).first()
     if report is None:
         period = _police_action().updates.get().period
         report = QuarterlyReport.objects.create(
-            period=period, version=1, status="ready", snapshot=None, pdf_file="r.pdf", published_at=timezone.now()
+            period=period,
+            version=1,
+            status="ready",
+            snapshot=None,
+            published_at=timezone.now(),
+            **{f"{fmt}_file": f"r.{fmt}" for fmt in REPORT_FILES},
         )
         report_dir(report.pk).mkdir(parents=True, exist_ok=True)
-        (report_dir(report.pk) / "r.pdf").write_bytes(b"%PDF-1.7 matrix")
+        for fmt, content in REPORT_FILES.items():
+            (report_dir(report.pk) / f"r.{fmt}").write_bytes(content)
     return report
 
 
@@ -365,6 +375,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "consultations:feed": Expect(SIGN_IN, 403, 403, 200, kwargs=_consultation),
     "reports:archive": Expect(SIGN_IN, 403, 200, 200),
     "reports:report": Expect(SIGN_IN, 403, 200, 200, kwargs=_report),
+    # The PDF; the spreadsheet, web page and Word document: test_each_report_file_downloads_as_the_pdf_does.
     "reports:download": Expect(SIGN_IN, 403, 200, 200, kwargs=_download),
     # The status the report page polls while it compiles: whoever reads the report.
     "reports:status": Expect(SIGN_IN, 403, 200, 200, kwargs=_report),
@@ -508,6 +519,21 @@ def test_each_url_answers_each_viewer_as_expected(name: str, plan, people, outsi
             assert client.get(url).status_code == 404, f"{role} GET {url}"
             assert client.post(url, {"version": "1", "title": "Taken over"}).status_code == 404, f"{role} POST {url}"
         assert _history_rows() == before
+
+
+@pytest.mark.parametrize("fmt", [fmt for fmt in REPORT_FILES if fmt != "pdf"])
+def test_each_report_file_downloads_as_the_pdf_does(fmt: str, plan, people, outsiders) -> None:
+    """The spreadsheet, the web page and the Word document answer each viewer as the
+    "reports:download" row says the PDF does."""
+    expect = EXPECTATIONS["reports:download"]
+    url = reverse("reports:download", kwargs={"partnership": BEDFORD, "pk": _published_report().pk, "fmt": fmt})
+    for role in ROLES:
+        response = client_for(people[role]).get(url)
+        _check(response, getattr(expect, role), f"{role} {url}")
+        if response.status_code == 200:
+            assert b"".join(response.streaming_content) == REPORT_FILES[fmt]
+    for role in OUTSIDERS:
+        assert client_for(outsiders[role]).get(url).status_code == 404, f"{role} GET {url}"
 
 
 def _history_rows() -> int:

@@ -278,7 +278,12 @@ def test_a_report_compiles_on_the_worker_and_downloads(admin: Browser) -> None:
         assert 'govuk-tag--red">Failed' not in detail, detail
         assert time.monotonic() < deadline, "the report did not compile within 240 s"
         time.sleep(0.5)
-    for fmt, kind in (("pdf", "application/pdf"), ("xlsx", "spreadsheetml"), ("html", "text/html")):
+    for fmt, kind in (
+        ("pdf", "application/pdf"),
+        ("xlsx", "spreadsheetml"),
+        ("docx", "wordprocessingml"),
+        ("html", "text/html"),  # last: its body is read below
+    ):
         download = admin.get(f"{report_path}download.{fmt}")
         assert download.status == 200, fmt
         assert kind in download.headers["content-type"]

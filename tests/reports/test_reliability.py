@@ -90,6 +90,7 @@ def test_a_worker_killed_mid_compile_still_ends_in_exactly_one_ready_version(qua
     reports = list(QuarterlyReport.objects.values_list("version", "status", "attempts"))
     assert reports == [(1, "ready", 2)]
     assert sorted(p.suffix for p in (tmp_path / "media" / "reports" / str(report.pk)).iterdir()) == [
+        ".docx",
         ".html",
         ".pdf",
         ".xlsx",
@@ -167,5 +168,5 @@ def test_two_workers_compile_side_by_side_each_version_exactly_once(quarter, tmp
 
     assert len(reports) == 4
     assert sorted(QuarterlyReport.objects.values_list("attempts", flat=True)) == [1, 1, 1, 1]
-    for report in reports:
-        assert len(list((tmp_path / "media" / "reports" / str(report.pk)).iterdir())) == 3
+    for report in reports:  # its HTML, PDF, spreadsheet and Word document
+        assert len(list((tmp_path / "media" / "reports" / str(report.pk)).iterdir())) == 4

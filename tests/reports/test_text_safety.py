@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import docx
 import openpyxl
 import pytest
 
@@ -29,3 +30,6 @@ def test_a_vertical_tab_in_a_progress_narrative_compiles_and_reads_as_a_new_line
     book = openpyxl.load_workbook(io.BytesIO((report_dir(report.pk) / report.xlsx_file).read_bytes()))
     texts = [cell.value for row in book["Actions"].iter_rows() for cell in row]
     assert "Sessions delivered.\nSchools booked." in texts
+    document = docx.Document(io.BytesIO((report_dir(report.pk) / report.docx_file).read_bytes()))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Sessions delivered.\nSchools booked." in cells  # a line break in Word
