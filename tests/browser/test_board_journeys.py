@@ -6,12 +6,16 @@ from __future__ import annotations
 import os
 import re
 import time
+from urllib.parse import urlsplit
 
+import docx
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from accounts.models import User
 from actionplans.demo import demo_load
@@ -77,7 +81,9 @@ def test_a_board_member_reads_the_quarter_and_downloads_the_pdf(
         assert pdf.read(5) == b"%PDF-"
 
 
-def test_an_admin_compiles_a_report_and_sees_it_become_ready(live_server, page: Page, csp_admin: User, demo) -> None:
+def test_an_admin_compiles_a_report_and_sees_it_become_ready(
+    live_server, page: Page, csp_admin: User, board_member: User, demo
+) -> None:
     base = live_server.url
     sign_in(page, base, csp_admin, check=False)
     page.get_by_role("link", name="Dashboard").click()
@@ -129,6 +135,27 @@ def test_an_admin_compiles_a_report_and_sees_it_become_ready(live_server, page: 
     assert QuarterlyReport.objects.get(pk=report.pk).published_at is None  # asking changes nothing
     page.get_by_role("button", name="Publish to the board").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("published")
+
+    # The board member's email link works, and the report reads the same as a web page, a
+    # PDF and a Word file.
+    [email] = [message for message in mail.outbox if message.to == [board_member.email]]
+    link = re.search(r"https?://\S+", email.body)[0]
+    page.context.clear_cookies()
+    page.goto(f"{base}{urlsplit(link).path}")
+    page.get_by_label("Email address").fill(board_member.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#summary")).to_contain_text("Burglary fell for the third quarter running.")
+    assert_accessible(page)
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name="Download the PDF").click()
+    pdf_text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf.value.path()).pages)
+    with page.expect_download() as word:
+        page.get_by_role("link", name="Download as Word (.docx)").click()
+    word_text = "\n".join(p.text for p in docx.Document(str(word.value.path())).paragraphs)
+    for words in ("Burglary fell for the third quarter running.", "Priority one is on track."):
+        assert words in pdf_text
+        assert words in word_text
 
 
 def test_an_admin_who_signed_in_long_ago_confirms_the_password_before_publishing(

@@ -3,11 +3,14 @@ without losing anyone's words, and how compiling freezes them into the report.""
 
 from __future__ import annotations
 
+import docx
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from accounts.models import Role
 from priorities.models import Priority
+from reports.files import report_dir
 from reports.models import BoardPaper, BoardPaperPart, QuarterlyReport
 from reports.services import report_compile
 from tests.factories import UserFactory
@@ -158,6 +161,16 @@ def test_compiling_freezes_the_words_with_who_wrote_them(quarter, csp_admin, lea
     admin.post(_part_url(quarter, "summary"), {"version": "1", "text": "Rewritten after compiling."})
     report.refresh_from_db()
     assert report.snapshot["paper"]["summary"]["text"] == "A quarter of steady progress."
+    # The same words in the PDF and the Word file of that version.
+    pdf = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(report_dir(report.pk) / report.pdf_file).pages
+    )
+    word = docx.Document(str(report_dir(report.pk) / report.docx_file))
+    word_text = "\n".join(p.text for p in word.paragraphs)
+    for text in ("A quarter of steady progress.", "Priority one is on track.", "Agree the new hate crime plan."):
+        assert text in pdf
+        assert text in word_text
+    assert "Board meeting: 14 May 2024" in pdf
     page = admin.get(report.get_absolute_url()).content.decode()
     assert "A quarter of steady progress." in page
     assert "Rewritten after compiling." not in page
