@@ -70,7 +70,7 @@ class Profile:
             f"{self.path} ({self.status}): one request",
             f"  total                 {share(self.total_ms)}",
             f"  SQL                   {share(self.sql_ms)}  ({self.queries} queries)",
-            f"  template rendering    {share(self.template_ms)}  (own time of every template)",
+            f"  template rendering    {share(self.template_ms)}  (own time of every template, with SQL it runs)",
             f"  glossary abbr markup  {share(self.abbr_ms)}  ({self.abbr_calls} calls)",
             f"  crispy forms          {share(self.crispy_ms)}  ({self.crispy_calls} forms, templates inside included)",
             f"  middleware            {share(self.middleware_ms)}  (Django's handler less the view: URL resolving too)",
