@@ -4,7 +4,7 @@ Builds four databases (1x and 10x the shipped plan, BENCH_PARTNERSHIPS partnersh
 for importing a survey export), measures each page in-process on each (queries, median ms),
 then serves 1x and 10x with gunicorn and loads the pages of TABLE from CLIENTS keep-alive
 clients for SECONDS each, RUNS times (the median kept, p95 over all requests); then has
-officers save update drafts at once against the 1x database (bench/writes.py). Prints the
+officers save update drafts at once against the 10x database (bench/writes.py). Prints the
 tables and writes everything as JSON to var/bench/bench-<commit>.json (BENCH_JSON=path), for
 `python -m bench --compare A.json B.json`.
 
@@ -58,12 +58,18 @@ def _run(module: str, tag: str, *args: str, template: str) -> tuple[Result, dict
     database_create(url, template)
     env = bench_env(url)
     start = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout
-    result: Result = json.loads(out.strip().splitlines()[-1])
+    result = _output([sys.executable, "-m", module, *args], env)
     result["wall_s"] = time.perf_counter() - start
     return result, env
+
+
+def _output(command: list[str], env: dict[str, str]) -> Result:
+    """The JSON a bench module prints last; what it said on stderr if it failed."""
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command[1:])} failed:\n{done.stderr[-3000:]}")
+    result: Result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def _free_port() -> int:
@@ -165,19 +171,11 @@ def run() -> Result:
     ten, env_ten = _run("bench.data", "10x", "10", template=migrated)
     many, _ = _run("bench.data", f"{PARTNERSHIPS}p", "1", str(PARTNERSHIPS), template=migrated)
     imported, _ = _run("bench.imports", "import", template=migrated)
-    with _serve(env_ten) as port:
-        ten["load"] = _throughput(ten, port)
     with _serve(env_one) as port:
         one["load"] = _throughput(one, port)
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.writes", str(port), str(CLIENTS), str(SECONDS)],
-            cwd=ROOT,
-            env=env_one,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        writes = json.loads(out.strip().splitlines()[-1])
+    with _serve(env_ten) as port:
+        ten["load"] = _throughput(ten, port)
+        writes = _output([sys.executable, "-m", "bench.writes", str(port), str(CLIENTS), str(SECONDS)], env_ten)
     for tag in ("migrated", "1x", "10x", f"{PARTNERSHIPS}p", "import"):
         if not is_sqlite(database_url(tag)):
             database_drop(database_url(tag))  # PostgreSQL's bench databases are not left about

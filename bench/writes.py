@@ -1,12 +1,13 @@
 """Deadline day: officers saving their quarterly update drafts at once, against gunicorn.
 
 Run as `python -m bench.writes PORT CLIENTS SECONDS` while the portal serves the bench
-database on PORT; prints one JSON object. Each of CLIENTS officers has their own session
-and their own action in Bedford's current plan, whose quarter's window is made to close
-today. Each reads the update form (for its `version` and CSRF token), saves a draft with a
-new progress text, and reads the form again, flat out for SECONDS; first one officer alone
-(idle), then all at once. Afterwards every officer's last saved text must be the one in the
-database: one that is not is a lost update.
+database on PORT (make bench uses the 10x one, which has actions enough); prints one JSON
+object. Each of CLIENTS officers has their own session and their own action in Bedford's
+current plan, whose quarter's window is made to close today. Each reads the update form
+(for its `version` and CSRF token), saves a draft with a new progress text, and reads the
+form again, flat out for SECONDS; first one officer alone (idle), then all at once.
+Afterwards every officer's last saved text must be the one in the database: one that is
+not is a lost update.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from urllib.parse import urlencode
 
 import django
 
+EDITABLE = ("draft", "returned")  # the update states an officer may still save
 HIDDEN = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>")
 ATTRIBUTE = re.compile(r"\b(name|value)=\"([^\"]*)\"")
 
@@ -96,8 +98,8 @@ def p95(latencies: list[float]) -> float:
 
 
 def writers(count: int) -> list[Writer]:
-    """`count` officers, each owning an action of Bedford's current plan with no update yet for
-    the current quarter, whose window is made to be open and to close today."""
+    """`count` officers, each owning an action of Bedford's current plan whose update for the
+    current quarter is not begun or still editable, the quarter's window made to close today."""
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -115,14 +117,14 @@ def writers(count: int) -> list[Writer]:
     ReportingPeriod.objects.filter(pk=period.pk).update(
         window_opens=min(period.window_opens, today), window_closes=today
     )
-    started = ActionUpdate.objects.filter(period=period).values("action")
+    done = ActionUpdate.objects.filter(period=period).exclude(status__in=EDITABLE).values("action")
     actions = list(
         Action.objects.filter(plan__partnership=bedford, plan__financial_year=period.financial_year)
-        .exclude(pk__in=started)
+        .exclude(pk__in=done)
         .order_by("pk")[:count]
     )
     if len(actions) < count:
-        raise SystemExit(f"Only {len(actions)} actions are free for {count} writers")
+        raise SystemExit(f"Only {len(actions)} actions can take an update for {count} writers: lower BENCH_CLIENTS")
     found = []
     for index, action in enumerate(actions):
         user = User.objects.create_user(f"writer-{index}@example.org", None, full_name=f"Writer {index}")
