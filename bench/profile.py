@@ -85,7 +85,8 @@ class Profile:
 
 
 def _timed(add: Callable[[float], None], original: Callable[..., Any]) -> Callable[..., Any]:
-    """`original`, calling `add` with the milliseconds each call took."""
+    """`original`, calling `add` with the milliseconds each call took (a plain function: put on
+    a class, it binds as the method it stands in for did)."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
@@ -162,13 +163,13 @@ def timers(profile: Profile) -> Iterator[None]:
     filters = crispy_forms_filters.register.filters
     with ExitStack() as stack_of_patches:
         enter = stack_of_patches.enter_context
-        enter(_replaced(BaseHandler, "get_response", _method(add_to("handler_ms"), get_response)))
+        enter(_replaced(BaseHandler, "get_response", _timed(add_to("handler_ms"), get_response)))
         enter(_replaced(BaseHandler, "make_view_atomic", timed_view))
         # A TemplateResponse (the class-based views') is rendered after its view returns: the view's time too.
-        enter(_replaced(SimpleTemplateResponse, "render", _method(add_to("view_ms"), response_render)))
+        enter(_replaced(SimpleTemplateResponse, "render", _timed(add_to("view_ms"), response_render)))
         enter(_replaced(Template, "render", render))
-        enter(_replaced(Abbreviations, "markup", _method(count("abbr"), markup)))
-        enter(_replaced(crispy_forms_tags.CrispyFormNode, "render", _method(count("crispy"), crispy_node)))
+        enter(_replaced(Abbreviations, "markup", _timed(count("abbr"), markup)))
+        enter(_replaced(crispy_forms_tags.CrispyFormNode, "render", _timed(count("crispy"), crispy_node)))
         # The |crispy filters too, for templates compiled from now on (compiled ones keep theirs).
         for name in ("crispy", "as_crispy_field"):
             if name in filters:
@@ -193,16 +194,6 @@ def _replaced(owner: Any, name: str, value: Any) -> Iterator[None]:
             owner[name] = original
         else:
             setattr(owner, name, original)
-
-
-def _method(add: Callable[[float], None], original: Callable[..., Any]) -> Callable[..., Any]:
-    """A timed stand-in for a method (a plain function, so it binds as the original did)."""
-    timed = _timed(add, original)
-
-    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return timed(self, *args, **kwargs)
-
-    return method
 
 
 def profile_page(client: Client, path: str) -> Profile:
