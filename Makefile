@@ -7,7 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 # a plan's *.history.yaml beside it is read by import_plan with the plan.
 PLAN_FILES := $(sort $(filter-out %.history.yaml,$(wildcard data/plans/*.yaml)))
 
-.PHONY: setup run test lint format bench audit ci chromium system-packages clean
+.PHONY: setup run test lint format bench profile audit ci chromium system-packages clean
 
 setup: $(VENV)/.installed node_modules/.installed .env static/build/css/app.css
 
@@ -74,8 +74,13 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The performance table (README, Benchmark); BENCH_* variables change the set-up.
 bench: setup
 	$(BIN)/python -m bench
+
+# Where one request's time goes: make profile PAGE=/my-actions/ [BENCH_SCALE=10] [PROFILE_CPROFILE=1].
+profile: setup
+	$(BIN)/python -m bench.profile "$(PAGE)"
 
 # Known vulnerabilities in the pinned Python and npm packages (scripts/audit.sh says when
 # an advisory service cannot be reached; AUDIT_STRICT=1 makes that a failure).

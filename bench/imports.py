@@ -1,7 +1,7 @@
 """Time importing a survey tool's export of 10,000 responses into a fresh consultation, then
 the same file again (which must add nothing).
 
-Run as `python -m bench.imports DB_PATH`; prints one JSON object. The caller sets the
+Run as `python -m bench.imports`; prints one JSON object. The caller sets the
 environment (settings module, database) before this process starts Django. The file is the
 demo's illustrative export (`consultations.demo.demo_csv`), cut to 10,000 rows.
 """
@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import math
-import sys
 import time
 from pathlib import Path
 
@@ -32,7 +31,7 @@ def export_csv(rows: int) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def main(db_path: Path) -> None:
+def main() -> None:
     django.setup()
     from django.core.management import call_command
 
@@ -80,4 +79,4 @@ def main(db_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main()
