@@ -219,7 +219,7 @@ def _action_row(action: Action, running: Running, scope: Scope) -> Row:
     update = running.reported(action, this)
     milestones = running.milestones[action.pk]
     if update:
-        update_status = update.get_status_display()
+        update_status = ActionUpdate.Status(update.status).label  # not get_status_display: it hashes every choice
     else:
         update_status = "Not submitted" if running.updates[action.pk].get(this) else "Not started"
     return {
@@ -231,7 +231,7 @@ def _action_row(action: Action, running: Running, scope: Scope) -> Row:
         "lead_short": action.lead_agency.short_name,
         "owner": str(action.owner or ""),
         "due": action.due_date.isoformat(),
-        "state": action.get_state_display(),
+        "state": Action.State(action.state).label,
         "rag": _rag(update),
         "update_status": update_status,
         "commentary": update.progress if update else "",
@@ -390,7 +390,7 @@ def _action_changes(action_ids: list[int], start: dt.datetime, end: dt.datetime)
         elif prior is not None:
             if prior.state == Action.State.OPEN and record.state != Action.State.OPEN:
                 closed.append(
-                    {"reference": record.reference, "title": record.title, "state": record.get_state_display()}
+                    {"reference": record.reference, "title": record.title, "state": Action.State(record.state).label}
                 )
             if record.due_date > prior.due_date:
                 slipped.append(
