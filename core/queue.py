@@ -6,6 +6,7 @@ import logging
 import os
 from functools import partial
 from pathlib import Path
+from smtplib import SMTPException
 from typing import Any
 
 from celery import Task
@@ -35,6 +36,16 @@ def broker_answers() -> bool:
         return False
 
 
+# What an email task retries on, with growing waits: the mail server refusing or not
+# answering. Each email task sends one email, so a retry never sends one twice.
+EMAIL_RETRY: dict[str, Any] = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 30 * 60,
+    "max_retries": 8,
+}
+
+
 def queue_after_commit(task: Task, *args: Any) -> None:
     """`queue` the task once the current transaction commits (at once outside one), so
     the request that asked (a review, an invitation, a publication) neither waits for it
@@ -61,4 +72,5 @@ def _run_here(task: Task, args: tuple[Any, ...]) -> None:
     result = task.apply(args=args)
     if result.failed():
         # What was asked is committed: it stands, and the log says what did not follow.
-        logger.error("%s%r failed in this process:\n%s", task.name, args, result.traceback)
+        # Not its arguments: an email's body may hold a link with a token.
+        logger.error("%s failed in this process:\n%s", task.name, result.traceback)

@@ -91,6 +91,8 @@ def _join_split_tables(document: Any, pdf: Any) -> None:
     tagged = [table for kid in root["K"] for table in struct_tables(get(kid))]
     if len(html_tables) != len(tagged):  # not the layout this was written for: leave it be
         return
+    if not all(isinstance(kid, bytes) for table in tagged for kid in table["K"]):
+        return  # a table holding marked content directly, not elements: likewise
     first: dict[Any, Any] = {}
     for element, table in zip(html_tables, tagged, strict=True):
         whole = first.setdefault(element, table)

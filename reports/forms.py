@@ -87,6 +87,9 @@ class PublishForm(PortalFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("when") != self.LATER:
+            if data.get("on") or (data.get("at") or "").strip() or "on" in self.errors:
+                # A date or time typed, but "Now" left chosen: never publish at once by mistake.
+                self.add_error("when", "You gave a date or time: choose At a set time, or clear the date and time")
             return data
         day, time = data.get("on"), self.TIME.fullmatch((data.get("at") or "").strip())
         if day is None and "on" not in self.errors:

@@ -73,6 +73,21 @@ class QuarterlyReport(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    def publish_held_back(self) -> str | None:
+        """Why a report whose set time has come is not published then, or None: the admin
+        who set it may no longer publish (a role ended), or another version of the quarter
+        was published meanwhile. The report page says it, and the time stays until changed."""
+        setter = self.publish_set_by
+        if (
+            setter is None
+            or not setter.is_active
+            or not setter.has_perm("reports.compile_reports", self.period.partnership)
+        ):
+            return "the admin who set the time can no longer publish reports: publish it now or set a new time"
+        if QuarterlyReport.objects.filter(period_id=self.period_id, published_at__isnull=False).exists():
+            return "another version of this quarter's report has been published since"
+        return None
+
 
 class BoardPaper(Versioned):
     """The words a quarter's board paper has beyond its figures, written in the portal:

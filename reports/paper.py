@@ -11,6 +11,7 @@ other; its history keeps every draft with who wrote it and when.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,14 @@ class Slot:
     @property
     def hint(self) -> str:
         return PART_HINTS[Part(self.part)]
+
+
+def paragraphs_of(text: str | None) -> list[str]:
+    """Someone's words as the paragraphs they wrote: a blank line (spaces on it or not)
+    starts a new one; single line breaks stay inside. The web page, the PDF and the Word
+    file all split them here, so they break the same text the same way."""
+    blocks = re.split(r"\n[ \t]*\n", (text or "").replace("\r\n", "\n"))
+    return [block.strip("\n") for block in blocks if block.strip()]
 
 
 def paper_of(period: ReportingPeriod) -> BoardPaper:

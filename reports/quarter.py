@@ -45,6 +45,10 @@ from priorities.models import GlossaryTerm, Priority, StrategicPlan
 from .judgements import Direction, TargetStatus, direction, target_status
 
 EXCEPTION_RAGS = {Rag.RED.value, Rag.AMBER.value}
+# Labels by value, read once: `get_*_display` hashes every choice on each call (hundreds a page).
+# A value no longer among the choices (in an old history row) reads as itself.
+ACTION_STATES: dict[str, str] = dict(Action.State.choices)
+UPDATE_STATUSES: dict[str, str] = dict(ActionUpdate.Status.choices)
 Row = dict[str, Any]
 
 
@@ -219,7 +223,7 @@ def _action_row(action: Action, running: Running, scope: Scope) -> Row:
     update = running.reported(action, this)
     milestones = running.milestones[action.pk]
     if update:
-        update_status = ActionUpdate.Status(update.status).label  # not get_status_display: it hashes every choice
+        update_status = UPDATE_STATUSES.get(update.status, update.status)
     else:
         update_status = "Not submitted" if running.updates[action.pk].get(this) else "Not started"
     return {
@@ -231,7 +235,7 @@ def _action_row(action: Action, running: Running, scope: Scope) -> Row:
         "lead_short": action.lead_agency.short_name,
         "owner": str(action.owner or ""),
         "due": action.due_date.isoformat(),
-        "state": Action.State(action.state).label,
+        "state": ACTION_STATES.get(action.state, action.state),
         "rag": _rag(update),
         "update_status": update_status,
         "commentary": update.progress if update else "",
@@ -390,7 +394,11 @@ def _action_changes(action_ids: list[int], start: dt.datetime, end: dt.datetime)
         elif prior is not None:
             if prior.state == Action.State.OPEN and record.state != Action.State.OPEN:
                 closed.append(
-                    {"reference": record.reference, "title": record.title, "state": Action.State(record.state).label}
+                    {
+                        "reference": record.reference,
+                        "title": record.title,
+                        "state": ACTION_STATES.get(record.state, record.state),
+                    }
                 )
             if record.due_date > prior.due_date:
                 slipped.append(

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.template.loader import render_to_string
@@ -19,7 +18,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from actionplans.models import ReportingPeriod
-from core.queue import broker_answers, queue_after_commit
+from core.queue import broker_answers, queue, queue_after_commit
+from core.tasks import send_email
 from priorities.models import Partnership
 
 from .appendix import render_xlsx
@@ -213,10 +213,26 @@ def report_publish(*, report: QuarterlyReport, user: User | None) -> None:
         )
         if not published:
             raise ReportNotReady("This report is already published.")
+        # A time set for this version or another of the quarter is spent: the board is told once.
+        QuarterlyReport.objects.filter(period_id=report.period_id, publish_at__isnull=False).update(publish_at=None)
         report.refresh_from_db()
         from .tasks import notify_board
 
         queue_after_commit(notify_board, report.pk)
+
+
+def _set_time(report: QuarterlyReport, *, at: dt.datetime | None, user: User | None) -> bool:
+    """Set or clear a ready, unpublished report's time to publish at, with a history row
+    saying who and when. Whether the report was still unpublished."""
+    with transaction.atomic():
+        locked = QuarterlyReport.objects.select_for_update().filter(pk=report.pk, published_at__isnull=True).first()
+        if locked is None:
+            return False
+        locked.publish_at, locked.publish_set_by = at, user if at is not None else None
+        locked._history_user = user  # type: ignore[attr-defined]
+        locked.save(update_fields=["publish_at", "publish_set_by"])
+    report.refresh_from_db()
+    return True
 
 
 def report_publish_later(*, report: QuarterlyReport, at: dt.datetime, user: User) -> None:
@@ -226,32 +242,30 @@ def report_publish_later(*, report: QuarterlyReport, at: dt.datetime, user: User
         raise ReportNotReady("Only a ready report can be published.")
     if at <= timezone.now():
         raise ValueError("The time to publish at must be in the future.")
-    set_ = QuarterlyReport.objects.filter(pk=report.pk, published_at__isnull=True).update(
-        publish_at=at, publish_set_by=user
-    )
-    if not set_:
+    if not _set_time(report, at=at, user=user):
         raise ReportNotReady("This report is already published.")
-    report.refresh_from_db()
 
 
-def report_publish_later_cancel(*, report: QuarterlyReport) -> bool:
+def report_publish_later_cancel(*, report: QuarterlyReport, user: User) -> bool:
     """Forget the set time (the report stays unpublished). Whether there was one to forget."""
-    cancelled = QuarterlyReport.objects.filter(
-        pk=report.pk, published_at__isnull=True, publish_at__isnull=False
-    ).update(publish_at=None, publish_set_by=None)
-    report.refresh_from_db()
-    return bool(cancelled)
+    if report.publish_at is None:
+        return False
+    return _set_time(report, at=None, user=user)
 
 
 def reports_publish_due(*, now: dt.datetime) -> list[QuarterlyReport]:
-    """Publish every report whose set time has come (each minute, from the beat). A report
-    published meanwhile by hand is left alone; one that is no longer ready is not published
-    and keeps its time, so an admin sees why on its page."""
+    """Publish every report whose set time has come (each minute, from the beat), as the
+    admin who set it, if they may still publish. One whose quarter has had a version
+    published meanwhile is not published (the board is not emailed twice), and neither is
+    one no longer ready or whose admin may no longer publish: each keeps its time, and its
+    page says why it was not published."""
     published = []
     due = QuarterlyReport.objects.filter(
         publish_at__lte=now, published_at__isnull=True, status=QuarterlyReport.Status.READY
     ).select_related("period__partnership", "publish_set_by")
     for report in due:
+        if report.publish_held_back() is not None:
+            continue
         try:
             report_publish(report=report, user=report.publish_set_by)
         except ReportNotReady:
@@ -266,15 +280,12 @@ def report_published_email(*, report_id: int) -> None:
     report = QuarterlyReport.objects.select_related("period__partnership").get(pk=report_id)
     partnership = report.period.partnership
     link = f"{settings.SITE_URL}{report.get_absolute_url()}"
+    subject = f"{partnership.short_name}: the {report.period.label} performance report is ready"
     for member in board_recipients(partnership):
         context = {"member": member, "report": report, "link": link, "partnership": partnership}
-        body = render_to_string("reports/email/published.txt", context)
-        send_mail(
-            f"{partnership.short_name}: the {report.period.label} performance report is ready",
-            body,
-            None,
-            [member.email],
-        )
+        # One email a task: a member's mail server refusing delays only their email, and a
+        # retry never emails the others twice.
+        queue(send_email, subject, render_to_string("reports/email/published.txt", context), [member.email])
 
 
 CATCH_UP_DAYS = 30

@@ -179,6 +179,9 @@ def report_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
             "charts": charts,
             "can_compile": request.user.has_perm("reports.compile_reports", partnership),
             "newer": QuarterlyReport.objects.filter(period=report.period, version__gt=report.version).exists(),
+            "held_back": report.publish_held_back()
+            if report.publish_at and report.publish_at <= timezone.now() and not report.is_published
+            else None,
         },
     )
 
@@ -252,7 +255,7 @@ def report_publish_view(request: HttpRequest, partnership: Partnership, pk: int)
         )
         return redirect(report)
     if request.POST.get("cancel_set_time"):
-        if report_publish_later_cancel(report=report):
+        if report_publish_later_cancel(report=report, user=request.user):  # type: ignore[arg-type]
             messages.success(request, f"{report} will not be published at a set time. It is not published.")
         return redirect(report)
     form = PublishForm(request.POST if request.method == "POST" else None)
@@ -323,7 +326,10 @@ def paper(request: HttpRequest, partnership: Partnership, period: int) -> HttpRe
             "board_paper": paper_of(chosen),
             "rows": [(slot, user.has_perm("reports.write_paper_part", slot.draft)) for slot in slots],
             "can_compile": user.has_perm("reports.compile_reports", partnership),
-            "latest": QuarterlyReport.objects.filter(period=chosen).defer("snapshot").order_by("-version").first(),
+            # Versions and drafts are the team's: a priority lead is not told of them.
+            "latest": QuarterlyReport.objects.filter(period=chosen).defer("snapshot").order_by("-version").first()
+            if user.has_perm("reports.compile_reports", partnership)
+            else None,
         },
     )
 
@@ -356,14 +362,13 @@ def paper_part(
         except StaleEdit as refused:
             stale = refused
             rebase(form, refused.current.version)
-            written = paper_slot(chosen, part, priority).written  # type: ignore[union-attr]
         else:
             messages.success(request, f"{slot.label} saved. It goes into the report the next time it is compiled.")
             return redirect("reports:paper", partnership.slug, chosen.pk)
     return render(
         request,
         "reports/paper_part.html",
-        {"form": form, "period": chosen, "slot": slot, "stale": stale, "saved": written if stale else None},
+        {"form": form, "period": chosen, "slot": slot, "stale": stale},
     )
 
 

@@ -39,6 +39,7 @@ from django.template.defaultfilters import capfirst, floatformat, pluralize
 from core.text import clean_text
 
 from .appendix import frozen_at, rag_word, same_bytes
+from .paper import paragraphs_of
 from .templatetags.report_tags import figure, long_date, rag_bar, trend
 
 if TYPE_CHECKING:
@@ -211,9 +212,8 @@ def _paragraph(document: Document, *parts: tuple[str, bool], style: str | None =
 
 def _prose(document: Document, text: str) -> None:
     """Someone's words: a paragraph for each paragraph they wrote (a blank line between)."""
-    for block in text.replace("\r\n", "\n").split("\n\n"):
-        if block.strip():
-            document.add_paragraph(block.strip("\n"))
+    for block in paragraphs_of(text):
+        document.add_paragraph(block)
 
 
 def _written(document: Document, line: str) -> None:

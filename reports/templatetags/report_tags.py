@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import template
@@ -12,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from actionplans.models import is_count
 from core import periods
 from reports.judgements import Direction
+from reports.paper import paragraphs_of
 from reports.quarter import snapshot_date
 
 register = template.Library()
@@ -242,6 +242,8 @@ def moment(value: dt.datetime) -> str:
 def paragraphs(text: str | None) -> SafeString:
     """Plain text someone wrote in the portal (a board paper's part) as GOV.UK paragraphs:
     a blank line starts a new one, a single line break stays a line break. Escaped."""
-    blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
-    lines = (format_html_join(mark_safe("<br>"), "{}", ((line,) for line in block.split("\n"))) for block in blocks)
+    lines = (
+        format_html_join(mark_safe("<br>"), "{}", ((line,) for line in block.split("\n")))
+        for block in paragraphs_of(text)
+    )
     return format_html_join("", '<p class="govuk-body">{}</p>', ((block,) for block in lines if block))

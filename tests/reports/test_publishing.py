@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -233,14 +234,16 @@ def test_a_report_set_to_publish_later_is_published_then_and_not_before(
     assert mail.outbox == []
     assert reports_publish_due(now=report.publish_at - dt.timedelta(seconds=1)) == []
     assert mail.outbox == []
+    at = report.publish_at
     with django_capture_on_commit_callbacks(execute=True):
-        published = reports_publish_due(now=report.publish_at)
+        published = reports_publish_due(now=at)
     assert [r.pk for r in published] == [report.pk]
     report.refresh_from_db()
     assert report.is_published
     assert report.published_by == csp_admin
+    assert report.publish_at is None  # spent
     assert sorted(m.to[0] for m in mail.outbox) == sorted(member.email for member in board)
-    assert reports_publish_due(now=report.publish_at) == []  # once
+    assert reports_publish_due(now=at) == []  # once
     assert len(mail.outbox) == len(board)
 
 
@@ -272,3 +275,54 @@ def test_the_beat_runs_the_publishing_of_due_reports_every_minute(settings) -> N
     entry = settings.CELERY_BEAT_SCHEDULE["publish-due-reports"]
     assert entry["task"] == publish_due.name
     assert entry["schedule"].minute == set(range(60))
+
+
+def test_a_date_typed_with_now_chosen_publishes_nothing(quarter, csp_admin) -> None:
+    report = _ready(quarter)
+    response = client_for(csp_admin).post(_publish_url(report), {**_later(), "when": "now"})
+    assert response.status_code == 200
+    assert "You gave a date or time: choose At a set time" in response.content.decode()
+    report.refresh_from_db()
+    assert not report.is_published
+    assert report.publish_at is None
+
+
+def test_setting_and_cancelling_a_time_are_in_the_history(quarter, csp_admin) -> None:
+    report = _ready(quarter)
+    client = client_for(csp_admin)
+    client.post(_publish_url(report), _later())
+    client.post(_publish_url(report), {"cancel_set_time": "1"})
+    rows = list(report.history.order_by("history_id").values_list("publish_at", "history_user"))
+    assert rows[-2][0] is not None
+    assert rows[-1][0] is None
+    assert {user for _, user in rows[-2:]} == {csp_admin.pk}
+
+
+def test_a_set_time_is_spent_once_any_version_of_the_quarter_is_published(
+    quarter, csp_admin, board, django_capture_on_commit_callbacks
+) -> None:
+    first, second = _ready(quarter), _ready(quarter, version=2)
+    client = client_for(csp_admin)
+    client.post(_publish_url(first), _later())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_publish_url(second), {"when": "now"})
+    first.refresh_from_db()
+    assert first.publish_at is None
+    emailed = len(mail.outbox)
+    assert emailed == len(board)
+    assert reports_publish_due(now=timezone.now() + dt.timedelta(days=2)) == []
+    assert len(mail.outbox) == emailed
+
+
+def test_a_set_time_is_held_back_when_its_admin_may_no_longer_publish(quarter, csp_admin) -> None:
+    report = _ready(quarter)
+    client_for(csp_admin).post(_publish_url(report), _later())
+    Membership.objects.filter(user=csp_admin).update(ended_at=timezone.now())
+    other = UserFactory(roles=[Role.CSP_ADMIN])
+    later = timezone.now() + dt.timedelta(days=2)
+    assert reports_publish_due(now=later) == []
+    report.refresh_from_db()
+    assert not report.is_published
+    with time_machine.travel(later, tick=False):
+        page = client_for(other).get(report.get_absolute_url()).content.decode()
+    assert "It was not published at that time: the admin who set the time can no longer publish" in page
