@@ -98,8 +98,11 @@ class PublishForm(PortalFormMixin, forms.Form):
             self.add_error("at", "Enter the time to publish as hours and minutes, for example 09:00")
         if day is None or time is None:
             return data
-        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(int(time[1]), int(time[2]))))
-        if moment <= timezone.now():
+        wanted = dt.time(int(time[1]), int(time[2]))
+        moment = timezone.make_aware(dt.datetime.combine(day, wanted))
+        if moment.astimezone(dt.UTC).astimezone(moment.tzinfo).time() != wanted:  # a time the clocks skip
+            self.add_error("at", "That time does not happen on that day, when the clocks go forward: choose another")
+        elif moment <= timezone.now():
             self.add_error("on", "The time to publish must be in the future")
         elif moment > timezone.now() + MOST_AHEAD:
             self.add_error("on", f"The time to publish must be within {MOST_AHEAD.days} days")

@@ -235,7 +235,11 @@ def long_date(value: Any) -> Any:
 def moment(value: dt.datetime) -> str:
     """A moment as GOV.UK writes it, in the portal's time: "9:30am on 14 May 2024"."""
     local = timezone.localtime(value)
-    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'} on {long_date(local)}"
+    if local.minute == 0 and local.hour in (0, 12):
+        clock = "midnight" if local.hour == 0 else "midday"  # GOV.UK style: not 12am or 12pm
+    else:
+        clock = f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return f"{clock} on {long_date(local)}"
 
 
 @register.filter

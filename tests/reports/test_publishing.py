@@ -326,3 +326,24 @@ def test_a_set_time_is_held_back_when_its_admin_may_no_longer_publish(quarter, c
     with time_machine.travel(later, tick=False):
         page = client_for(other).get(report.get_absolute_url()).content.decode()
     assert "It was not published at that time: the admin who set the time can no longer publish" in page
+
+
+def test_moments_are_written_in_govuk_style() -> None:
+    from zoneinfo import ZoneInfo
+
+    from reports.templatetags.report_tags import moment
+
+    london = ZoneInfo("Europe/London")
+    assert moment(dt.datetime(2024, 4, 21, 9, 30, tzinfo=london)) == "9:30am on 21 April 2024"
+    assert moment(dt.datetime(2024, 4, 21, 12, 0, tzinfo=london)) == "midday on 21 April 2024"
+    assert moment(dt.datetime(2024, 4, 21, 0, 0, tzinfo=london)) == "midnight on 21 April 2024"
+    assert moment(dt.datetime(2024, 4, 21, 23, 5, tzinfo=dt.UTC)) == "12:05am on 22 April 2024"
+
+
+def test_a_time_the_clocks_skip_is_refused(quarter, csp_admin) -> None:
+    from reports.forms import PublishForm
+
+    with time_machine.travel(dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        form = PublishForm({"when": "later", "on_0": "30", "on_1": "3", "on_2": "2025", "at": "01:30"})
+        assert not form.is_valid()
+        assert "when the clocks go forward" in str(form.errors["at"])
