@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from accounts.models import Role, User
 from accounts.reauth import recent_sign_in_required
 from core import periods
 from core.converters import whole_number
-from core.forms import rebase
+from core.forms import rebase, stale_refusal
 from core.middleware import keeps_late_post
 from core.models import StaleEdit
 from core.periods import financial_year_label
@@ -118,12 +119,16 @@ def _today() -> Any:
 def _save_unless_stale(form: Any, user: User) -> StaleEdit | None:
     """Save a valid edit form of a versioned record; if someone saved it meanwhile, save
     nothing, keep what was typed and return what changed."""
-    try:
-        versioned_save(instance=form.instance, expected_version=form.cleaned_data["version"], user=user, save=form.save)
-    except StaleEdit as stale:
-        rebase(form, stale.current.version)
-        return stale
-    return None
+    return stale_refusal(
+        form,
+        partial(
+            versioned_save,
+            instance=form.instance,
+            expected_version=form.cleaned_data["version"],
+            user=user,
+            save=form.save,
+        ),
+    )
 
 
 # Reading --------------------------------------------------------------------------------

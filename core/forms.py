@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
@@ -10,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.utils.html import conditional_escape
+
+from .models import StaleEdit
 
 
 class PortalFormMixin:
@@ -53,6 +56,18 @@ class VersionField(forms.IntegerField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, min_value=0, **kwargs)
+
+
+def stale_refusal(form: forms.Form, save: Callable[[], Any]) -> StaleEdit | None:
+    """Run a versioned save for a valid form. If someone saved the record since the form was
+    opened, nothing is saved: the form keeps what was typed, moved to the version now saved
+    (`rebase`), and what changed is returned for the page to show."""
+    try:
+        save()
+    except StaleEdit as refused:
+        rebase(form, refused.current.version)
+        return refused
+    return None
 
 
 def rebase(form: forms.Form, current_version: int) -> None:

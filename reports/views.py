@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, ClassVar
 
 from django.contrib import messages
@@ -16,9 +17,8 @@ from accounts.reauth import recent_sign_in_required
 from actionplans.models import ReportingPeriod
 from core.charts import trend_chart
 from core.converters import whole_number
-from core.forms import rebase
+from core.forms import stale_refusal
 from core.middleware import keeps_late_post
-from core.models import StaleEdit
 from priorities.models import Partnership
 
 from .files import report_dir
@@ -352,17 +352,15 @@ def paper_part(
     form = PaperPartForm(request.POST or None, initial=initial, label=slot.label, hint=slot.hint)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            paper_part_save(
-                slot=slot,
-                text=form.cleaned_data["text"],
-                expected_version=form.cleaned_data["version"] or 0,
-                user=request.user,  # type: ignore[arg-type]
-            )
-        except StaleEdit as refused:
-            stale = refused
-            rebase(form, refused.current.version)
-        else:
+        save = partial(
+            paper_part_save,
+            slot=slot,
+            text=form.cleaned_data["text"],
+            expected_version=form.cleaned_data["version"] or 0,
+            user=request.user,  # type: ignore[arg-type]
+        )
+        stale = stale_refusal(form, save)
+        if stale is None:
             messages.success(request, f"{slot.label} saved. It goes into the report the next time it is compiled.")
             return redirect("reports:paper", partnership.slug, chosen.pk)
     return render(
@@ -383,17 +381,15 @@ def paper_meeting(request: HttpRequest, partnership: Partnership, period: int) -
     form = MeetingForm(request.POST or None, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            paper_meeting_save(
-                period=chosen,
-                meeting_on=form.cleaned_data["meeting_on"],
-                expected_version=form.cleaned_data["version"] or 0,
-                user=request.user,  # type: ignore[arg-type]
-            )
-        except StaleEdit as refused:
-            stale = refused
-            rebase(form, refused.current.version)
-        else:
+        save = partial(
+            paper_meeting_save,
+            period=chosen,
+            meeting_on=form.cleaned_data["meeting_on"],
+            expected_version=form.cleaned_data["version"] or 0,
+            user=request.user,  # type: ignore[arg-type]
+        )
+        stale = stale_refusal(form, save)
+        if stale is None:
             messages.success(request, "Date of the board meeting saved.")
             return redirect("reports:paper", partnership.slug, chosen.pk)
     return render(request, "reports/paper_meeting.html", {"form": form, "period": chosen, "stale": stale})
