@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .charts import chart_dir
-from .middleware import session_timing
+from .middleware import renew_session, session_timing
 from .queue import broker_answers
 
 
@@ -61,11 +61,12 @@ def healthz_worker(request: HttpRequest) -> JsonResponse:
 @require_POST
 @never_cache
 def session_extend(request: HttpRequest) -> JsonResponse:
-    """ "Stay signed in" on the timeout warning: any request renews an idle session
-    (SESSION_SAVE_EVERY_REQUEST), so this one only says how long it now has. 401 once it has
-    ended, so the page can say so rather than follow a redirect to the sign-in page."""
+    """ "Stay signed in" on the timeout warning: the session is written now, a full idle time
+    from now, and the page is told how long it has. 401 once it has ended, so the page can
+    say so rather than follow a redirect to the sign-in page."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
+    renew_session(request)
     # Signing in again in another tab changes the CSRF token: the page takes the current one,
     # so its forms still send.
     return JsonResponse({"signed_in": True, "csrf_token": get_token(request), **session_timing(request)})

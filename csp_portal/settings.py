@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Just after SessionMiddleware: an active session is written again once a minute.
+    "core.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -151,7 +153,10 @@ OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="CSP portal")
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# An active session's row is written again at most this often (and at most every tenth of
+# the idle limit), not on every request: core.middleware.SessionRenewalMiddleware.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 # Signed-in pages warn this long before the idle limit, with a button to stay signed in
 # (capped at half the idle limit).
 SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=2 * 60)

@@ -70,7 +70,10 @@ function timeoutWarning(dialog) {
   const idle = Number(dialog.dataset.idleSeconds) * 1000;
   const warning = Number(dialog.dataset.warningSeconds) * 1000;
   let absoluteEnd = Date.now() + Number(dialog.dataset.absoluteSecondsLeft) * 1000;
-  let touched = Date.now();
+  // When the server last renewed the session: it is written at most once a minute, so this
+  // page may have been served a little after that.
+  const left = dialog.dataset.idleSecondsLeft;
+  let touched = Date.now() - (left === undefined ? 0 : idle - Number(left) * 1000);
   let lastInput = 0;
   let timer = 0;
   let ticker = 0;
@@ -87,7 +90,7 @@ function timeoutWarning(dialog) {
     dialog.setAttribute("aria-labelledby", title);
     dialog.setAttribute("aria-describedby", text);
   }
-  shareTouch(touched);
+  shareTouch(Math.max(touched, sharedTouch()));
 
   const endsAt = () => Math.min(touched + idle, absoluteEnd);
   const atAbsoluteEnd = () => absoluteEnd <= touched + idle;
@@ -179,8 +182,8 @@ function timeoutWarning(dialog) {
       token = timing.csrf_token;
       for (const input of document.querySelectorAll("input[name=csrfmiddlewaretoken]")) input.value = token;
       ended = false;
-      touched = Date.now();
-      absoluteEnd = touched + timing.absolute_seconds_left * 1000;
+      touched = Date.now() - (timing.idle_seconds - timing.idle_seconds_left) * 1000;
+      absoluteEnd = Date.now() + timing.absolute_seconds_left * 1000;
       shareTouch(touched);
       if (dialog.open) hide();
       schedule();

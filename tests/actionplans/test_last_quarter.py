@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 # The editable update form (the pin in test_query_counts.py reads a submitted, locked one):
 # two of these read last quarter's update and values.
-UPDATE_FORM_QUERIES = 15
+UPDATE_FORM_QUERIES = 12
 
 
 @pytest.fixture

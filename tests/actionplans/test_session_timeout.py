@@ -10,9 +10,12 @@ import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -280,3 +283,59 @@ def test_signing_out_forgets_who_this_browser_was(officer) -> None:
     client.post(reverse("accounts:logout"))
 
     assert client.cookies[OWNER_COOKIE].value == ""
+
+
+def _expiry(client: Client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_an_active_session_is_written_again_once_a_minute_not_on_every_request(officer, settings) -> None:
+    settings.SESSION_COOKIE_AGE = 1800
+    settings.SESSION_RENEW_SECONDS = 60
+    url = reverse("actionplans:my_actions")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = client_for(officer)
+        client.get(url)
+        first = _expiry(client)
+
+        traveller.shift(30)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert _expiry(client) == first  # not written
+        assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+        # The warning counts from when the session was written, not from this page.
+        assert 'data-idle-seconds-left="1770"' in page
+
+        traveller.shift(31)
+        client.get(url)
+        assert _expiry(client) == first + timedelta(seconds=61)
+
+
+def test_stay_signed_in_writes_the_session_however_recently_it_was_written(officer) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = client_for(officer)
+        client.get(reverse("actionplans:my_actions"))
+        first = _expiry(client)
+        traveller.shift(5)
+
+        body = client.post(reverse("session_extend")).json()
+
+        assert _expiry(client) == first + timedelta(seconds=5)
+        assert body["idle_seconds_left"] == body["idle_seconds"]
+
+
+def test_a_short_session_is_written_every_tenth_of_its_idle_time(officer, settings) -> None:
+    settings.SESSION_COOKIE_AGE = 20
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = client_for(officer)
+        client.get(reverse("actionplans:my_actions"))
+        first = _expiry(client)
+        traveller.shift(2)
+        client.get(reverse("actionplans:my_actions"))
+        assert _expiry(client) == first + timedelta(seconds=2)
+
+
+def test_a_visitor_who_is_not_signed_in_gets_no_session_row() -> None:
+    Client().get(reverse("accounts:login"))
+    Client().get("/healthz")
+    assert not Session.objects.exists()

@@ -155,7 +155,7 @@ def test_a_deactivated_persons_feed_is_not_found(both, officer) -> None:
 
 
 # Queries the page costs (pinned): the same at one action each and at ten.
-WHATS_DUE_QUERIES = 12
+WHATS_DUE_QUERIES = 9
 
 
 def test_whats_due_costs_the_same_queries_with_more_data(both, central, police, officer, django_assert_num_queries):

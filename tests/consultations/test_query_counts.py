@@ -19,13 +19,13 @@ pytestmark = pytest.mark.django_db
 # coding screen reads one page of answers. One of each is django-otp's: the admin's
 # authenticator app, read to know the session gave its code.
 EXPECTED = {
-    "list": 9,
-    "consultation": 11,
-    "question_1": 10,
-    "question_2": 10,
-    "question_3": 10,
-    "coding_2": 15,
-    "export_csv": 9,
+    "list": 6,
+    "consultation": 8,
+    "question_1": 7,
+    "question_2": 7,
+    "question_3": 7,
+    "coding_2": 12,
+    "export_csv": 6,
 }
 
 

@@ -23,10 +23,10 @@ def _first_priority() -> str:
 
 # (page, URL, the queries it costs)
 PAGES: list[tuple[str, Callable[[], str], int]] = [
-    ("home", lambda: reverse("priorities:home", args=[BEDFORD]), 13),
-    ("priority", _first_priority, 16),
-    ("glossary", lambda: reverse("priorities:glossary", args=[BEDFORD]), 9),
-    ("accessibility", lambda: reverse("accessibility"), 6),
+    ("home", lambda: reverse("priorities:home", args=[BEDFORD]), 10),
+    ("priority", _first_priority, 13),
+    ("glossary", lambda: reverse("priorities:glossary", args=[BEDFORD]), 6),
+    ("accessibility", lambda: reverse("accessibility"), 3),
 ]
 
 

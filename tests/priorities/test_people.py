@@ -183,7 +183,7 @@ def test_the_members_page_lists_and_filters_with_flat_queries(
 ) -> None:
     client = client_for(csp_admin)
     client.get(_url("people"))  # the session and the partnership, warm
-    with django_assert_num_queries(11) as small:  # one is the admin's authenticator app (django-otp)
+    with django_assert_num_queries(8) as small:  # one is the admin's authenticator app (django-otp)
         page = client.get(_url("people")).content.decode()
     assert officer.full_name in page
     assert board_member.full_name in page

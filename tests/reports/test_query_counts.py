@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # A past quarter reads its priority titles, themes and which theme each action was on from
 # history: three queries. The admin's pages read their authenticator app too (django-otp:
 # the session gave its code): one query.
-EXPECTED = {"dashboard": 25, "priority": 21, "exceptions": 19, "indicator": 13, "archive": 9, "report": 10}
+EXPECTED = {"dashboard": 22, "priority": 18, "exceptions": 16, "indicator": 10, "archive": 6, "report": 7}
 
 
 def _more_history_and_indicators(factor: int) -> None:
