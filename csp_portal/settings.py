@@ -118,6 +118,18 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Values costly to build (a quarter's dashboard), kept per process until the database
+# changes (core.generation: never served stale); 0 builds every one afresh.
+BUILT_CACHE_SECONDS = env.int("BUILT_CACHE_SECONDS", default=60 * 60)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "built": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "built",
+        "OPTIONS": {"MAX_ENTRIES": env.int("BUILT_CACHE_ENTRIES", default=500)},
+    },
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -39,6 +40,7 @@ from actionplans.models import (
 from consultations.models import IndicatorFeed
 from consultations.results import report_section
 from core import periods
+from core.generation import built
 from priorities.as_at import Wording, end_of, wording_as_at
 from priorities.models import GlossaryTerm, Priority, StrategicPlan
 
@@ -50,6 +52,8 @@ EXCEPTION_RAGS = {Rag.RED.value, Rag.AMBER.value}
 ACTION_STATES: dict[str, str] = dict(Action.State.choices)
 UPDATE_STATUSES: dict[str, str] = dict(ActionUpdate.Status.choices)
 Row = dict[str, Any]
+P = TypeVar("P", int, None)
+V = TypeVar("V")
 
 
 def snapshot_date(value: str | None) -> dt.date | None:
@@ -609,8 +613,18 @@ def report_build(period: ReportingPeriod) -> Row:
     return quarter
 
 
+def _kept(name: str, period: ReportingPeriod, pk: P, build: Callable[[ReportingPeriod, P], V]) -> V:
+    """A dashboard page's build, kept until the database changes (core.generation) or the
+    day does (what is overdue, and whether the quarter is still running, follow the date)."""
+    return built(f"quarter.{name}", [period.pk, pk, timezone.localdate()], lambda: build(period, pk))
+
+
 def quarter_overview(period: ReportingPeriod) -> Row:
     """The dashboard: each priority's counts, the exceptions, the indicators and what changed."""
+    return _kept("overview", period, None, _overview)
+
+
+def _overview(period: ReportingPeriod, _pk: None) -> Row:
     scope = quarter_scope(period)
     if scope is None:
         return _empty(period)
@@ -627,6 +641,10 @@ def quarter_overview(period: ReportingPeriod) -> Row:
 def quarter_priority(period: ReportingPeriod, pk: int) -> Row | None:
     """One priority's page: its actions and its indicators (the others only as tabs), or
     None if the quarter has no such priority."""
+    return _kept("priority", period, pk, _priority)
+
+
+def _priority(period: ReportingPeriod, pk: int) -> Row | None:
     scope = quarter_scope(period)
     if scope is None or pk not in scope.priority_ids:
         return None
@@ -637,6 +655,10 @@ def quarter_priority(period: ReportingPeriod, pk: int) -> Row | None:
 
 def quarter_exceptions(period: ReportingPeriod) -> Row:
     """The exceptions page: the exception runs, and the priorities as tabs and filter."""
+    return _kept("exceptions", period, None, _exceptions)
+
+
+def _exceptions(period: ReportingPeriod, _pk: None) -> Row:
     scope = quarter_scope(period)
     if scope is None:
         return _empty(period)
@@ -649,6 +671,10 @@ def quarter_exceptions(period: ReportingPeriod) -> Row:
 
 def quarter_indicator(period: ReportingPeriod, pk: int) -> Row | None:
     """One indicator of the quarter's priorities, or None if it is not one of them."""
+    return _kept("indicator", period, pk, _indicator)
+
+
+def _indicator(period: ReportingPeriod, pk: int) -> Row | None:
     scope = quarter_scope(period)
     if scope is None:
         return None

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms, template
+from django.template.base import FilterExpression, NodeList
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.generation import built
 
 register = template.Library()
 
@@ -81,3 +85,27 @@ def error_links(form: forms.BaseForm) -> list[tuple[str, str]]:
     for field in fields:
         links.extend((first_input_id(field), str(error)) for error in field.errors)
     return links
+
+
+class KeptNode(template.Node):
+    def __init__(self, name: str, parts: list[FilterExpression], nodelist: NodeList) -> None:
+        self.name, self.parts, self.nodelist = name, parts, nodelist
+
+    def render(self, context: template.Context) -> str:
+        parts = [part.resolve(context) for part in self.parts]
+        # A node's output is already HTML: it is not escaped again.
+        return built(f"fragment.{self.name}", [*parts, timezone.localdate()], lambda: self.nodelist.render(context))
+
+
+@register.tag
+def kept(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
+    """`{% kept "name" part ... %}…{% endkept %}`: the HTML between, kept until the database
+    changes (core.generation) or the day does, under its name and the parts it varies with.
+    Only for what is the same for everyone who may see the page: nothing about the person
+    reading it, no form with a CSRF token."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'":
+        raise template.TemplateSyntaxError('{% kept %} takes a quoted name first: {% kept "name" part ... %}')
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

@@ -187,3 +187,27 @@ def test_results_stored_before_this_release_are_computed_once_on_first_reading(s
     assert ConsultationResults.objects.get(consultation=survey).data["responses"] == 20
     assert [sql for sql in first if ANSWERS_TABLE in sql]
     assert not [sql for sql in second if ANSWERS_TABLE in sql]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_results_html_follows_an_import_and_who_is_reading(survey, board_member, csp_admin) -> None:
+    """The page's breakdowns and questions are kept as HTML (core.generation), keyed by
+    whether the reader may code answers: never one person's links on another's page."""
+    _import(survey, 0, 20)
+    admin, reader = client_for(csp_admin), client_for(board_member)
+
+    def questions(client) -> str:
+        html = client.get(survey.get_absolute_url()).content.decode()
+        return html[html.index(">Questions</h2>") : html.index("</main>")]
+
+    assert "Code the answers" in questions(admin)
+    before = questions(reader)
+    assert "Code the answers" not in before
+    assert questions(reader) == before  # kept
+
+    _import(survey, 20, 20)
+
+    after = questions(reader)
+    assert after != before
+    assert "Code the answers" not in after
+    assert "Code the answers" in questions(admin)
