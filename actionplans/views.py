@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from functools import partial
 from typing import Any
@@ -137,9 +138,21 @@ def _save_unless_stale(form: Any, user: User) -> StaleEdit | None:
 def my_actions(request: HttpRequest) -> HttpResponse:
     """On deadline day: every open action of mine that owes an update, in every partnership
     I am an officer of, grouped by partnership and then by priority. Each partnership has
-    its own current quarter (its own update window)."""
+    its own current quarter (its own update window).
+
+    The page's content is kept (`{% kept %}`, keyed by the person and the day) until the
+    database changes; its parts are built only when the template asks for them, so a kept
+    page reads none of them."""
     user: User = request.user  # type: ignore[assignment]
     today = _today()
+    parts = functools.cache(lambda: _my_actions(user, today))
+    names = ("sections", "officer_anywhere", "member_of", "returned", "reopened", "any_illustrative")
+    # A template calls what it is given: each name is built (all at once) when first used.
+    lazy = {name: (lambda name=name: parts()[name]) for name in names}
+    return render(request, "actionplans/my_actions.html", {"today": today, **lazy})
+
+
+def _my_actions(user: User, today: dt.date) -> dict[str, Any]:
     partnerships = [p for p in Partnership.objects.of_user(user) if user.has_perm("actionplans.create_action", p)]
     current = ReportingPeriod.objects.filter(partnership__in=partnerships).current_each(today)
     running = Q(pk__in=[])
@@ -185,19 +198,15 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         .exclude(period__in=current.values())
         .select_related("action", "period__partnership")
     )
-    return render(
-        request,
-        "actionplans/my_actions.html",
-        {
-            "sections": sections,
-            "officer_anywhere": bool(partnerships),
-            "member_of": Partnership.objects.of_user(user),
-            "today": today,
-            "returned": returned,
-            "reopened": reopened,
-            "any_illustrative": any(a.is_illustrative for a in actions),
-        },
-    )
+    return {
+        "sections": sections,
+        "officer_anywhere": bool(partnerships),
+        "member_of": Partnership.objects.of_user(user),
+        "today": today,
+        "returned": returned,
+        "reopened": reopened,
+        "any_illustrative": any(a.is_illustrative for a in actions),
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -172,3 +172,22 @@ def test_whats_due_costs_the_same_queries_with_more_data(both, central, police, 
     with django_assert_num_queries(WHATS_DUE_QUERIES):
         html = client.get(WHATS_DUE).content.decode()
     assert "Extra milestone 9.2" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_my_actions_is_kept_for_each_person_and_shows_an_edit_at_once(both, council, officer) -> None:
+    """The page's content is kept per person (core.generation): another officer never gets
+    it, and a change to one of the actions is on the next request."""
+    other = UserFactory(agency=council, roles=[Role.OFFICER], roles__partnership=both["bedford"].plan.partnership)
+    url = reverse("actionplans:my_actions")
+    mine, theirs = client_for(officer), client_for(other)
+
+    assert "Patrol the A5 corridor" in mine.get(url).content.decode()
+    assert "Patrol the A5 corridor" not in theirs.get(url).content.decode()
+    assert "Patrol the A5 corridor" in mine.get(url).content.decode()
+
+    Action.objects.filter(pk=both["central"].pk).update(title="Patrol the A6 corridor")
+
+    page = mine.get(url).content.decode()
+    assert "Patrol the A6 corridor" in page
+    assert "Patrol the A5 corridor" not in page
