@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -288,44 +288,49 @@ def plan_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Http
 
 
 def action_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
-    action = get_object_or_404(
-        Action.objects.select_related(*ACTION_RELATED).prefetch_related(
-            "aims", "outcomes", "supporting_agencies", "indicators"
-        ),
-        plan__partnership=partnership,
-        pk=pk,
-    )
+    """An action: its details, milestones, quarterly updates and indicator values.
+
+    Like my actions, the content is kept (`{% kept %}`, keyed by the action, the reader and
+    the day) until the database changes, and its parts are built only when the template asks
+    for them: a kept page reads the action and nothing else."""
+    action = get_object_or_404(Action.objects.select_related(*ACTION_RELATED), plan__partnership=partnership, pk=pk)
+    user: User = request.user  # type: ignore[assignment]
     today = _today()
+    parts = functools.cache(lambda: _action_detail(partnership, action, user, today))
+    names = (
+        "milestones", "updates", "period", "current_update", "values", "rag_warning", "can_edit", "can_reopen",
+        "reopenable", "reopened_for_me",
+    )  # fmt: skip
+    # A template calls what it is given: each name is built (all at once) when first used.
+    lazy = {name: (lambda name=name: parts()[name]) for name in names}
+    return render(request, "actionplans/action_detail.html", {"action": action, "tab": "overview", **lazy})
+
+
+def _action_detail(partnership: Partnership, action: Action, user: User, today: dt.date) -> dict[str, Any]:
+    prefetch_related_objects([action], "aims", "outcomes", "supporting_agencies", "indicators")
     milestones = list(action.milestones.all())
     updates = list(action.updates.select_related("period", "submitted_by", "reviewed_by"))
     periods = ReportingPeriod.objects.filter(partnership=partnership)
     period = periods.current(today)
-    current_update = next((u for u in updates if period and u.period_id == period.pk), None)
     values = IndicatorValue.objects.filter(indicator__in=action.indicators.all()).select_related("period", "indicator")
     reopenable: list[ReportingPeriod] = []
-    can_reopen = request.user.has_perm("actionplans.reopen_update", partnership)
+    can_reopen = user.has_perm("actionplans.reopen_update", partnership)
     if can_reopen:
         # Closed quarters this action ran in that have no update at all: an admin may open one.
         written = {u.period_id for u in updates}
         reopenable = [p for p in periods.closed_by(today) if p.pk not in written and action.runs_in(p)]
-    return render(
-        request,
-        "actionplans/action_detail.html",
-        {
-            "action": action,
-            "milestones": [(m, m.status(today)) for m in milestones],
-            "updates": updates,
-            "period": period,
-            "current_update": current_update,
-            "values": values,
-            "rag_warning": bool(updates) and updates[0].rag_needs_check(milestones, today),
-            "can_edit": request.user.has_perm("actionplans.edit_action", action),
-            "can_reopen": can_reopen,
-            "reopenable": reopenable,
-            "reopened_for_me": [u.pk for u in updates if u.is_reopened_for(request.user, today)],  # type: ignore[arg-type]
-            "tab": "overview",
-        },
-    )
+    return {
+        "milestones": [(m, m.status(today)) for m in milestones],
+        "updates": updates,
+        "period": period,
+        "current_update": next((u for u in updates if period and u.period_id == period.pk), None),
+        "values": values,
+        "rag_warning": bool(updates) and updates[0].rag_needs_check(milestones, today),
+        "can_edit": user.has_perm("actionplans.edit_action", action),
+        "can_reopen": can_reopen,
+        "reopenable": reopenable,
+        "reopened_for_me": [u.pk for u in updates if u.is_reopened_for(user, today)],
+    }
 
 
 def action_history_view(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:

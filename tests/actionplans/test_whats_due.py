@@ -191,3 +191,27 @@ def test_my_actions_is_kept_for_each_person_and_shows_an_edit_at_once(both, coun
     page = mine.get(url).content.decode()
     assert "Patrol the A6 corridor" in page
     assert "Patrol the A5 corridor" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_action_page_is_kept_for_each_reader_and_shows_an_edit_at_once(police_action, period, board_member) -> None:
+    """The action page's content is kept per reader (core.generation): the owner's edit
+    links never reach a reader who may not edit, and a change is on the next request."""
+    from actionplans.models import ActionUpdate
+
+    owner, reader = client_for(police_action.owner), client_for(board_member)
+    url = police_action.get_absolute_url()
+    edit = reverse("actionplans:action_edit", args=[police_action.plan.partnership.slug, police_action.pk])
+
+    assert edit in owner.get(url).content.decode()
+    assert edit not in reader.get(url).content.decode()
+    assert edit in owner.get(url).content.decode()
+    assert "Agree the sessions with schools" in reader.get(url).content.decode()
+
+    Milestone.objects.filter(action=police_action).update(title="Agree the sessions with every school")
+    page = reader.get(url).content.decode()
+    assert "Agree the sessions with every school" in page
+    assert "Agree the sessions with schools<" not in page
+
+    ActionUpdate.objects.create(action=police_action, period=period, rag="red", progress="Two schools said no.")
+    assert "Two schools said no." in owner.get(url).content.decode()
