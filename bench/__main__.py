@@ -175,7 +175,9 @@ def run() -> Result:
         one["load"] = _throughput(one, port)
     with _serve(env_ten) as port:
         ten["load"] = _throughput(ten, port)
-        writes = _output([sys.executable, "-m", "bench.writes", str(port), str(CLIENTS), str(SECONDS)], env_ten)
+        writes = _output(
+            [sys.executable, "-m", "bench.writes", str(port), str(CLIENTS), str(SECONDS), str(WORKERS)], env_ten
+        )
     for tag in ("migrated", "1x", "10x", f"{PARTNERSHIPS}p", "import"):
         if not is_sqlite(database_url(tag)):
             database_drop(database_url(tag))  # PostgreSQL's bench databases are not left about
@@ -267,13 +269,24 @@ def _import_line(figures: Result) -> str:
 
 def _writes_line(writes: Result) -> str:
     idle, load = writes["idle"], writes["load"]
-    ratio = load["p95_ms"] / idle["p95_ms"] if idle["p95_ms"] else float("nan")
-    return (
+
+    def ratio(run: Result) -> float:
+        return float(run["p95_ms"]) / idle["p95_ms"] if idle["p95_ms"] else float("nan")
+
+    errors = sum(writes[run]["errors"] for run in ("idle", "busy", "load") if run in writes)
+    line = (
         f"deadline day, {load['clients']} officers saving drafts at once for {SECONDS:g} s: "
         f"{load['saves']} saves ({load['saves_per_s']:.0f}/s), p95 {load['p95_ms']:.0f} ms under load / "
-        f"idle p95 {idle['p95_ms']:.0f} ms = {ratio:.1f}; errors {load['errors'] + idle['errors']}"
+        f"idle p95 {idle['p95_ms']:.0f} ms = {ratio(load):.1f}; errors {errors}"
         f"{' ' + str(load['error_kinds']) if load['errors'] else ''}; lost updates {writes['lost_updates']}"
     )
+    if "busy" in writes:  # results written before the busy run was added have none
+        busy = writes["busy"]
+        line += (
+            f"\n  as many officers as workers ({busy['clients']}, none queued): {busy['saves']} saves "
+            f"({busy['saves_per_s']:.0f}/s), p95 {busy['p95_ms']:.0f} ms = {ratio(busy):.1f} times idle"
+        )
+    return line
 
 
 def compare(a: Result, b: Result) -> str:
@@ -297,6 +310,8 @@ def compare(a: Result, b: Result) -> str:
     row("compile report ms at 10x", a["10x"]["compile_report_ms"], b["10x"]["compile_report_ms"])
     row("import s", a["import"]["first_s"], b["import"]["first_s"])
     row("writes p95 ms under load", a["writes"]["load"]["p95_ms"], b["writes"]["load"]["p95_ms"])
+    if "busy" in a["writes"] and "busy" in b["writes"]:
+        row("writes p95 ms, busy", a["writes"]["busy"]["p95_ms"], b["writes"]["busy"]["p95_ms"])
     row("writes errors", a["writes"]["load"]["errors"], b["writes"]["load"]["errors"])
     row("lost updates", a["writes"]["lost_updates"], b["writes"]["lost_updates"])
     return "\n".join(lines)

@@ -1,11 +1,14 @@
 """Deadline day: officers saving their quarterly update drafts at once, against gunicorn.
 
-Run as `python -m bench.writes PORT CLIENTS SECONDS` while the portal serves the bench
+Run as `python -m bench.writes PORT CLIENTS SECONDS WORKERS` while the portal serves the bench
 database on PORT (make bench uses the 10x one, which has actions enough); prints one JSON
 object. Each of CLIENTS officers has their own session and their own action in Bedford's
 current plan, whose quarter's window is made to close today. Each reads the update form
 (for its `version` and CSRF token), saves a draft with a new progress text, and reads the
-form again, flat out for SECONDS; first one officer alone (idle), then all at once.
+form again, flat out for SECONDS; first one officer alone (idle), then as many officers as
+gunicorn has WORKERS (busy: every process at work, nobody queued behind another), then all
+CLIENTS at once (load: CLIENTS / WORKERS deep in gunicorn's queue, which is what a p95 under
+load mostly measures when there are more officers than processes).
 Afterwards every officer's last saved text must be the one in the database: one that is
 not is a lost update.
 """
@@ -172,7 +175,7 @@ def run(port: int, group: list[Writer], seconds: float) -> dict[str, object]:
     }
 
 
-def main(port: int, clients: int, seconds: float) -> None:
+def main(port: int, clients: int, seconds: float, workers: int) -> None:
     django.setup()
     group = writers(clients + 1)
     run(port, group, 1.0)  # warm-up: each gunicorn worker's first form and save are slow
@@ -180,9 +183,10 @@ def main(port: int, clients: int, seconds: float) -> None:
         writer.latencies.clear()
         writer.errors.clear()
     idle = run(port, group[:1], seconds)  # the extra officer, alone, one request at a time
+    busy = run(port, group[1 : 1 + min(workers, clients)], seconds)
     load = run(port, group[1:], seconds)
-    print(json.dumps({"idle": idle, "load": load, "lost_updates": lost_updates(group)}))
+    print(json.dumps({"idle": idle, "busy": busy, "load": load, "lost_updates": lost_updates(group)}))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]))
+    main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]))
